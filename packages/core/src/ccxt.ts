@@ -1,0 +1,6 @@
+/**
+ * Exchange gateway over ccxt (loaded lazily on first use).
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,81 @@
+/**
+ * wallet-auth core: envelope encryption under a rotating key ring, and the credential,
+ * wallet, balance, audit and privacy services, over small ports.
+ *
+ * Heavy libraries (ccxt, viem) are never loaded by this entry: their gateways live on the
+ * `@wallet-auth/core/ccxt` and `@wallet-auth/core/viem` subpaths.
+ *
+ * @module
+ */
+export { type ErrorCode, errorCodes, errorMessages, isErrorCode, WalletAuthError, type WalletAuthErrorOptions, isWalletAuthError } from "./errors/index.js";
+export { Redacted } from "./secret/Redacted.js";
+export type {
+  AlertQuery,
+  AlertSeverity,
+  AlertSink,
+  AlertStatus,
+  AlertStore,
+  AuditActorType,
+  AuditChainHead,
+  AuditEventRecord,
+  AuditLog,
+  AuditOutcome,
+  AuditQuery,
+  BalanceSnapshotRecord,
+  BalanceSnapshotStore,
+  BalanceSourceType,
+  ChainGateway,
+  Clock,
+  CredentialPatch,
+  CredentialPermissions,
+  CredentialRecord,
+  CredentialStatus,
+  CredentialStore,
+  ExchangeBalance,
+  ExchangeCallInput,
+  ExchangeDescription,
+  ExchangeGateway,
+  ExchangeHistoryEntry,
+  ExchangeKeyInfo,
+  ExchangeSecret,
+  ExchangeSecretField,
+  JsonObject,
+  JsonValue,
+  LeaseStore,
+  NonceRecord,
+  NonceStore,
+  Page,
+  PageRequest,
+  RandomSource,
+  RewrapCandidate,
+  RotationJobRecord,
+  RotationJobStatus,
+  RotationJobStore,
+  SecurityAlertRecord,
+  SnapshotQuery,
+  StoreRepositories,
+  TransactionQuery,
+  TransactionRecord,
+  TransactionStore,
+  TransactionType,
+  UnitOfWork,
+  UserRecord,
+  UserStore,
+  WalletAuthStore,
+  WalletPatch,
+  WalletRecord,
+  WalletStore,
+} from "./ports/index.js";
+export { cryptoRandom, systemClock } from "./ports/index.js";
+
+// --- crypto (key ring, envelope) ---
+// --- end crypto ---
+
+// --- audit, alerts, rotation, privacy ---
+// --- end audit ---
+
+// --- credentials ---
+// --- end credentials ---
+
+// --- wallets, balances ---
+// --- end wallets ---

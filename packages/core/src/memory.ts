@@ -1,0 +1,6 @@
+/**
+ * In-memory reference implementation of every store port, transactions included.
+ *
+ * @module
+ */
+export {};

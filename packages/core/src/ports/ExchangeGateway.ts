@@ -1,0 +1,72 @@
+import type { CredentialPermissions } from "./CredentialStore.js";
+import type { TransactionRecord } from "./TransactionStore.js";
+
+/** Secret fields of an exchange API credential. Which ones are required depends on the exchange. */
+export interface ExchangeSecret {
+  apiKey: string;
+  secret: string;
+  /** Passphrase (OKX, KuCoin, Coinbase ...). */
+  password?: string;
+  uid?: string;
+}
+
+/** Names of the secret fields an exchange may require (ccxt `requiredCredentials`). */
+export type ExchangeSecretField = keyof ExchangeSecret;
+
+/** What an exchange needs and offers. */
+export interface ExchangeDescription {
+  /** ccxt exchange id. */
+  exchange: string;
+  /** Fields that must be present for this exchange. */
+  requiredFields: ExchangeSecretField[];
+  /** The exchange has a key-permission endpoint the gateway uses during validation. */
+  reportsPermissions: boolean;
+}
+
+/** Result of a live key validation. */
+export interface ExchangeKeyInfo {
+  permissions: CredentialPermissions;
+  /** Expiry reported by the exchange, or `null` when it reports none. */
+  expiresAt: Date | null;
+}
+
+/** One asset's balance as the exchange reports it; decimal strings. */
+export interface ExchangeBalance {
+  asset: string;
+  free: string;
+  locked: string;
+  total: string;
+}
+
+/** A history entry as an exchange reports it (ids and owner are added by the caller). */
+export type ExchangeHistoryEntry = Omit<TransactionRecord, "id" | "userId" | "sourceType" | "sourceId">;
+
+/** Input shared by the authenticated calls. */
+export interface ExchangeCallInput {
+  exchange: string;
+  secret: ExchangeSecret;
+  /** Aborts the upstream call (deadline). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Access to centralised exchanges. Implemented with ccxt in `@wallet-auth/core/ccxt`.
+ *
+ * Every failure is a `WalletAuthError` with one of: `EXCHANGE_UNSUPPORTED`, `CREDENTIAL_INVALID`,
+ * `CREDENTIAL_PERMISSION_INSUFFICIENT`, `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`,
+ * `EXCHANGE_RATE_LIMITED`, `EXCHANGE_CLOCK_SKEW` (the upstream error kept as `cause` only).
+ * Implementations never log or embed the secret.
+ */
+export interface ExchangeGateway {
+  /** Requirements of an exchange; throws `EXCHANGE_UNSUPPORTED` for an unknown id. */
+  describe(exchange: string): Promise<ExchangeDescription>;
+  /**
+   * Validates a key live: an authenticated balance call plus the exchange's permission endpoint
+   * where one exists. Does not decide policy (e.g. refusing withdrawal keys): it reports.
+   */
+  validate(input: ExchangeCallInput): Promise<ExchangeKeyInfo>;
+  /** Current balances, non-zero assets only. */
+  fetchBalances(input: ExchangeCallInput): Promise<ExchangeBalance[]>;
+  /** Trades, deposits and withdrawals since `since` (all when absent), at most `limit` of each kind. */
+  fetchHistory(input: ExchangeCallInput & { since?: Date | undefined; limit?: number | undefined }): Promise<ExchangeHistoryEntry[]>;
+}

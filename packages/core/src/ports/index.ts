@@ -1,0 +1,33 @@
+export type { AlertSink } from "./AlertSink.js";
+export type { AlertQuery, AlertSeverity, AlertStatus, AlertStore, SecurityAlertRecord } from "./AlertStore.js";
+export type { AuditActorType, AuditChainHead, AuditEventRecord, AuditLog, AuditOutcome, AuditQuery } from "./AuditLog.js";
+export type { BalanceSnapshotRecord, BalanceSnapshotStore, BalanceSourceType, SnapshotQuery } from "./BalanceSnapshotStore.js";
+export type { ChainGateway } from "./ChainGateway.js";
+export { type Clock, systemClock } from "./Clock.js";
+export type { JsonObject, JsonValue, Page, PageRequest } from "./common.js";
+export type {
+  CredentialPatch,
+  CredentialPermissions,
+  CredentialRecord,
+  CredentialStatus,
+  CredentialStore,
+  RewrapCandidate,
+} from "./CredentialStore.js";
+export type {
+  ExchangeBalance,
+  ExchangeCallInput,
+  ExchangeDescription,
+  ExchangeGateway,
+  ExchangeHistoryEntry,
+  ExchangeKeyInfo,
+  ExchangeSecret,
+  ExchangeSecretField,
+} from "./ExchangeGateway.js";
+export type { LeaseStore } from "./LeaseStore.js";
+export type { NonceRecord, NonceStore } from "./NonceStore.js";
+export { cryptoRandom, type RandomSource } from "./RandomSource.js";
+export type { RotationJobRecord, RotationJobStatus, RotationJobStore } from "./RotationJobStore.js";
+export type { TransactionQuery, TransactionRecord, TransactionStore, TransactionType } from "./TransactionStore.js";
+export type { StoreRepositories, UnitOfWork, WalletAuthStore } from "./UnitOfWork.js";
+export type { UserRecord, UserStore } from "./UserStore.js";
+export type { WalletPatch, WalletRecord, WalletStore } from "./WalletStore.js";

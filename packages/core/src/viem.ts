@@ -1,0 +1,6 @@
+/**
+ * Chain gateway over viem.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * chain
+ *
+ * @module
+ */
+export {};

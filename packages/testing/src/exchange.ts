@@ -1,0 +1,6 @@
+/**
+ * exchange
+ *
+ * @module
+ */
+export {};
