@@ -72,6 +72,8 @@ export { cryptoRandom, systemClock } from "./ports/index.js";
 // --- end crypto ---
 
 // --- audit, alerts, rotation, privacy ---
+export { AuditTrail, type AuditEntry, type AuditListener, type AuditTrailOptions, type SystemAuditOptions } from "./audit/AuditTrail.js";
+export { sanitizeDetails, isSecretLookingKey, type AuditDetails, type SanitizeDetailsOptions } from "./audit/sanitizeDetails.js";
 // --- end audit ---
 
 // --- credentials ---
