@@ -3,4 +3,4 @@
  *
  * @module
  */
-export {};
+export { createMemoryStore, type MemoryStoreOptions, type MemoryWalletAuthStore } from "./memory/createMemoryStore.js";
