@@ -1,6 +1,18 @@
 /**
- * exchange
+ * A loopback stand-in for Binance's spot REST API, for testing exchange code with the real ccxt
+ * client and no network beyond 127.0.0.1.
  *
  * @module
  */
-export {};
+export { startLoopbackExchange } from "./exchange/startLoopbackExchange.js";
+export type {
+  LoopbackAccount,
+  LoopbackBalance,
+  LoopbackDeposit,
+  LoopbackExchange,
+  LoopbackMode,
+  LoopbackPermissions,
+  LoopbackTrade,
+  LoopbackWithdrawal,
+  StartLoopbackExchangeOptions,
+} from "./exchange/types.js";

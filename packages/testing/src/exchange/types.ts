@@ -1,0 +1,108 @@
+/** Behaviour of the whole loopback exchange, switched at runtime by a test. */
+export type LoopbackMode = "ok" | "down" | "rate-limited" | "maintenance";
+
+/** One spot balance, decimal strings as Binance sends them. */
+export interface LoopbackBalance {
+  free: string;
+  locked: string;
+}
+
+/** Key permissions as `GET /sapi/v1/account/apiRestrictions` reports them. */
+export interface LoopbackPermissions {
+  enableReading?: boolean;
+  enableWithdrawals?: boolean;
+  enableSpotAndMarginTrading?: boolean;
+  enableMargin?: boolean;
+  enableFutures?: boolean;
+  /** The key is bound to an IP allowlist (`allowedIps`); requests from other addresses get -2015. */
+  ipRestrict?: boolean;
+  /** Epoch ms; reported as `tradingAuthorityExpirationTime` when set. */
+  tradingAuthorityExpirationTime?: number;
+}
+
+/** A spot fill as `GET /api/v3/myTrades` returns it. */
+export interface LoopbackTrade {
+  /** Binance market id, e.g. `"BTCUSDT"`. */
+  symbol: string;
+  id: number;
+  orderId?: number;
+  price: string;
+  qty: string;
+  quoteQty?: string;
+  commission: string;
+  commissionAsset: string;
+  /** Epoch ms. */
+  time: number;
+  isBuyer: boolean;
+  isMaker?: boolean;
+}
+
+/** A deposit as `GET /sapi/v1/capital/deposit/hisrec` returns it. */
+export interface LoopbackDeposit {
+  id?: string;
+  coin: string;
+  amount: string;
+  network?: string;
+  /** 0 pending, 1 success, 6 credited but cannot withdraw. Default 1. */
+  status?: number;
+  address?: string;
+  txId: string;
+  /** Epoch ms. */
+  insertTime: number;
+}
+
+/** A withdrawal as `GET /sapi/v1/capital/withdraw/history` returns it. */
+export interface LoopbackWithdrawal {
+  id: string;
+  coin: string;
+  amount: string;
+  transactionFee: string;
+  network?: string;
+  /** 6 completed, 4 processing, 1 cancelled, 3 rejected, 5 failure. Default 6. */
+  status?: number;
+  address?: string;
+  txId: string;
+  /** Epoch ms; served as Binance's `"YYYY-MM-DD HH:mm:ss"` UTC string. */
+  applyTime: number;
+}
+
+/** An API key the loopback exchange accepts. */
+export interface LoopbackAccount {
+  apiKey: string;
+  secret: string;
+  balances?: Record<string, LoopbackBalance>;
+  permissions?: LoopbackPermissions;
+  /** Source addresses an `ipRestrict` key is allowed from. Default: none (every request refused). */
+  allowedIps?: string[];
+  trades?: LoopbackTrade[];
+  deposits?: LoopbackDeposit[];
+  withdrawals?: LoopbackWithdrawal[];
+}
+
+/** Options for {@link startLoopbackExchange}. */
+export interface StartLoopbackExchangeOptions {
+  /** The exchange's clock in epoch ms (its "server time"); default `Date.now`. Skew it to test -1021. */
+  clock?: () => number;
+  /** Seconds sent in `Retry-After` while rate limited. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** A running loopback exchange. */
+export interface LoopbackExchange {
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  /** Adds (or replaces, by `apiKey`) an account. */
+  addAccount(account: LoopbackAccount): void;
+  /** Removes an account: its key then gets -2015, as a deleted key would. */
+  removeAccount(apiKey: string): void;
+  /** Sets last prices by Binance symbol, e.g. `{ BTCUSDT: "65000.10" }` (merged). */
+  setPrices(prices: Record<string, string>): void;
+  /** Switches every endpoint's behaviour. */
+  setMode(mode: LoopbackMode): void;
+  /** Requests received, all paths or one exact path such as `"/api/v3/account"`. */
+  requestCount(path?: string): number;
+  /** Resets the request counters. */
+  resetCounts(): void;
+  /** Stops the server. Idempotent. */
+  close(): Promise<void>;
+}
