@@ -69,6 +69,8 @@ export type {
 export { cryptoRandom, systemClock } from "./ports/index.js";
 
 // --- crypto (key ring, envelope) ---
+export { KeyRing, generateKey, SEALED_FORMAT_VERSION } from "./crypto.js";
+export type { EnvelopeContext, GenerateKeyOptions, GenerateKeyResult, KeyRingKey, KeyRingOptions, KeyRingProblem, KeyUsage, SealResult, SealedInfo } from "./crypto.js";
 // --- end crypto ---
 
 // --- audit, alerts, rotation, privacy ---

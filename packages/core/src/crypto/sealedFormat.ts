@@ -1,0 +1,155 @@
+import { WalletAuthError } from "../errors/index.js";
+import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES } from "./aead.js";
+import { COMMITMENT_BYTES } from "./keyCommitment.js";
+
+/** The sealed-format version this code writes. */
+export const SEALED_FORMAT_VERSION = 1;
+
+/** Key ids are short ASCII names so they fit one length byte and never need escaping. */
+export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Bytes after the key id, excluding the payload ciphertext. */
+const FIXED_TAIL =
+  AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES + AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_TAG_BYTES;
+
+/**
+ * The parts of a version-1 sealed record. Every `Uint8Array` is a view into the decoded blob.
+ *
+ * Byte layout (all lengths in bytes; the whole blob is base64url-encoded without padding):
+ *
+ * | offset         | length | field                                                        |
+ * |----------------|--------|--------------------------------------------------------------|
+ * | 0              | 1      | format version (`0x01`)                                      |
+ * | 1              | 1      | key-id length `n` (1..64)                                    |
+ * | 2              | n      | key id (ASCII `A-Z a-z 0-9 . _ -`)                           |
+ * | 2+n            | 12     | wrap nonce                                                   |
+ * | 14+n           | 32     | wrapping-key commitment                                      |
+ * | 46+n           | 32     | wrapped data key (AES-256-GCM ciphertext)                    |
+ * | 78+n           | 16     | wrap tag                                                     |
+ * | 94+n           | 12     | payload nonce                                                |
+ * | 106+n          | 32     | data-key commitment                                          |
+ * | 138+n          | m      | payload ciphertext (`m` = plaintext length)                  |
+ * | 138+n+m        | 16     | payload tag                                                  |
+ *
+ * Bytes `0 .. 2+n` are the header. Total length is `154 + n + m`.
+ */
+export interface SealedParts {
+  version: number;
+  keyId: string;
+  /** Bytes 0 .. 2+n: version, key-id length, key id. Part of the wrap-layer AAD. */
+  header: Uint8Array;
+  wrapNonce: Uint8Array;
+  wrapCommitment: Uint8Array;
+  wrappedKey: Uint8Array;
+  wrapTag: Uint8Array;
+  /** Payload nonce, data-key commitment, ciphertext and tag: what a rewrap copies unchanged. */
+  payloadSection: Uint8Array;
+  payloadNonce: Uint8Array;
+  dataKeyCommitment: Uint8Array;
+  ciphertext: Uint8Array;
+  payloadTag: Uint8Array;
+}
+
+const malformed = (reason: string) => new WalletAuthError("DECRYPTION_FAILED", { reason });
+
+/** Version-1 header bytes for a key id (which the caller has validated). */
+export function encodeHeader(keyId: string): Buffer {
+  const header = Buffer.allocUnsafe(2 + keyId.length);
+  header[0] = SEALED_FORMAT_VERSION;
+  header[1] = keyId.length;
+  header.write(keyId, 2, "latin1");
+  return header;
+}
+
+/**
+ * Decodes a base64url sealed string into bytes, strictly: any character outside the alphabet,
+ * padding, or non-canonical trailing bits are refused, so each record has exactly one string.
+ *
+ * @throws {WalletAuthError} `DECRYPTION_FAILED` (reason `malformed-encoding`).
+ */
+export function decodeSealedString(sealed: string): Buffer {
+  if (typeof sealed !== "string" || sealed.length === 0) throw malformed("malformed-encoding");
+  const bytes = Buffer.from(sealed, "base64url");
+  if (bytes.toString("base64url") !== sealed) throw malformed("malformed-encoding");
+  return bytes;
+}
+
+/**
+ * Reads only the version and key id.
+ *
+ * @throws {WalletAuthError} `UNSUPPORTED_FORMAT` for an unknown version; `DECRYPTION_FAILED`
+ * (reason `malformed-header`) for a header that cannot be read.
+ */
+export function readHeader(blob: Uint8Array): { version: number; keyId: string; headerLength: number } {
+  if (blob.byteLength < 1) throw malformed("malformed-header");
+  const version = blob[0] as number;
+  if (version !== SEALED_FORMAT_VERSION) {
+    throw new WalletAuthError("UNSUPPORTED_FORMAT", { reason: "unknown-format-version", details: { formatVersion: version } });
+  }
+  if (blob.byteLength < 2) throw malformed("malformed-header");
+  const n = blob[1] as number;
+  if (n === 0 || blob.byteLength < 2 + n) throw malformed("malformed-header");
+  const keyId = Buffer.from(blob.buffer, blob.byteOffset + 2, n).toString("latin1");
+  if (!KEY_ID_PATTERN.test(keyId)) throw malformed("malformed-header");
+  return { version, keyId, headerLength: 2 + n };
+}
+
+/**
+ * Splits a version-1 blob into its parts (see {@link SealedParts} for the layout).
+ *
+ * @throws {WalletAuthError} as {@link readHeader}, and `DECRYPTION_FAILED` (reason
+ * `malformed-length`) for a blob too short to hold every field.
+ */
+export function parseSealed(blob: Uint8Array): SealedParts {
+  const { version, keyId, headerLength } = readHeader(blob);
+  if (blob.byteLength < headerLength + FIXED_TAIL) throw malformed("malformed-length");
+  let at = headerLength;
+  const take = (length: number): Uint8Array => {
+    const part = blob.subarray(at, at + length);
+    at += length;
+    return part;
+  };
+  const header = blob.subarray(0, headerLength);
+  const wrapNonce = take(AEAD_NONCE_BYTES);
+  const wrapCommitment = take(COMMITMENT_BYTES);
+  const wrappedKey = take(AEAD_KEY_BYTES);
+  const wrapTag = take(AEAD_TAG_BYTES);
+  const payloadStart = at;
+  const payloadNonce = take(AEAD_NONCE_BYTES);
+  const dataKeyCommitment = take(COMMITMENT_BYTES);
+  const ciphertext = take(blob.byteLength - at - AEAD_TAG_BYTES);
+  const payloadTag = take(AEAD_TAG_BYTES);
+  return {
+    version,
+    keyId,
+    header,
+    wrapNonce,
+    wrapCommitment,
+    wrappedKey,
+    wrapTag,
+    payloadSection: blob.subarray(payloadStart),
+    payloadNonce,
+    dataKeyCommitment,
+    ciphertext,
+    payloadTag,
+  };
+}
+
+/** Concatenates the header, the wrap section and the payload section into the base64url string. */
+export function encodeSealed(parts: {
+  header: Uint8Array;
+  wrapNonce: Uint8Array;
+  wrapCommitment: Uint8Array;
+  wrappedKey: Uint8Array;
+  wrapTag: Uint8Array;
+  payloadSection: readonly Uint8Array[];
+}): string {
+  return Buffer.concat([
+    parts.header,
+    parts.wrapNonce,
+    parts.wrapCommitment,
+    parts.wrappedKey,
+    parts.wrapTag,
+    ...parts.payloadSection,
+  ]).toString("base64url");
+}
