@@ -2,7 +2,7 @@ export type { AlertSink } from "./AlertSink.js";
 export type { AlertQuery, AlertSeverity, AlertStatus, AlertStore, SecurityAlertRecord } from "./AlertStore.js";
 export type { AuditActorType, AuditChainHead, AuditEventRecord, AuditLog, AuditOutcome, AuditQuery } from "./AuditLog.js";
 export type { BalanceSnapshotRecord, BalanceSnapshotStore, BalanceSourceType, SnapshotQuery } from "./BalanceSnapshotStore.js";
-export type { ChainGateway } from "./ChainGateway.js";
+export type { ChainGateway, ChainTokenTransfer, ContractSignatureResult } from "./ChainGateway.js";
 export { type Clock, systemClock } from "./Clock.js";
 export type { JsonObject, JsonValue, Page, PageRequest } from "./common.js";
 export type {
