@@ -71,7 +71,8 @@ export interface CredentialStore {
   /**
    * Inserts a new credential. Throws `WalletAuthError("CREDENTIAL_DUPLICATE")` when another
    * credential (any user) has the same `fingerprint`; the check is atomic (unique index), so of
-   * two concurrent inserts of one key exactly one succeeds.
+   * two concurrent inserts of one key exactly one succeeds. Throws `NOT_FOUND` when `userId` has no
+   * user row (call `users.ensure` first). Inside a transaction, these coded errors leave it usable.
    */
   insert(record: CredentialRecord): Promise<CredentialRecord>;
   /** The credential, or `null` when absent or owned by another user. */

@@ -16,7 +16,10 @@ export interface NonceRecord {
 
 /** Single-use challenge nonces. */
 export interface NonceStore {
-  /** Stores a new nonce. Throws `WalletAuthError("CONFLICT")` if the nonce already exists. */
+  /**
+   * Stores a new nonce. Throws `WalletAuthError("CONFLICT")` if the nonce already exists, and
+   * `NOT_FOUND` when `userId` has no user row.
+   */
   create(record: NonceRecord): Promise<void>;
   /**
    * Consumes the nonce if it exists, belongs to `userId`, is not consumed and `expiresAt > now`;

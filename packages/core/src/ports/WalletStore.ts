@@ -29,6 +29,7 @@ export interface WalletStore {
   /**
    * Links a wallet. Throws `WalletAuthError("CONFLICT")` when the address is already linked
    * (to anyone); atomic, so of two concurrent links of one address exactly one succeeds.
+   * Throws `NOT_FOUND` when `userId` has no user row.
    */
   insert(record: WalletRecord): Promise<WalletRecord>;
   /** The wallet, or `null` when absent or another user's. */
