@@ -28,6 +28,11 @@ export interface ExchangeKeyInfo {
   permissions: CredentialPermissions;
   /** Expiry reported by the exchange, or `null` when it reports none. */
   expiresAt: Date | null;
+  /**
+   * `false` when the exchange has no permission endpoint, so `permissions` only says the key
+   * can read (trade/withdraw unknown). Absent means reported.
+   */
+  permissionsReported?: boolean | undefined;
 }
 
 /** One asset's balance as the exchange reports it; decimal strings. */
@@ -47,6 +52,12 @@ export interface ExchangeCallInput {
   secret: ExchangeSecret;
   /** Aborts the upstream call (deadline). */
   signal?: AbortSignal | undefined;
+  /**
+   * The caller knows (from an earlier validation) that the key is bound to an IP allowlist. Some
+   * exchanges (Binance -2015) refuse an unknown key and a disallowed IP with one error; with this
+   * hint it maps to `CREDENTIAL_IP_RESTRICTED` instead of `CREDENTIAL_INVALID`.
+   */
+  ipRestricted?: boolean | undefined;
 }
 
 /**

@@ -1,0 +1,223 @@
+import type { Exchange, Market } from "ccxt";
+import { WalletAuthError } from "../errors/index.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import type { CredentialPermissions } from "../ports/CredentialStore.js";
+import type {
+  ExchangeBalance,
+  ExchangeCallInput,
+  ExchangeDescription,
+  ExchangeGateway,
+  ExchangeHistoryEntry,
+  ExchangeKeyInfo,
+  ExchangeSecretField,
+} from "../ports/ExchangeGateway.js";
+import { toExchangeBalances, tradeToEntry, transactionToEntry } from "./ccxtNormalise.js";
+import { buildCcxtClient, type CcxtClientSettings } from "./buildCcxtClient.js";
+import { type CcxtModule, hasCcxtExchange, loadCcxt } from "./loadCcxt.js";
+import { mapCcxtError } from "./mapCcxtError.js";
+
+/** Options for {@link createCcxtExchangeGateway}. */
+export interface CcxtExchangeGatewayOptions extends CcxtClientSettings {
+  /** Exchange ids offered; default every ccxt exchange. Others get `EXCHANGE_UNSUPPORTED`. */
+  exchanges?: readonly string[] | undefined;
+  /** Unified symbols (e.g. `"BTC/USDT"`) whose trades `fetchHistory` reads, per exchange id. */
+  historySymbols?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Most symbols `fetchHistory` queries for trades (one request each). Default 10. */
+  maxHistorySymbols?: number | undefined;
+  /** How long loaded markets are reused. Default 1 hour. */
+  marketsTtlMs?: number | undefined;
+  clock?: Clock | undefined;
+}
+
+const SECRET_FIELDS: readonly ExchangeSecretField[] = ["apiKey", "secret", "password", "uid"];
+const QUOTES = ["USDT", "USDC", "FDUSD", "BUSD", "USD", "EUR", "BTC", "ETH"];
+
+/** Permission probes for exchanges that have one: ccxt implicit method and its parser. */
+const permissionProbes: Record<string, { method: string; parse(raw: Record<string, unknown>): ExchangeKeyInfo }> = {
+  binance: {
+    method: "sapiGetAccountApiRestrictions",
+    parse(raw) {
+      const expiry = Number(raw.tradingAuthorityExpirationTime);
+      const permissions: CredentialPermissions = {
+        read: raw.enableReading === true,
+        trade: raw.enableSpotAndMarginTrading === true,
+        withdraw: raw.enableWithdrawals === true,
+        margin: raw.enableMargin === true,
+        futures: raw.enableFutures === true,
+        ipRestricted: raw.ipRestrict === true,
+      };
+      return { permissions, expiresAt: Number.isFinite(expiry) && expiry > 0 ? new Date(expiry) : null, permissionsReported: true };
+    },
+  },
+};
+
+/**
+ * `ExchangeGateway` over ccxt. ccxt is imported on first use. Every authenticated call builds a
+ * fresh ccxt client that holds the caller's secret for that call only (clients are never
+ * shared between calls or users) and reuses markets loaded once per exchange.
+ */
+class CcxtExchangeGateway implements ExchangeGateway {
+  private readonly options: CcxtExchangeGatewayOptions;
+  private readonly clock: Clock;
+  private readonly markets = new Map<string, { at: number; loading: Promise<Exchange> }>();
+  private readonly descriptions = new Map<string, ExchangeDescription>();
+
+  constructor(options: CcxtExchangeGatewayOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async describe(exchange: string): Promise<ExchangeDescription> {
+    const cached = this.descriptions.get(exchange);
+    if (cached !== undefined) return cached;
+    const ccxt = await this.supported(exchange);
+    const client = buildCcxtClient(ccxt, exchange, this.options);
+    const required = client.requiredCredentials as Record<string, boolean>;
+    const description: ExchangeDescription = {
+      exchange,
+      requiredFields: SECRET_FIELDS.filter((field) => required[field] === true),
+      reportsPermissions: exchange in permissionProbes,
+    };
+    this.descriptions.set(exchange, description);
+    return description;
+  }
+
+  async validate(input: ExchangeCallInput): Promise<ExchangeKeyInfo> {
+    return this.withClient(input, async (client) => {
+      await client.fetchBalance();
+      const probe = permissionProbes[input.exchange];
+      if (probe === undefined) {
+        // Without a probe, a key that can read is all that is known.
+        return { permissions: { read: true, trade: false, withdraw: false }, expiresAt: null, permissionsReported: false };
+      }
+      const call = (client as unknown as Record<string, (params?: object) => Promise<Record<string, unknown>>>)[probe.method];
+      if (call === undefined) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "permission-probe-missing" });
+      return probe.parse(await call.call(client, {}));
+    });
+  }
+
+  async fetchBalances(input: ExchangeCallInput): Promise<ExchangeBalance[]> {
+    return this.withClient(input, async (client) => toExchangeBalances(await client.fetchBalance()));
+  }
+
+  async fetchHistory(input: ExchangeCallInput & { since?: Date | undefined; limit?: number | undefined }): Promise<ExchangeHistoryEntry[]> {
+    const since = input.since?.getTime();
+    const limit = input.limit;
+    return this.withClient(input, async (client) => {
+      const entries: ExchangeHistoryEntry[] = [];
+      if (client.has.fetchMyTrades === true) {
+        for (const symbol of await this.historySymbols(client, input.exchange)) {
+          for (const trade of await client.fetchMyTrades(symbol, since, limit)) entries.push(tradeToEntry(trade));
+        }
+      }
+      if (client.has.fetchDeposits === true) {
+        for (const tx of await client.fetchDeposits(undefined, since, limit)) entries.push(transactionToEntry(tx, "deposit"));
+      }
+      if (client.has.fetchWithdrawals === true) {
+        for (const tx of await client.fetchWithdrawals(undefined, since, limit)) entries.push(transactionToEntry(tx, "withdrawal"));
+      }
+      return entries.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
+    });
+  }
+
+  /** Configured symbols, else `ASSET/QUOTE` markets of assets with a balance; bounded. */
+  private async historySymbols(client: Exchange, exchange: string): Promise<string[]> {
+    const max = this.options.maxHistorySymbols ?? 10;
+    const configured = this.options.historySymbols?.[exchange];
+    const markets = client.markets as Record<string, Market>;
+    if (configured !== undefined) return configured.filter((symbol) => symbol in markets).slice(0, max);
+    const assets = toExchangeBalances(await client.fetchBalance()).map((b) => b.asset);
+    const symbols: string[] = [];
+    for (const asset of assets) {
+      for (const quote of QUOTES) {
+        const symbol = `${asset}/${quote}`;
+        if (asset !== quote && markets[symbol]?.spot === true) {
+          symbols.push(symbol);
+          break;
+        }
+      }
+    }
+    return symbols.slice(0, max);
+  }
+
+  private async supported(exchange: string): Promise<CcxtModule> {
+    const allowed = this.options.exchanges;
+    if (allowed !== undefined && !allowed.includes(exchange)) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "not-offered" });
+    const ccxt = await loadCcxt();
+    if (!hasCcxtExchange(ccxt, exchange)) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "unknown-exchange" });
+    return ccxt;
+  }
+
+  /** A public client with markets loaded, shared per exchange (it never holds a secret). */
+  private async marketsClient(ccxt: CcxtModule, exchange: string): Promise<Exchange> {
+    const ttl = this.options.marketsTtlMs ?? 3_600_000;
+    const now = this.clock.now().getTime();
+    const cached = this.markets.get(exchange);
+    if (cached !== undefined && now - cached.at < ttl) return cached.loading;
+    const client = buildCcxtClient(ccxt, exchange, this.options);
+    const loading = client.loadMarkets().then(() => client);
+    this.markets.set(exchange, { at: now, loading });
+    loading.catch(() => {
+      if (this.markets.get(exchange)?.loading === loading) this.markets.delete(exchange);
+    });
+    return loading;
+  }
+
+  private async withClient<T>(input: ExchangeCallInput & { ipRestricted?: boolean | undefined }, fn: (client: Exchange) => Promise<T>): Promise<T> {
+    const ccxt = await this.supported(input.exchange);
+    let client: Exchange | undefined;
+    try {
+      const shared = await this.marketsClient(ccxt, input.exchange);
+      client = buildCcxtClient(ccxt, input.exchange, this.options, input.secret);
+      client.setMarkets(shared.markets, shared.currencies as never);
+      return await abortable(fn(client), input.signal);
+    } catch (error) {
+      const retryAfter = Number((client?.last_response_headers as Record<string, string> | undefined)?.["Retry-After"]);
+      throw mapCcxtError({
+        ccxt,
+        error,
+        ipRestricted: input.ipRestricted,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      });
+    } finally {
+      if (client !== undefined) forgetSecret(client);
+    }
+  }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(new WalletAuthError("EXCHANGE_UNAVAILABLE", { reason: "aborted" }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new WalletAuthError("EXCHANGE_UNAVAILABLE", { reason: "aborted" }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Drops the secret and the last signed request from a client that is done. */
+export function forgetSecret(client: Exchange): void {
+  const c = client as unknown as Record<string, unknown>;
+  for (const key of ["apiKey", "secret", "password", "uid"]) c[key] = undefined;
+  for (const key of ["last_request_headers", "last_request_body", "last_request_url", "last_http_response", "last_json_response"]) c[key] = undefined;
+}
+
+/**
+ * Creates the ccxt-backed `ExchangeGateway`. Nothing is imported until the first call.
+ *
+ * @param options - Per-exchange ccxt options, URL overrides (loopback fakes), allowed hosts,
+ *   timeout, rate limiter, offered exchanges, history symbols.
+ * @returns The gateway.
+ * @throws (from its methods) `EXCHANGE_UNSUPPORTED`, `CREDENTIAL_INVALID`,
+ *   `CREDENTIAL_PERMISSION_INSUFFICIENT`, `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`,
+ *   `EXCHANGE_RATE_LIMITED`, `EXCHANGE_CLOCK_SKEW`.
+ * @example
+ * ```ts
+ * import { createCcxtExchangeGateway } from "@wallet-auth/core/ccxt";
+ * const exchanges = createCcxtExchangeGateway({ exchanges: ["binance"], timeoutMs: 10_000 });
+ * const info = await exchanges.validate({ exchange: "binance", secret: { apiKey, secret } });
+ * ```
+ */
+export function createCcxtExchangeGateway(options: CcxtExchangeGatewayOptions = {}): ExchangeGateway {
+  return new CcxtExchangeGateway(options);
+}
