@@ -82,4 +82,27 @@ export { sanitizeDetails, isSecretLookingKey, type AuditDetails, type SanitizeDe
 // --- end credentials ---
 
 // --- wallets, balances ---
+export type { ChainTokenTransfer, ContractSignatureResult } from "./ports/index.js";
+export { eip155ChainId, type Eip155ChainId, parseEip155ChainId } from "./wallets/caip2.js";
+export type { WalletVerificationReason } from "./wallets/verificationFailed.js";
+export {
+  checkSiweMessage,
+  type SiweExpectations,
+  type SiweFields,
+  verifySiwe,
+  type VerifySiweOptions,
+  type VerifySiweResult,
+  verifySiweSignature,
+} from "./wallets/verifySiwe.js";
+export {
+  type SiweSettings,
+  userBindingResource,
+  type WalletChallengeOptions,
+  type WalletChallengeResult,
+  type WalletLinkOptions,
+  WalletService,
+  type WalletServiceOptions,
+  type WalletUpdateOptions,
+} from "./wallets/WalletService.js";
+export type { WalletView } from "./wallets/WalletView.js";
 // --- end wallets ---

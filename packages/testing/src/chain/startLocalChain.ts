@@ -6,6 +6,7 @@ import {
   custom,
   defineChain,
   encodeFunctionData,
+  getAddress,
   type Hex,
   keccak256,
   type PrivateKeyAccount,
@@ -117,7 +118,7 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
     const hash = await walletFor(admin).deployContract({ abi, bytecode, args } as never);
     const receipt = await publicClient.getTransactionReceipt({ hash });
     if (!receipt.contractAddress) throw new Error(`deploying ${name} failed`);
-    return receipt.contractAddress;
+    return getAddress(receipt.contractAddress);
   };
   const send = async (from: PrivateKeyAccount, to: Address, data: Hex, value?: bigint): Promise<Hex> =>
     mined(await walletFor(from).sendTransaction({ to, data, ...(value === undefined ? {} : { value }) } as never));
@@ -137,12 +138,12 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
     async counterfactualSmartWallet({ owner, salt }) {
       factory ??= await deploy("TestSmartWalletFactory", []);
       const saltHex = keccak256(stringToHex(salt));
-      const address = (await publicClient.readContract({
+      const address = getAddress((await publicClient.readContract({
         address: factory,
         abi: contracts.TestSmartWalletFactory.abi,
         functionName: "predict",
         args: [owner, saltHex],
-      })) as Address;
+      })) as Address);
       const factoryData = encodeFunctionData({ abi: contracts.TestSmartWalletFactory.abi, functionName: "deploy", args: [owner, saltHex] });
       return { address, factory, factoryData };
     },
