@@ -79,6 +79,23 @@ export { sanitizeDetails, isSecretLookingKey, type AuditDetails, type SanitizeDe
 // --- end audit ---
 
 // --- credentials ---
+export {
+  CredentialService,
+  type CheckExpiryResult,
+  type CredentialPolicy,
+  type CredentialServiceOptions,
+  type RevalidateCredentialResult,
+} from "./credentials/CredentialService.js";
+export type { CredentialLease, CredentialLeaseSummary } from "./credentials/CredentialLease.js";
+export { type CredentialView, toCredentialView } from "./credentials/CredentialView.js";
+export {
+  createCredentialInputSchema,
+  parseCredentialInput,
+  updateCredentialInputSchema,
+  type CreateCredentialInput,
+  type UpdateCredentialInput,
+} from "./credentials/credentialSchemas.js";
+export { credentialFingerprint } from "./credentials/secretEnvelope.js";
 // --- end credentials ---
 
 // --- wallets, balances ---

@@ -1,0 +1,481 @@
+import type { AuditEntry, AuditTrail } from "../audit/AuditTrail.js";
+import type { RequestContext } from "../context/RequestContext.js";
+import type { KeyRing } from "../crypto/KeyRing.js";
+import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import type { CredentialPatch, CredentialRecord } from "../ports/CredentialStore.js";
+import type { ExchangeGateway, ExchangeKeyInfo, ExchangeSecret } from "../ports/ExchangeGateway.js";
+import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
+import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import type { Redacted } from "../secret/Redacted.js";
+import { type CredentialLease, ServiceCredentialLease } from "./CredentialLease.js";
+import { type CredentialView, toCredentialView } from "./CredentialView.js";
+import { createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
+import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
+
+/** Policy knobs of {@link CredentialService}. */
+export interface CredentialPolicy {
+  /** Whether a withdrawal-enabled key may be stored at all (the caller must also opt in). Default false. */
+  allowWithdrawal?: boolean | undefined;
+  /** Validate keys live on create and renewal. Default true. */
+  validateOnCreate?: boolean | undefined;
+  /** `lastUsedAt` is written at most this often per credential. Default 60 000 ms. */
+  lastUsedThrottleMs?: number | undefined;
+  /** Default lease length. Default 60 000 ms; at most 15 minutes. */
+  useLeaseTtlMs?: number | undefined;
+  /** `checkExpiry` warns this many days ahead. Default 7. */
+  expiryWarningDays?: number | undefined;
+}
+
+/** Options for {@link CredentialService}. */
+export interface CredentialServiceOptions {
+  store: WalletAuthStore;
+  keyRing: KeyRing;
+  /** 32-byte key of the API-key blind index. Keep it stable: changing it disables duplicate detection. */
+  fingerprintKey: Redacted<Uint8Array>;
+  exchanges: ExchangeGateway;
+  audit: AuditTrail;
+  clock?: Clock | undefined;
+  random?: RandomSource | undefined;
+  policy?: CredentialPolicy | undefined;
+}
+
+/** Result of {@link CredentialService.revalidate}. */
+export interface RevalidateCredentialResult {
+  credential: CredentialView;
+  /** `valid`: the exchange accepted the key; `invalid`: it refused it (status set to invalid); `unchanged`: transient failure, status kept. */
+  outcome: "valid" | "invalid" | "unchanged";
+  /** The error code when not `valid`. */
+  code?: string | undefined;
+}
+
+/** Result of {@link CredentialService.checkExpiry}. */
+export interface CheckExpiryResult {
+  expired: number;
+  warned: number;
+}
+
+const MAX_LEASE_MS = 15 * 60_000;
+const TRANSIENT = new Set(["EXCHANGE_UNAVAILABLE", "EXCHANGE_RATE_LIMITED", "EXCHANGE_CLOCK_SKEW"]);
+const REFUSED = new Set(["CREDENTIAL_INVALID", "CREDENTIAL_PERMISSION_INSUFFICIENT", "CREDENTIAL_IP_RESTRICTED"]);
+
+function codeOf(error: unknown): string {
+  return isWalletAuthError(error) ? error.code : "INTERNAL";
+}
+
+function earliest(a: Date | null | undefined, b: Date | null | undefined): Date | null {
+  if (a == null) return b ?? null;
+  if (b == null) return a;
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+/**
+ * Exchange API credentials: stored sealed under the key ring, validated live, never returned.
+ * Every method is scoped to `ctx.userId`; another user's credential id behaves exactly like a
+ * missing one (`NOT_FOUND`). Every change commits together with its audit event.
+ *
+ * @example
+ * ```ts
+ * import { CredentialService } from "@wallet-auth/core";
+ * const credentials = new CredentialService({ store, keyRing, fingerprintKey, exchanges, audit });
+ * const view = await credentials.create(ctx, { exchange: "binance", label: "main", apiKey, secret });
+ * const balance = await credentials.use(ctx, view.id, (secret) => exchanges.fetchBalances({ exchange: "binance", secret }));
+ * ```
+ */
+export class CredentialService {
+  private readonly store: WalletAuthStore;
+  private readonly keyRing: KeyRing;
+  private readonly fingerprintKey: Redacted<Uint8Array>;
+  private readonly exchanges: ExchangeGateway;
+  private readonly audit: AuditTrail;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly policy: Required<{ [K in keyof CredentialPolicy]-?: NonNullable<CredentialPolicy[K]> }>;
+  private readonly leases = new Map<string, Set<ServiceCredentialLease>>();
+  private readonly warned = new Set<string>();
+  private readonly lastTouch = new Map<string, number>();
+
+  constructor(options: CredentialServiceOptions) {
+    this.store = options.store;
+    this.keyRing = options.keyRing;
+    this.fingerprintKey = options.fingerprintKey;
+    this.exchanges = options.exchanges;
+    this.audit = options.audit;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoRandom;
+    const p = options.policy ?? {};
+    this.policy = {
+      allowWithdrawal: p.allowWithdrawal ?? false,
+      validateOnCreate: p.validateOnCreate ?? true,
+      lastUsedThrottleMs: p.lastUsedThrottleMs ?? 60_000,
+      useLeaseTtlMs: Math.min(p.useLeaseTtlMs ?? 60_000, MAX_LEASE_MS),
+      expiryWarningDays: p.expiryWarningDays ?? 7,
+    };
+  }
+
+  /**
+   * Stores a new credential: checks the exchange's required fields, validates the key live
+   * (refusing withdrawal-enabled keys unless both the caller and the policy allow them), refuses
+   * a key already stored by anyone, seals the secret and writes row and audit event together.
+   *
+   * @throws `INVALID_INPUT` (`details.fields`), `EXCHANGE_UNSUPPORTED`, `CREDENTIAL_DUPLICATE`,
+   *   `CREDENTIAL_WITHDRAWAL_ENABLED`, `CREDENTIAL_INVALID`, `CREDENTIAL_PERMISSION_INSUFFICIENT`,
+   *   `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`, `EXCHANGE_RATE_LIMITED`,
+   *   `EXCHANGE_CLOCK_SKEW`, `AUDIT_UNAVAILABLE`.
+   */
+  async create(ctx: RequestContext, input: unknown): Promise<CredentialView> {
+    const parsed = parseCredentialInput(createCredentialInputSchema, input);
+    const secret = await this.checkedSecret(parsed.exchange, parsed);
+    try {
+      const info = await this.validateLive(ctx, "credential.create", parsed.exchange, secret, parsed.allowWithdrawal === true);
+      const now = this.clock.now();
+      const id = this.random.uuid();
+      const sealed = sealSecret(this.keyRing, secret, ctx.userId, id, parsed.exchange);
+      const record: CredentialRecord = {
+        id,
+        userId: ctx.userId,
+        exchange: parsed.exchange,
+        label: parsed.label,
+        status: "active",
+        fingerprint: credentialFingerprint(this.fingerprintKey, parsed.exchange, secret.apiKey),
+        keyHint: secret.apiKey.slice(-4),
+        sealedSecret: sealed.sealed,
+        keyId: sealed.keyId,
+        formatVersion: sealed.formatVersion,
+        permissions: info?.permissions ?? null,
+        expiresAt: earliest(parsed.expiresAt, info?.expiresAt),
+        lastUsedAt: null,
+        lastValidatedAt: info === null ? null : now,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return await this.store.transaction(async (tx) => {
+        await tx.users.ensure(ctx.userId, now);
+        const stored = await tx.credentials.insert(record);
+        await this.audit.record(tx, ctx, this.entry("credential.create", "success", id, { exchange: parsed.exchange, validated: info !== null }));
+        return toCredentialView(stored);
+      });
+    } catch (error) {
+      if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE")) {
+        await this.audit.recordNow(this.store, ctx, this.entry("credential.create", "denied", undefined, { exchange: parsed.exchange, code: error.code }));
+      }
+      throw error;
+    }
+  }
+
+  /** The user's credentials, newest first. */
+  async list(ctx: RequestContext): Promise<CredentialView[]> {
+    return (await this.store.credentials.listByUser(ctx.userId)).map(toCredentialView);
+  }
+
+  /** One credential. @throws `NOT_FOUND` (also for another user's id). */
+  async get(ctx: RequestContext, id: string): Promise<CredentialView> {
+    return toCredentialView(await this.require(ctx, id));
+  }
+
+  /**
+   * Edits the label / expiry, or renews the key when `apiKey` and `secret` are given: the new key
+   * is validated live first; if validation fails nothing changes and the old key stays.
+   *
+   * @throws `NOT_FOUND`, `INVALID_INPUT`, and for a renewal everything `create` throws.
+   */
+  async update(ctx: RequestContext, id: string, input: unknown): Promise<CredentialView> {
+    const parsed = parseCredentialInput(updateCredentialInputSchema, input);
+    const current = await this.require(ctx, id);
+    const renewing = parsed.apiKey !== undefined || parsed.secret !== undefined || parsed.password !== undefined || parsed.uid !== undefined;
+    const now = this.clock.now();
+    const patch: CredentialPatch = { updatedAt: now };
+    if (parsed.label !== undefined) patch.label = parsed.label;
+    if (parsed.expiresAt !== undefined) patch.expiresAt = parsed.expiresAt;
+    if (renewing) {
+      const secret = await this.checkedSecret(current.exchange, parsed);
+      const info = await this.validateLive(ctx, "credential.renew", current.exchange, secret, parsed.allowWithdrawal === true, id);
+      const sealed = sealSecret(this.keyRing, secret, ctx.userId, id, current.exchange);
+      Object.assign(patch, {
+        status: "active",
+        fingerprint: credentialFingerprint(this.fingerprintKey, current.exchange, secret.apiKey),
+        keyHint: secret.apiKey.slice(-4),
+        sealedSecret: sealed.sealed,
+        keyId: sealed.keyId,
+        formatVersion: sealed.formatVersion,
+        permissions: info?.permissions ?? null,
+        lastValidatedAt: info === null ? null : now,
+        expiresAt: earliest(parsed.expiresAt === undefined ? null : parsed.expiresAt, info?.expiresAt),
+      } satisfies Partial<CredentialPatch>);
+    }
+    const action = renewing ? "credential.renew" : "credential.update";
+    try {
+      const view = await this.store.transaction(async (tx) => {
+        const updated = await tx.credentials.update(ctx.userId, id, patch);
+        if (updated === null) throw new WalletAuthError("NOT_FOUND");
+        await this.audit.record(tx, ctx, this.entry(action, "success", id, { exchange: current.exchange }));
+        return toCredentialView(updated);
+      });
+      if (renewing) await this.revokeLeases(id);
+      return view;
+    } catch (error) {
+      if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE")) {
+        await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", id, { code: error.code }));
+      }
+      throw error;
+    }
+  }
+
+  /** Disables a credential (use is refused, open leases end). @throws `NOT_FOUND`. */
+  async disable(ctx: RequestContext, id: string): Promise<CredentialView> {
+    const view = await this.setStatus(ctx, id, "disabled", "credential.disable");
+    await this.revokeLeases(id);
+    return view;
+  }
+
+  /** Re-enables a disabled credential. @throws `NOT_FOUND`, `CREDENTIAL_EXPIRED` (expiry passed). */
+  async enable(ctx: RequestContext, id: string): Promise<CredentialView> {
+    const current = await this.require(ctx, id);
+    if (current.expiresAt !== null && current.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new WalletAuthError("CREDENTIAL_EXPIRED");
+    }
+    return this.setStatus(ctx, id, "active", "credential.enable");
+  }
+
+  /** Deletes a credential and its sealed secret. @throws `NOT_FOUND`. */
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.credentials.delete(ctx.userId, id))) throw new WalletAuthError("NOT_FOUND");
+      await this.audit.record(tx, ctx, this.entry("credential.delete", "success", id));
+    });
+    await this.revokeLeases(id);
+  }
+
+  /**
+   * Validates a stored key again. Refusal by the exchange sets status `invalid`; a transient
+   * failure (exchange down, rate limited, clock skew) keeps the status. A key that gained
+   * withdrawal permission while the policy forbids it becomes `invalid`.
+   *
+   * @throws `NOT_FOUND`, `DECRYPTION_FAILED`, `AUDIT_UNAVAILABLE`.
+   */
+  async revalidate(ctx: RequestContext, id: string): Promise<RevalidateCredentialResult> {
+    const current = await this.require(ctx, id);
+    const secret = await this.openOrAudit(ctx, current);
+    let info: ExchangeKeyInfo;
+    try {
+      info = await this.exchanges.validate({ exchange: current.exchange, secret, ipRestricted: current.permissions?.ipRestricted === true });
+    } catch (error) {
+      const code = codeOf(error);
+      if (!REFUSED.has(code)) {
+        await this.audit.recordNow(this.store, ctx, this.entry("credential.revalidate", "failure", id, { code }));
+        return { credential: toCredentialView(current), outcome: "unchanged", code };
+      }
+      const view = await this.patch(ctx, id, { status: current.status === "active" ? "invalid" : current.status, lastValidatedAt: this.clock.now() }, "credential.revalidate", "failure", { code });
+      await this.revokeLeases(id);
+      return { credential: view, outcome: "invalid", code };
+    }
+    const withdrawRefused = info.permissions.withdraw && !this.policy.allowWithdrawal;
+    const escalated = info.permissions.withdraw && current.permissions?.withdraw !== true;
+    const status = withdrawRefused && current.status === "active" ? "invalid" : current.status === "invalid" && !withdrawRefused ? "active" : current.status;
+    const view = await this.patch(
+      ctx,
+      id,
+      { status, permissions: info.permissions, lastValidatedAt: this.clock.now(), expiresAt: earliest(current.expiresAt, info.expiresAt) },
+      "credential.revalidate",
+      withdrawRefused ? "denied" : "success",
+      { escalation: escalated, withdraw: info.permissions.withdraw },
+    );
+    if (withdrawRefused) {
+      await this.revokeLeases(id);
+      return { credential: view, outcome: "invalid", code: "CREDENTIAL_WITHDRAWAL_ENABLED" };
+    }
+    return { credential: view, outcome: "valid" };
+  }
+
+  /**
+   * Decrypts the secret and hands it to `fn` only, after auditing the use (one event per call;
+   * use {@link CredentialService.lease} for bursts). `lastUsedAt` is updated, throttled.
+   *
+   * @throws `NOT_FOUND`, `CREDENTIAL_DISABLED`, `CREDENTIAL_EXPIRED`, `CREDENTIAL_INVALID`,
+   *   `DECRYPTION_FAILED`, `AUDIT_UNAVAILABLE`; whatever `fn` throws.
+   */
+  async use<T>(ctx: RequestContext, id: string, fn: (secret: ExchangeSecret) => Promise<T> | T): Promise<T> {
+    const record = await this.usable(ctx, id, "credential.use");
+    const secret = await this.openOrAudit(ctx, record);
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      await this.audit.record(tx, ctx, this.entry("credential.use", "success", id));
+      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - this.policy.lastUsedThrottleMs));
+    });
+    return fn(secret);
+  }
+
+  /**
+   * Opens an audited lease: one `credential.use` event now (details `lease: true`), one
+   * `credential.lease_end` event with the use count when it closes, expires or is revoked
+   * (disable, delete, renewal or refusal in this process). Uses in between write no audit row.
+   *
+   * @param options - `ttlMs`, capped at 15 minutes; default the policy's `useLeaseTtlMs`.
+   * @throws as {@link CredentialService.use}.
+   */
+  async lease(ctx: RequestContext, id: string, options: { ttlMs?: number | undefined } = {}): Promise<CredentialLease> {
+    const record = await this.usable(ctx, id, "credential.use");
+    // Decrypt once up front so a broken record fails here, not on the first order.
+    await this.openOrAudit(ctx, record);
+    const ttlMs = Math.max(1, Math.min(options.ttlMs ?? this.policy.useLeaseTtlMs, MAX_LEASE_MS));
+    const leaseId = this.random.uuid();
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      await this.audit.record(tx, ctx, this.entry("credential.use", "success", id, { lease: true, leaseId, ttlMs }));
+      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - this.policy.lastUsedThrottleMs));
+    });
+    this.lastTouch.set(id, now.getTime());
+    const lease: ServiceCredentialLease = new ServiceCredentialLease(leaseId, id, new Date(now.getTime() + ttlMs), {
+      now: () => this.clock.now().getTime(),
+      open: () => openSecret(this.keyRing, record.sealedSecret, record.userId, record.id, record.exchange),
+      touch: () => this.touchInBackground(ctx.userId, id),
+      onDecryptFailure: async (error) => {
+        await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
+      },
+      end: async (summary) => {
+        this.leases.get(id)?.delete(lease);
+        await this.audit.recordNow(this.store, ctx, this.entry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
+      },
+    });
+    let set = this.leases.get(id);
+    if (set === undefined) this.leases.set(id, (set = new Set()));
+    set.add(lease);
+    return lease;
+  }
+
+  /**
+   * Expiry job (any user): marks credentials whose `expiresAt` has passed `expired` and writes a
+   * `credential.expiring` event (once per credential and expiry, per process) for those expiring
+   * within `expiryWarningDays`.
+   */
+  async checkExpiry(options: { batchSize?: number | undefined } = {}): Promise<CheckExpiryResult> {
+    const now = this.clock.now();
+    const horizon = new Date(now.getTime() + this.policy.expiryWarningDays * 86_400_000);
+    const batch = options.batchSize ?? 500;
+    const result: CheckExpiryResult = { expired: 0, warned: 0 };
+    const due = await this.store.credentials.listExpiring(horizon, batch);
+    for (const record of due) {
+      const ctx: RequestContext = { userId: record.userId, actor: { type: "system", id: null } };
+      const expiresAt = record.expiresAt as Date;
+      if (expiresAt.getTime() <= now.getTime()) {
+        await this.patch(ctx, record.id, { status: "expired" }, "credential.expire", "success", {});
+        await this.revokeLeases(record.id);
+        result.expired += 1;
+      } else {
+        const key = `${record.id}:${expiresAt.getTime()}`;
+        if (this.warned.has(key)) continue;
+        await this.audit.recordNow(this.store, ctx, this.entry("credential.expiring", "success", record.id, { expiresAt: expiresAt.toISOString(), exchange: record.exchange }));
+        this.warned.add(key);
+        result.warned += 1;
+      }
+    }
+    return result;
+  }
+
+  // --- internals ---
+
+  private entry(action: string, outcome: AuditEntry["outcome"], id: string | undefined, details?: AuditEntry["details"]): AuditEntry {
+    const entry: AuditEntry = { action, outcome, targetType: "credential" };
+    if (id !== undefined) entry.targetId = id;
+    if (details !== undefined) entry.details = details;
+    return entry;
+  }
+
+  private async require(ctx: RequestContext, id: string): Promise<CredentialRecord> {
+    const record = typeof id === "string" && id.length <= 128 ? await this.store.credentials.get(ctx.userId, id) : null;
+    if (record === null) throw new WalletAuthError("NOT_FOUND");
+    return record;
+  }
+
+  /** The record if it may be used now; a refusal is audited (the same way for missing and foreign ids). */
+  private async usable(ctx: RequestContext, id: string, action: string): Promise<CredentialRecord> {
+    const record = typeof id === "string" && id.length <= 128 ? await this.store.credentials.get(ctx.userId, id) : null;
+    let refusal: WalletAuthError | undefined;
+    if (record === null) refusal = new WalletAuthError("NOT_FOUND");
+    else if (record.status === "disabled") refusal = new WalletAuthError("CREDENTIAL_DISABLED");
+    else if (record.status === "invalid") refusal = new WalletAuthError("CREDENTIAL_INVALID", { reason: "stored-status-invalid" });
+    else if (record.status === "expired" || (record.expiresAt !== null && record.expiresAt.getTime() <= this.clock.now().getTime())) {
+      refusal = new WalletAuthError("CREDENTIAL_EXPIRED");
+    }
+    if (refusal !== undefined || record === null) {
+      await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", String(id).slice(0, 128), { code: refusal?.code ?? "NOT_FOUND" }));
+      throw refusal ?? new WalletAuthError("NOT_FOUND");
+    }
+    return record;
+  }
+
+  private async openOrAudit(ctx: RequestContext, record: CredentialRecord): Promise<ExchangeSecret> {
+    try {
+      return openSecret(this.keyRing, record.sealedSecret, record.userId, record.id, record.exchange);
+    } catch (error) {
+      const reason = isWalletAuthError(error) ? (error.reason ?? null) : null;
+      await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", record.id, { code: "DECRYPTION_FAILED", reason }));
+      throw new WalletAuthError("DECRYPTION_FAILED", { reason: reason ?? "decrypt-failed" });
+    }
+  }
+
+  /** Builds the secret from input and checks the exchange's required fields. */
+  private async checkedSecret(exchange: string, input: { apiKey?: string | undefined; secret?: string | undefined; password?: string | undefined; uid?: string | undefined }): Promise<ExchangeSecret> {
+    const description = await this.exchanges.describe(exchange);
+    const required = new Set<string>(["apiKey", "secret", ...description.requiredFields]);
+    const missing = [...required].filter((field) => input[field as keyof typeof input] === undefined).sort();
+    if (missing.length > 0) throw new WalletAuthError("INVALID_INPUT", { details: { fields: missing }, reason: "required-field-missing" });
+    const secret: ExchangeSecret = { apiKey: input.apiKey as string, secret: input.secret as string };
+    if (input.password !== undefined) secret.password = input.password;
+    if (input.uid !== undefined) secret.uid = input.uid;
+    return secret;
+  }
+
+  /** Live validation plus the withdrawal policy; `null` when the policy turns validation off. Failures are audited. */
+  private async validateLive(ctx: RequestContext, action: string, exchange: string, secret: ExchangeSecret, optIn: boolean, id?: string): Promise<ExchangeKeyInfo | null> {
+    if (!this.policy.validateOnCreate) return null;
+    try {
+      const info = await this.exchanges.validate({ exchange, secret });
+      if (info.permissions.withdraw && !(optIn && this.policy.allowWithdrawal)) {
+        throw new WalletAuthError("CREDENTIAL_WITHDRAWAL_ENABLED", { reason: optIn ? "policy-forbids-withdrawal" : "caller-did-not-opt-in" });
+      }
+      if (info.permissionsReported !== false && !info.permissions.read) {
+        throw new WalletAuthError("CREDENTIAL_PERMISSION_INSUFFICIENT", { reason: "read-disabled" });
+      }
+      return info;
+    } catch (error) {
+      await this.audit.recordNow(this.store, ctx, this.entry(action, TRANSIENT.has(codeOf(error)) ? "failure" : "denied", id, { exchange, code: codeOf(error) }));
+      throw error;
+    }
+  }
+
+  private async patch(
+    ctx: RequestContext,
+    id: string,
+    fields: Omit<CredentialPatch, "updatedAt">,
+    action: string,
+    outcome: AuditEntry["outcome"],
+    details: AuditEntry["details"],
+  ): Promise<CredentialView> {
+    return this.store.transaction(async (tx) => {
+      const updated = await tx.credentials.update(ctx.userId, id, { ...fields, updatedAt: this.clock.now() });
+      if (updated === null) throw new WalletAuthError("NOT_FOUND");
+      await this.audit.record(tx, ctx, this.entry(action, outcome, id, details));
+      return toCredentialView(updated);
+    });
+  }
+
+  private async setStatus(ctx: RequestContext, id: string, status: CredentialRecord["status"], action: string): Promise<CredentialView> {
+    return this.patch(ctx, id, { status }, action, "success", {});
+  }
+
+  private async revokeLeases(id: string): Promise<void> {
+    const open = this.leases.get(id);
+    if (open === undefined) return;
+    this.leases.delete(id);
+    await Promise.allSettled([...open].map((lease) => lease.revoke()));
+  }
+
+  private touchInBackground(userId: string, id: string): void {
+    const now = this.clock.now().getTime();
+    if (now - (this.lastTouch.get(id) ?? 0) < this.policy.lastUsedThrottleMs) return;
+    this.lastTouch.set(id, now);
+    this.store.credentials.touchLastUsed(userId, id, new Date(now), new Date(now - this.policy.lastUsedThrottleMs)).catch(() => undefined);
+  }
+}
+

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { WalletAuthError } from "../errors/index.js";
+
+const exchangeId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
+const label = z.string().trim().min(1).max(100);
+// API keys are printable ASCII without spaces; secrets may be PEM keys (Binance RSA/Ed25519), so
+// only NUL and length are refused there.
+const apiKey = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/);
+const secret = z.string().min(1).max(8192).regex(/^[^\u0000]+$/);
+const passphrase = z.string().min(1).max(512).regex(/^[\x20-\x7e]+$/);
+const expiresAt = z.coerce.date();
+
+/**
+ * Input of `CredentialService.create` (and of `POST /credentials`). Unknown fields are refused.
+ * Which of `password` / `uid` are required depends on the exchange.
+ */
+export const createCredentialInputSchema = z.strictObject({
+  exchange: exchangeId,
+  label,
+  apiKey,
+  secret,
+  password: passphrase.optional(),
+  uid: passphrase.optional(),
+  /** Accept a key that can withdraw (also needs the service policy to allow it). */
+  allowWithdrawal: z.boolean().optional(),
+  /** User-set expiry; the earlier of this and the exchange's own wins. */
+  expiresAt: expiresAt.optional(),
+});
+
+/**
+ * Input of `CredentialService.update`. Giving `apiKey` and `secret` renews the key (validated
+ * live before anything changes); `label` and `expiresAt` (`null` clears) are plain edits.
+ */
+export const updateCredentialInputSchema = z.strictObject({
+  label: label.optional(),
+  apiKey: apiKey.optional(),
+  secret: secret.optional(),
+  password: passphrase.optional(),
+  uid: passphrase.optional(),
+  allowWithdrawal: z.boolean().optional(),
+  expiresAt: expiresAt.nullable().optional(),
+});
+
+/** Parsed create input. */
+export type CreateCredentialInput = z.infer<typeof createCredentialInputSchema>;
+/** Parsed update input. */
+export type UpdateCredentialInput = z.infer<typeof updateCredentialInputSchema>;
+
+/**
+ * Parses `input` with `schema`. On failure throws `INVALID_INPUT` whose `details.fields` names
+ * the offending fields only: never their values, and the zod error is not kept as `cause`
+ * (its issues can echo input).
+ *
+ * @throws `INVALID_INPUT`
+ */
+export function parseCredentialInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (issue.code === "unrecognized_keys") for (const key of issue.keys) fields.add(String(key).slice(0, 64));
+    else fields.add(issue.path.length === 0 ? "(root)" : String(issue.path[0]).slice(0, 64));
+  }
+  throw new WalletAuthError("INVALID_INPUT", { details: { fields: [...fields].sort() }, reason: "schema" });
+}
