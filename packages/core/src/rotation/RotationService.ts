@@ -1,0 +1,313 @@
+import type { AlertService } from "../alerts/AlertService.js";
+import type { AuditTrail } from "../audit/AuditTrail.js";
+import type { EnvelopeContext, SealResult } from "../crypto/types.js";
+import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
+import type { RotationJobRecord } from "../ports/RotationJobStore.js";
+import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+
+/** The parts of the key ring rotation needs (`KeyRing` from `@wallet-auth/core/crypto` fits). */
+export interface RotationKeyRing {
+  readonly primaryKeyId: string;
+  keyIds(): string[];
+  keyCreatedAt(keyId: string): Date | null;
+  rewrap(sealed: string, context: EnvelopeContext): SealResult;
+}
+
+/** Options for {@link RotationService}. */
+export interface RotationServiceOptions {
+  store: WalletAuthStore;
+  keyRing: RotationKeyRing;
+  audit: AuditTrail;
+  /** Receives `key.age_exceeded` alerts from {@link RotationService.checkKeyAge}. */
+  alerts?: AlertService | undefined;
+  /** Keys older than this raise an alert. Default 365. */
+  maxKeyAgeDays?: number | undefined;
+  clock?: Clock | undefined;
+  random?: RandomSource | undefined;
+}
+
+/** One key as {@link RotationService.status} reports it. */
+export interface KeyStatus {
+  keyId: string;
+  primary: boolean;
+  /** The key is configured in this process's ring (a record on a missing key cannot be opened). */
+  inRing: boolean;
+  /** Credentials whose data key this key wraps. */
+  records: number;
+  createdAt: Date | null;
+  /** Whole days since `createdAt`, or `null` when unknown. */
+  ageDays: number | null;
+}
+
+/** Result of {@link RotationService.status}. */
+export interface RotationStatusResult {
+  primaryKeyId: string;
+  keys: KeyStatus[];
+  /** Records not yet on the primary key (all other keys together). */
+  pending: number;
+  /** The most recent rewrap job, if any. */
+  lastJob: RotationJobRecord | null;
+}
+
+/** Options for {@link RotationService.runRewrap}. */
+export interface RunRewrapOptions {
+  /** Records per transaction. Default 200 (1..1000). */
+  batchSize?: number | undefined;
+  /** Names this worker in the audit trail. Default a random id. */
+  workerId?: string | undefined;
+  /** Stops after the current batch rolls back; what committed stays committed. */
+  signal?: AbortSignal | undefined;
+  /** Called after every committed batch. */
+  onProgress?: ((progress: RewrapProgress) => void) | undefined;
+}
+
+/** Per old key: what this run did. */
+export interface RewrapKeyProgress {
+  rewrapped: number;
+  failed: number;
+}
+
+/** Running totals of one {@link RotationService.runRewrap} call (this worker only). */
+export interface RewrapProgress {
+  jobId: string;
+  targetKeyId: string;
+  batches: number;
+  rewrapped: number;
+  failed: number;
+  /** Rows another worker moved first (compare-and-set lost): not errors. */
+  skipped: number;
+  byKeyId: Record<string, RewrapKeyProgress>;
+}
+
+/** Result of {@link RotationService.runRewrap}. */
+export interface RunRewrapResult extends RewrapProgress {
+  /** Credentials that could not be opened, with the error code (never a message). Left untouched. */
+  failures: { credentialId: string; keyId: string; code: string }[];
+  /** Records still on a non-primary key after this run (failed ones, or another worker's). */
+  remaining: number;
+  job: RotationJobRecord | null;
+}
+
+/** Result of {@link RotationService.checkKeyAge}. */
+export interface CheckKeyAgeResult {
+  /** Keys past `maxKeyAgeDays`. */
+  overdue: { keyId: string; ageDays: number; primary: boolean }[];
+}
+
+const DAY_MS = 86_400_000;
+const ROTATION_CHAIN = "key-rotation";
+
+/**
+ * Key rotation, as an operator runs it: (1) add the new key to `WALLET_AUTH_KEYS` and restart
+ * (decrypt-only), (2) make it primary and restart, (3) {@link RotationService.runRewrap} until
+ * `pending` is 0, (4) {@link RotationService.assertRetirable} then remove the old key.
+ *
+ * The rewrap job moves each credential's wrapped data key to the primary key (the payload is
+ * not re-encrypted). Each batch is one transaction: claim rows off the primary (locked
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers never share a row), rewrap, store with
+ * compare-and-set on the old key id, count progress on the job row, and append one
+ * `key.rewrap_batch` event to the system chain `"key-rotation"` (not to users' chains, so a
+ * rotation does not add thousands of events to every user's log). A crash or abort at any
+ * point rolls back at most the current batch; rerunning continues from what is left.
+ *
+ * @example
+ * ```ts
+ * const rotation = new RotationService({ store, keyRing, audit });
+ * console.table((await rotation.status()).keys);
+ * const result = await rotation.runRewrap({ batchSize: 500 });
+ * await rotation.assertRetirable("2024"); // throws KEY_IN_USE while any record uses it
+ * ```
+ */
+export class RotationService {
+  readonly #store: WalletAuthStore;
+  readonly #ring: RotationKeyRing;
+  readonly #audit: AuditTrail;
+  readonly #alerts: AlertService | undefined;
+  readonly #maxAgeDays: number;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+
+  constructor(options: RotationServiceOptions) {
+    this.#store = options.store;
+    this.#ring = options.keyRing;
+    this.#audit = options.audit;
+    this.#alerts = options.alerts;
+    this.#maxAgeDays = options.maxKeyAgeDays ?? 365;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? cryptoRandom;
+  }
+
+  /**
+   * Per key id: records protected, primary flag, whether it is in the ring, age; plus the
+   * pending count and the last job.
+   */
+  async status(): Promise<RotationStatusResult> {
+    const counts = await this.#store.credentials.countByKeyId();
+    const [lastJob] = await this.#store.rotationJobs.list(1);
+    const now = this.#clock.now().getTime();
+    const ids = [...new Set([...this.#ring.keyIds(), ...Object.keys(counts)])];
+    const primary = this.#ring.primaryKeyId;
+    const keys = ids.map((keyId): KeyStatus => {
+      const inRing = this.#ring.keyIds().includes(keyId);
+      const createdAt = inRing ? this.#ring.keyCreatedAt(keyId) : null;
+      return {
+        keyId,
+        primary: keyId === primary,
+        inRing,
+        records: counts[keyId] ?? 0,
+        createdAt,
+        ageDays: createdAt === null ? null : Math.floor((now - createdAt.getTime()) / DAY_MS),
+      };
+    });
+    const pending = keys.filter((k) => !k.primary).reduce((n, k) => n + k.records, 0);
+    return { primaryKeyId: primary, keys, pending, lastJob: lastJob ?? null };
+  }
+
+  /**
+   * Moves every credential not on the primary key to it, batch by batch, until none is left
+   * (apart from records that fail to open: counted, reported, left untouched, and not retried
+   * within this run). Safe to run on several workers at once and to rerun after a crash.
+   *
+   * @returns Totals for this worker, failures, what remains and the shared job record.
+   * @throws WalletAuthError `AUDIT_UNAVAILABLE` / store errors (the current batch rolls back);
+   * the signal's reason when aborted.
+   */
+  async runRewrap(options: RunRewrapOptions = {}): Promise<RunRewrapResult> {
+    const batchSize = Math.max(1, Math.min(Math.trunc(options.batchSize ?? 200), 1000));
+    const workerId = options.workerId ?? this.#random.uuid();
+    const target = this.#ring.primaryKeyId;
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const pendingAtStart = Object.entries(await this.#store.credentials.countByKeyId()).some(([k, n]) => k !== target && n > 0);
+    if (!pendingAtStart) {
+      // Nothing to move: no job row, so reruns and cron triggers leave no trace.
+      return { jobId: "", targetKeyId: target, batches: 0, rewrapped: 0, failed: 0, skipped: 0, byKeyId: {}, failures: [], remaining: 0, job: null };
+    }
+    const job = await this.#store.rotationJobs.start(this.#random.uuid(), target, this.#clock.now());
+    const progress: RewrapProgress = { jobId: job.id, targetKeyId: target, batches: 0, rewrapped: 0, failed: 0, skipped: 0, byKeyId: {} };
+    const failures: RunRewrapResult["failures"] = [];
+    const failedIds = new Set<string>();
+    for (;;) {
+      signal?.throwIfAborted();
+      const batch = await this.#store.transaction(async (tx) => {
+        // Rows that failed earlier in this run come back first (oldest first); over-claim so
+        // they never starve the batch, and skip them.
+        const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
+        const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
+        const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
+        for (const row of rows) {
+          signal?.throwIfAborted();
+          const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
+          let next: SealResult;
+          try {
+            next = this.#ring.rewrap(row.sealedSecret, { userId: row.userId, recordId: row.id, purpose: `credential:${row.exchange}` });
+          } catch (error) {
+            const code = isWalletAuthError(error) ? error.code : "INTERNAL";
+            step.failed += 1;
+            per.failed += 1;
+            step.lastCode = code;
+            step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
+            continue;
+          }
+          const changed = await tx.credentials.replaceSealedIfKey(row.id, row.keyId, {
+            sealedSecret: next.sealed,
+            keyId: next.keyId,
+            formatVersion: next.formatVersion,
+          });
+          if (changed) {
+            step.rewrapped += 1;
+            per.rewrapped += 1;
+          } else step.skipped += 1;
+        }
+        if (rows.length === 0) return { ...step, empty: true };
+        await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
+        await this.#audit.recordSystem(
+          tx,
+          {
+            action: "key.rewrap_batch",
+            outcome: step.failed > 0 ? "failure" : "success",
+            targetType: "key",
+            targetId: target,
+            details: {
+              jobId: job.id,
+              workerId,
+              rewrapped: step.rewrapped,
+              failed: step.failed,
+              skipped: step.skipped,
+              fromKeys: Object.keys(step.byKeyId).sort().join(","),
+              lastErrorCode: step.lastCode,
+            },
+          },
+          { chain: ROTATION_CHAIN },
+        );
+        signal?.throwIfAborted();
+        return { ...step, empty: false };
+      });
+      if (batch.empty) break;
+      // Only after commit: a rolled-back batch's outcomes never count.
+      progress.batches += 1;
+      progress.rewrapped += batch.rewrapped;
+      progress.failed += batch.failed;
+      progress.skipped += batch.skipped;
+      for (const [keyId, p] of Object.entries(batch.byKeyId)) {
+        const acc = (progress.byKeyId[keyId] ??= { rewrapped: 0, failed: 0 });
+        acc.rewrapped += p.rewrapped;
+        acc.failed += p.failed;
+      }
+      for (const f of batch.failures) {
+        failedIds.add(f.credentialId);
+        failures.push(f);
+      }
+      options.onProgress?.(structuredClone(progress));
+    }
+    const counts = await this.#store.credentials.countByKeyId();
+    const remaining = Object.entries(counts).reduce((n, [k, c]) => (k === target ? n : n + c), 0);
+    // Only records that failed to open are left: the job cannot progress without an operator.
+    const stuck = remaining > 0 && remaining <= failedIds.size;
+    const finished =
+      remaining === 0 || stuck
+        ? await this.#store.rotationJobs.finish(job.id, stuck ? "failed" : "completed", this.#clock.now())
+        : await this.#store.rotationJobs.get(job.id);
+    return { ...progress, failures, remaining, job: finished };
+  }
+
+  /**
+   * Checks that `keyId` may be removed from the ring: it is not the primary and no credential
+   * uses it.
+   *
+   * @throws WalletAuthError `KEY_IN_USE` (reason `primary-key` or `records-remain`, `details.records`).
+   */
+  async assertRetirable(keyId: string): Promise<void> {
+    if (keyId === this.#ring.primaryKeyId) throw new WalletAuthError("KEY_IN_USE", { reason: "primary-key" });
+    const records = (await this.#store.credentials.countByKeyId())[keyId] ?? 0;
+    if (records > 0) throw new WalletAuthError("KEY_IN_USE", { reason: "records-remain", details: { records } });
+  }
+
+  /**
+   * Raises a system alert (`key.age_exceeded`, deduplicated per key) for every ring key older
+   * than `maxKeyAgeDays`. Keys without a creation date are skipped (configure one:
+   * `id:base64:YYYY-MM-DD`).
+   */
+  async checkKeyAge(): Promise<CheckKeyAgeResult> {
+    const now = this.#clock.now().getTime();
+    const overdue: CheckKeyAgeResult["overdue"] = [];
+    for (const keyId of this.#ring.keyIds()) {
+      const createdAt = this.#ring.keyCreatedAt(keyId);
+      if (createdAt === null) continue;
+      const ageDays = Math.floor((now - createdAt.getTime()) / DAY_MS);
+      if (ageDays <= this.#maxAgeDays) continue;
+      const primary = keyId === this.#ring.primaryKeyId;
+      overdue.push({ keyId, ageDays, primary });
+      await this.#alerts?.raise({
+        userId: null,
+        kind: "key.age_exceeded",
+        severity: primary ? "high" : "medium",
+        details: { keyId, ageDays, maxKeyAgeDays: this.#maxAgeDays, primary },
+        dedupeKey: `key.age_exceeded:${keyId}`,
+      });
+    }
+    return { overdue };
+  }
+}
