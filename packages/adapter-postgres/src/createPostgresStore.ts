@@ -1,0 +1,82 @@
+import { type Clock, type StoreRepositories, type WalletAuthStore, systemClock } from "@wallet-auth/core";
+import type { Knex } from "knex";
+import { type Db, inTransaction } from "./internal/Db.js";
+import { pgAlerts } from "./repositories/pgAlerts.js";
+import { pgAudit } from "./repositories/pgAudit.js";
+import { pgCredentials } from "./repositories/pgCredentials.js";
+import { pgLeases } from "./repositories/pgLeases.js";
+import { pgNonces } from "./repositories/pgNonces.js";
+import { pgRotationJobs } from "./repositories/pgRotationJobs.js";
+import { pgSnapshots } from "./repositories/pgSnapshots.js";
+import { pgTransactions } from "./repositories/pgTransactions.js";
+import { pgUsers } from "./repositories/pgUsers.js";
+import { pgWallets } from "./repositories/pgWallets.js";
+
+/** Options for {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** A knex instance for PostgreSQL or PGlite, already migrated (see `migrateLatest`). */
+  knex: Knex;
+  /** Reported as `store.kind`; default `"postgres"` (use `"pglite"` for the embedded database). */
+  kind?: string;
+  /** Time source for the few writes that take no `now` (e.g. `replaceSealedIfKey`). */
+  clock?: Clock;
+  /**
+   * Whether `close()` destroys the knex instance. Default `false`: whoever created the knex
+   * (e.g. `createEmbeddedDatabase`) closes it.
+   */
+  destroyKnexOnClose?: boolean;
+}
+
+function repositories(db: Db, clock: Clock): StoreRepositories {
+  return {
+    users: pgUsers(db),
+    credentials: pgCredentials(db, clock),
+    wallets: pgWallets(db),
+    nonces: pgNonces(db),
+    snapshots: pgSnapshots(db),
+    transactions: pgTransactions(db),
+    audit: pgAudit(db),
+    alerts: pgAlerts(db),
+    rotationJobs: pgRotationJobs(db),
+    leases: pgLeases(db),
+  };
+}
+
+/**
+ * Creates a store on PostgreSQL (a real server or embedded PGlite) implementing every store
+ * port. Unique violations become the ports' coded errors, connection failures
+ * `STORE_UNAVAILABLE`; SQL text and driver messages never reach an error message (a sanitised
+ * driver error is kept as `cause`, without bound values).
+ *
+ * @param options - the knex instance and optional kind, clock.
+ * @returns a {@link WalletAuthStore}.
+ * @throws WalletAuthError from its methods: `CREDENTIAL_DUPLICATE`, `CONFLICT`, `NOT_FOUND`,
+ * `INVALID_INPUT`, `STORE_UNAVAILABLE`, `INTERNAL`.
+ *
+ * @example
+ * ```ts
+ * import { createEmbeddedDatabase, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
+ * const db = await createEmbeddedDatabase({ dataDir: "./data" });
+ * await migrateLatest(db.knex);
+ * const store = createPostgresStore({ knex: db.knex, kind: "pglite" });
+ * await store.users.ensure("user_123", new Date());
+ * await db.close();
+ * ```
+ */
+export function createPostgresStore(options: PostgresStoreOptions): WalletAuthStore {
+  const { knex } = options;
+  const clock = options.clock ?? systemClock;
+  let closed = false;
+  return {
+    kind: options.kind ?? "postgres",
+    ...repositories(knex, clock),
+    transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
+      return inTransaction(knex, (trx) => fn(repositories(trx, clock)));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (options.destroyKnexOnClose === true) await knex.destroy();
+    },
+  };
+}

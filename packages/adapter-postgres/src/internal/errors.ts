@@ -1,0 +1,63 @@
+import { WalletAuthError, isWalletAuthError } from "@wallet-auth/core";
+
+interface DriverError {
+  code?: unknown;
+  constraint?: unknown;
+  name?: unknown;
+  message?: unknown;
+  table?: unknown;
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH", "EAI_AGAIN"]);
+
+function isConnectionFailure(e: DriverError): boolean {
+  const code = typeof e.code === "string" ? e.code : "";
+  if (CONNECTION_CODES.has(code)) return true;
+  // SQLSTATE class 08 (connection), 57P0x (shutdown / cannot connect now), 53300 (too many connections).
+  if (/^08...$/.test(code) || /^57P0\d$/.test(code) || code === "53300") return true;
+  if (e.name === "KnexTimeoutError") return true;
+  const message = typeof e.message === "string" ? e.message : "";
+  return /Connection terminated|connection (is )?closed|Client has encountered a connection error|PGlite is closed/i.test(message);
+}
+
+/**
+ * The driver error with what is safe to log and nothing else: the SQL text, bound parameters
+ * (sealed blobs, fingerprints) and `detail` (which echoes key values) are dropped.
+ */
+function sanitizedCause(error: unknown): Error {
+  const e = (error ?? {}) as DriverError;
+  const safe = new Error(typeof e.message === "string" ? e.message : "database error");
+  safe.name = typeof e.name === "string" ? e.name : "DatabaseError";
+  Object.assign(safe, {
+    code: typeof e.code === "string" ? e.code : undefined,
+    constraint: typeof e.constraint === "string" ? e.constraint : undefined,
+    table: typeof e.table === "string" ? e.table : undefined,
+  });
+  return safe;
+}
+
+/** Maps a unique violation on `constraint` to the coded error the ports name. */
+function uniqueViolation(constraint: string, cause: Error): WalletAuthError {
+  if (constraint === "api_credentials_fingerprint_key") {
+    return new WalletAuthError("CREDENTIAL_DUPLICATE", { cause, reason: "fingerprint-exists" });
+  }
+  return new WalletAuthError("CONFLICT", { cause, reason: `unique:${constraint}` });
+}
+
+/**
+ * Turns anything a query threw into a {@link WalletAuthError} whose message is the public one
+ * for its code. Errors that already are wallet-auth errors pass through unchanged.
+ */
+export function toStoreError(error: unknown): WalletAuthError {
+  if (isWalletAuthError(error)) return error;
+  const e = (error ?? {}) as DriverError;
+  const cause = sanitizedCause(error);
+  const code = typeof e.code === "string" ? e.code : "";
+  if (code === "23505") return uniqueViolation(typeof e.constraint === "string" ? e.constraint : "", cause);
+  if (code === "23503") return new WalletAuthError("NOT_FOUND", { cause, reason: "user-missing" });
+  if (code === "23514" || code === "22P02" || code === "22007" || code === "22008" || code === "22003") {
+    return new WalletAuthError("INVALID_INPUT", { cause, reason: `sqlstate:${code}` });
+  }
+  if (isConnectionFailure(e)) return new WalletAuthError("STORE_UNAVAILABLE", { cause, reason: "connection" });
+  return new WalletAuthError("INTERNAL", { cause, reason: code === "" ? "store-error" : `sqlstate:${code}` });
+}

@@ -1,0 +1,23 @@
+import type { Knex } from "knex";
+import { m001Initial } from "./m001_initial.js";
+
+interface CodeMigration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const migrations: readonly CodeMigration[] = [m001Initial];
+
+/** Name of the table knex records applied migrations in. */
+export const MIGRATIONS_TABLE = "wallet_auth_migrations";
+
+/**
+ * The schema migrations as a knex `migrationSource`: defined in code, so they work from a
+ * bundle with no migrations folder on disk.
+ */
+export const migrationSource: Knex.MigrationSource<CodeMigration> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => ({ up: migration.up, down: migration.down }),
+};
