@@ -1,0 +1,82 @@
+import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
+import { AuditTrail } from "../audit/AuditTrail.js";
+import { createCcxtExchangeGateway } from "../ccxt/CcxtExchangeGateway.js";
+import { KeyRing } from "../crypto/KeyRing.js";
+import { createMemoryStore, type MemoryWalletAuthStore } from "../memory/createMemoryStore.js";
+import type { AuditEventRecord } from "../ports/AuditLog.js";
+import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
+import type { StoreRepositories, WalletAuthStore } from "../ports/UnitOfWork.js";
+import { Redacted } from "../secret/Redacted.js";
+import { CredentialService, type CredentialPolicy } from "./CredentialService.js";
+
+/** A settable clock for the service (the loopback exchange keeps real time for signatures). */
+export class TestClock {
+  ms = Date.UTC(2026, 0, 1);
+  now = (): Date => new Date(this.ms);
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export const fixedKey = (byte: number): Uint8Array => new Uint8Array(32).fill(byte);
+
+export function ring(byte = 1, id = "k1"): KeyRing {
+  return KeyRing.fromKeys({ keys: [{ id, key: fixedKey(byte) }], primaryKeyId: id });
+}
+
+/** A store whose audit appends fail when `failing.on` is set (to prove create+audit atomicity). */
+export function withFailingAudit(store: WalletAuthStore): { store: WalletAuthStore; failing: { on: boolean } } {
+  const failing = { on: false };
+  const wrapRepos = (repos: StoreRepositories): StoreRepositories => ({
+    ...repos,
+    audit: {
+      ...repos.audit,
+      append: (chainKey, build) => (failing.on ? Promise.reject(new Error("disk full")) : repos.audit.append(chainKey, build)),
+      listChain: (...a) => repos.audit.listChain(...a),
+      query: (...a) => repos.audit.query(...a),
+      erasePersonalData: (...a) => repos.audit.erasePersonalData(...a),
+    } as StoreRepositories["audit"],
+  });
+  const wrapped: WalletAuthStore = Object.assign(Object.create(null) as object, store, wrapRepos(store), {
+    kind: store.kind,
+    close: () => store.close(),
+    transaction: <T>(fn: (tx: StoreRepositories) => Promise<T>) => store.transaction((tx) => fn(wrapRepos(tx))),
+  }) as WalletAuthStore;
+  return { store: wrapped, failing };
+}
+
+export interface Harness {
+  loop: LoopbackExchange;
+  exchanges: ExchangeGateway;
+  clock: TestClock;
+  memory: MemoryWalletAuthStore;
+  store: WalletAuthStore;
+  failingAudit: { on: boolean };
+  audit: AuditTrail;
+  keyRing: KeyRing;
+  service(policy?: CredentialPolicy, keyRing?: KeyRing): CredentialService;
+  events(userId: string): Promise<AuditEventRecord[]>;
+}
+
+export async function harness(): Promise<Harness> {
+  const loop = await startLoopbackExchange();
+  const exchanges = createCcxtExchangeGateway({ urls: { binance: loop.origin }, allowedHosts: [new URL(loop.origin).host], enableRateLimit: false, timeoutMs: 5000 });
+  const clock = new TestClock();
+  const memory = createMemoryStore({ clock });
+  const { store, failing } = withFailingAudit(memory);
+  const audit = new AuditTrail({ hashKey: Redacted.make(fixedKey(9)), clock });
+  const keyRing = ring();
+  return {
+    loop,
+    exchanges,
+    clock,
+    memory,
+    store,
+    failingAudit: failing,
+    audit,
+    keyRing,
+    service: (policy, kr) =>
+      new CredentialService({ store, keyRing: kr ?? keyRing, fingerprintKey: Redacted.make(fixedKey(5)), exchanges, audit, clock, ...(policy === undefined ? {} : { policy }) }),
+    events: async (userId) => (await memory.audit.query({ subjectUserId: userId, limit: 1000 })).items,
+  };
+}
