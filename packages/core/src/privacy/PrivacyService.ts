@@ -1,0 +1,163 @@
+import type { AuditTrail } from "../audit/AuditTrail.js";
+import { type AuditEventView, toAuditEventView } from "../audit/auditExportFormats.js";
+import { type VerifyAuditChainResult, verifyAuditChain } from "../audit/verifyAuditChain.js";
+import type { RequestContext } from "../context/RequestContext.js";
+import type { SecurityAlertRecord } from "../ports/AlertStore.js";
+import type { BalanceSnapshotRecord } from "../ports/BalanceSnapshotStore.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import type { CredentialRecord } from "../ports/CredentialStore.js";
+import type { TransactionRecord } from "../ports/TransactionStore.js";
+import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import type { UserRecord } from "../ports/UserStore.js";
+import type { WalletRecord } from "../ports/WalletStore.js";
+import { collectPages } from "./collectPages.js";
+
+/** Credential metadata as exported: never the sealed secret, key id or fingerprint. */
+export type ExportedCredential = Pick<
+  CredentialRecord,
+  "id" | "exchange" | "label" | "status" | "keyHint" | "permissions" | "expiresAt" | "lastUsedAt" | "lastValidatedAt" | "createdAt" | "updatedAt"
+>;
+
+/** The personal-data export of one user (GDPR art. 15/20), ready for `JSON.stringify`. */
+export interface PrivacyExport {
+  format: "wallet-auth-export/1";
+  exportedAt: Date;
+  user: UserRecord | null;
+  credentials: ExportedCredential[];
+  wallets: WalletRecord[];
+  balanceSnapshots: BalanceSnapshotRecord[];
+  transactions: TransactionRecord[];
+  auditEvents: AuditEventView[];
+  alerts: SecurityAlertRecord[];
+}
+
+/** Result of {@link PrivacyService.erase}. */
+export interface PrivacyEraseResult {
+  /** Rows deleted per kind. Credentials' data keys went with their sealed blobs (crypto-shredding). */
+  deleted: {
+    credentials: number;
+    wallets: number;
+    balanceSnapshots: number;
+    transactions: number;
+    nonces: number;
+    alerts: number;
+    user: boolean;
+  };
+  /** Audit events whose personal fields were nulled. */
+  auditEventsPseudonymised: number;
+  /** The user's audit chain verified after erasure. */
+  chain: VerifyAuditChainResult;
+}
+
+/** Options for {@link PrivacyService}. */
+export interface PrivacyServiceOptions {
+  store: WalletAuthStore;
+  audit: AuditTrail;
+  clock?: Clock | undefined;
+}
+
+/**
+ * Data-subject requests: export everything stored about a user, and erase it.
+ *
+ * Erasure runs in one transaction: it first appends a `privacy.erase` event to the user's
+ * chain, then deletes credentials (their per-record data keys live only inside the sealed
+ * blob, so deleting the row shreds the secret), wallets, balance snapshots, transactions,
+ * nonces, alerts and the user row, and finally pseudonymises the user's audit events (user
+ * id, actor id, IP hash, user agent nulled; the chain commits to them only through a digest,
+ * so it still verifies). Audit events are kept as required evidence; they can no longer be
+ * tied to the person without the audit hash key and the user id.
+ *
+ * @example
+ * ```ts
+ * const privacy = new PrivacyService({ store, audit });
+ * const doc = await privacy.export({ userId: "user_1" });
+ * const { chain } = await privacy.erase({ userId: "user_1" });
+ * ```
+ */
+export class PrivacyService {
+  readonly #store: WalletAuthStore;
+  readonly #audit: AuditTrail;
+  readonly #clock: Clock;
+
+  constructor(options: PrivacyServiceOptions) {
+    this.#store = options.store;
+    this.#audit = options.audit;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Everything stored about `ctx.userId` as one JSON-ready document. Audited (`privacy.export`,
+   * recorded before reading, so it appears in the export).
+   *
+   * @throws WalletAuthError `AUDIT_UNAVAILABLE` when the export cannot be audited (nothing is exported).
+   */
+  async export(ctx: RequestContext): Promise<PrivacyExport> {
+    await this.#audit.recordNow(this.#store, ctx, { action: "privacy.export", outcome: "success", targetType: "user" });
+    const userId = ctx.userId;
+    const s = this.#store;
+    const [user, credentials, wallets, balanceSnapshots, transactions, audit, alerts] = await Promise.all([
+      s.users.get(userId),
+      s.credentials.listByUser(userId),
+      s.wallets.listByUser(userId),
+      collectPages((cursor, limit) => s.snapshots.list({ userId, cursor, limit })),
+      collectPages((cursor, limit) => s.transactions.list({ userId, cursor, limit })),
+      collectPages((cursor, limit) => s.audit.query({ subjectUserId: userId, cursor, limit })),
+      collectPages((cursor, limit) => s.alerts.list({ userId, cursor, limit })),
+    ]);
+    return {
+      format: "wallet-auth-export/1",
+      exportedAt: this.#clock.now(),
+      user,
+      credentials: credentials.map(exportCredential),
+      wallets,
+      balanceSnapshots,
+      transactions,
+      auditEvents: audit.map(toAuditEventView),
+      alerts,
+    };
+  }
+
+  /**
+   * Erases the user's personal data (see the class comment), then verifies their audit chain.
+   *
+   * @returns What was deleted, how many audit events were pseudonymised, and the chain check.
+   * @throws WalletAuthError `AUDIT_UNAVAILABLE` when the erasure cannot be audited (nothing is erased); store errors roll everything back.
+   */
+  async erase(ctx: RequestContext): Promise<PrivacyEraseResult> {
+    const userId = ctx.userId;
+    const chainKey = this.#audit.chainKeyOf(userId);
+    const result = await this.#store.transaction(async (tx) => {
+      // No target id: it would keep the user id in a field erasure cannot null.
+      await this.#audit.record(tx, ctx, { action: "privacy.erase", outcome: "success", targetType: "user" });
+      const deleted = {
+        credentials: await tx.credentials.deleteByUser(userId),
+        wallets: await tx.wallets.deleteByUser(userId),
+        balanceSnapshots: await tx.snapshots.deleteByUser(userId),
+        transactions: await tx.transactions.deleteByUser(userId),
+        nonces: await tx.nonces.deleteByUser(userId),
+        alerts: await tx.alerts.deleteByUser(userId),
+        user: await tx.users.delete(userId),
+      };
+      const auditEventsPseudonymised = await tx.audit.erasePersonalData(chainKey, userId);
+      return { deleted, auditEventsPseudonymised };
+    });
+    const chain = await verifyAuditChain({ store: this.#store, chainKey });
+    return { ...result, chain };
+  }
+}
+
+function exportCredential(c: CredentialRecord): ExportedCredential {
+  return {
+    id: c.id,
+    exchange: c.exchange,
+    label: c.label,
+    status: c.status,
+    keyHint: c.keyHint,
+    permissions: c.permissions,
+    expiresAt: c.expiresAt,
+    lastUsedAt: c.lastUsedAt,
+    lastValidatedAt: c.lastValidatedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
