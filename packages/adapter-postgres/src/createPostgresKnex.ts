@@ -8,6 +8,8 @@ export interface PostgresKnexOptions {
   pool?: { min?: number; max?: number };
   /** Schema(s) to use, e.g. a per-test schema. */
   searchPath?: string | string[];
+  /** How long a query waits for a pooled connection before `STORE_UNAVAILABLE`; default 10 s. */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createPostgresKnex(options: PostgresKnexOptions): Knex {
     connection: options.connectionString,
     pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },
     // Fail fast with STORE_UNAVAILABLE instead of queueing for a minute when the server is down.
-    acquireConnectionTimeout: 10_000,
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
   };
   if (options.searchPath !== undefined) config.searchPath = options.searchPath;
   return knexFactory(config);
