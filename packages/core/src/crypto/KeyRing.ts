@@ -308,7 +308,8 @@ export class KeyRing {
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
     const ctx = encodeContext(context);
-    const parts = parseSealed(decodeSealedString(sealed));
+    const blob = decodeSealedString(sealed);
+    const parts = parseSealed(blob);
     const entry = this.#entryFor(parts);
     try {
       const dataKey = this.#unwrap(entry, parts, ctx);
@@ -324,7 +325,7 @@ export class KeyRing {
           wrapCommitment: primary.commitment,
           wrappedKey: wrap.ciphertext,
           wrapTag: wrap.tag,
-          payloadSection: [parts.payloadSection],
+          payloadSection: [blob.subarray(parts.payloadOffset)],
         });
         entry.usage.rewraps += 1;
         return { sealed: moved, keyId: primary.id, formatVersion: SEALED_FORMAT_VERSION };

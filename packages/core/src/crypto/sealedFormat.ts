@@ -42,8 +42,8 @@ export interface SealedParts {
   wrapCommitment: Uint8Array;
   wrappedKey: Uint8Array;
   wrapTag: Uint8Array;
-  /** Payload nonce, data-key commitment, ciphertext and tag: what a rewrap copies unchanged. */
-  payloadSection: Uint8Array;
+  /** Offset of the payload section (payload nonce, data-key commitment, ciphertext, tag): what a rewrap copies unchanged. */
+  payloadOffset: number;
   payloadNonce: Uint8Array;
   dataKeyCommitment: Uint8Array;
   ciphertext: Uint8Array;
@@ -104,17 +104,19 @@ export function parseSealed(blob: Uint8Array): SealedParts {
   const { version, keyId, headerLength } = readHeader(blob);
   if (blob.byteLength < headerLength + FIXED_TAIL) throw malformed("malformed-length");
   let at = headerLength;
+  // Plain Uint8Array views: cheaper to create than Buffer slices, and no copies.
+  const { buffer, byteOffset } = blob;
   const take = (length: number): Uint8Array => {
-    const part = blob.subarray(at, at + length);
+    const part = new Uint8Array(buffer, byteOffset + at, length);
     at += length;
     return part;
   };
-  const header = blob.subarray(0, headerLength);
+  const header = new Uint8Array(buffer, byteOffset, headerLength);
   const wrapNonce = take(AEAD_NONCE_BYTES);
   const wrapCommitment = take(COMMITMENT_BYTES);
   const wrappedKey = take(AEAD_KEY_BYTES);
   const wrapTag = take(AEAD_TAG_BYTES);
-  const payloadStart = at;
+  const payloadOffset = at;
   const payloadNonce = take(AEAD_NONCE_BYTES);
   const dataKeyCommitment = take(COMMITMENT_BYTES);
   const ciphertext = take(blob.byteLength - at - AEAD_TAG_BYTES);
@@ -127,7 +129,7 @@ export function parseSealed(blob: Uint8Array): SealedParts {
     wrapCommitment,
     wrappedKey,
     wrapTag,
-    payloadSection: blob.subarray(payloadStart),
+    payloadOffset,
     payloadNonce,
     dataKeyCommitment,
     ciphertext,
