@@ -76,6 +76,65 @@ export type { EnvelopeContext, GenerateKeyOptions, GenerateKeyResult, KeyRingKey
 // --- audit, alerts, rotation, privacy ---
 export { AuditTrail, type AuditEntry, type AuditListener, type AuditTrailOptions, type SystemAuditOptions } from "./audit/AuditTrail.js";
 export { sanitizeDetails, isSecretLookingKey, type AuditDetails, type SanitizeDetailsOptions } from "./audit/sanitizeDetails.js";
+export {
+  verifyAuditChain,
+  type AuditChainBreakReason,
+  type AuditChainSelector,
+  type VerifyAuditChainOptions,
+  type VerifyAuditChainResult,
+} from "./audit/verifyAuditChain.js";
+export { chainHead, type ChainHeadOptions } from "./audit/chainHead.js";
+export {
+  AuditService,
+  type AuditExportFormat,
+  type AuditExportOptions,
+  type AuditExportResult,
+  type AuditFilters,
+  type AuditQueryOptions,
+  type AuditServiceOptions,
+} from "./audit/AuditService.js";
+export type { AuditEventView } from "./audit/auditExportFormats.js";
+export {
+  AlertService,
+  type AlertDeliveryListener,
+  type AlertServiceOptions,
+  type RaiseAlertInput,
+  type RaiseAlertResult,
+} from "./alerts/AlertService.js";
+export {
+  AlertDetectors,
+  defaultAlertThresholds,
+  type AlertDetectorsOptions,
+  type AlertThresholds,
+  type WindowThreshold,
+} from "./alerts/AlertDetectors.js";
+export { createLogAlertSink, type AlertLogger, type LogAlertSinkOptions } from "./alerts/createLogAlertSink.js";
+export { createWebhookAlertSink, type WebhookAlertSinkOptions, type WebhookBackoff } from "./alerts/createWebhookAlertSink.js";
+export {
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  verifyWebhookSignature,
+  type VerifyWebhookSignatureOptions,
+} from "./alerts/webhookSignature.js";
+export {
+  RotationService,
+  type CheckKeyAgeResult,
+  type KeyStatus,
+  type RewrapKeyProgress,
+  type RewrapProgress,
+  type RotationKeyRing,
+  type RotationServiceOptions,
+  type RotationStatusResult,
+  type RunRewrapOptions,
+  type RunRewrapResult,
+} from "./rotation/RotationService.js";
+export {
+  PrivacyService,
+  type ExportedCredential,
+  type PrivacyEraseResult,
+  type PrivacyExport,
+  type PrivacyServiceOptions,
+} from "./privacy/PrivacyService.js";
 // --- end audit ---
 
 // --- credentials ---
