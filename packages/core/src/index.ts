@@ -181,4 +181,24 @@ export {
   type WalletUpdateOptions,
 } from "./wallets/WalletService.js";
 export type { WalletView } from "./wallets/WalletView.js";
+export type { BalanceCache, CachedBalanceEntry, PriceSource } from "./ports/index.js";
+export {
+  type ActiveBalanceSource,
+  type BalanceHistoryOptions,
+  BalanceService,
+  type BalanceServiceOptions,
+  type TransactionHistoryOptions,
+} from "./balances/BalanceService.js";
+export { MemoryBalanceCache } from "./balances/MemoryBalanceCache.js";
+export { RedisBalanceCache, type RedisBalanceCacheOptions, type RedisLikeClient } from "./balances/RedisBalanceCache.js";
+export { formatUnits } from "./balances/decimal.js";
+export type {
+  Balance,
+  BalanceSnapshotView,
+  BalanceSource,
+  BalancesResult,
+  ChainAssets,
+  ExchangeSecretProvider,
+  TokenConfig,
+} from "./balances/types.js";
 // --- end wallets ---

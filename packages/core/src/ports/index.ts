@@ -1,6 +1,7 @@
 export type { AlertSink } from "./AlertSink.js";
 export type { AlertQuery, AlertSeverity, AlertStatus, AlertStore, SecurityAlertRecord } from "./AlertStore.js";
 export type { AuditActorType, AuditChainHead, AuditEventRecord, AuditLog, AuditOutcome, AuditQuery } from "./AuditLog.js";
+export type { BalanceCache, CachedBalanceEntry } from "./BalanceCache.js";
 export type { BalanceSnapshotRecord, BalanceSnapshotStore, BalanceSourceType, SnapshotQuery } from "./BalanceSnapshotStore.js";
 export type { ChainGateway, ChainTokenTransfer, ContractSignatureResult } from "./ChainGateway.js";
 export { type Clock, systemClock } from "./Clock.js";
@@ -25,6 +26,7 @@ export type {
 } from "./ExchangeGateway.js";
 export type { LeaseStore } from "./LeaseStore.js";
 export type { NonceRecord, NonceStore } from "./NonceStore.js";
+export type { PriceSource } from "./PriceSource.js";
 export { cryptoRandom, type RandomSource } from "./RandomSource.js";
 export type { RotationJobRecord, RotationJobStatus, RotationJobStore } from "./RotationJobStore.js";
 export type { TransactionQuery, TransactionRecord, TransactionStore, TransactionType } from "./TransactionStore.js";

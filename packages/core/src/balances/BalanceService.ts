@@ -1,0 +1,374 @@
+import type { RequestContext } from "../context/RequestContext.js";
+import { isWalletAuthError, WalletAuthError } from "../errors/index.js";
+import type { BalanceCache } from "../ports/BalanceCache.js";
+import type { ChainGateway } from "../ports/ChainGateway.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import type { Page, PageRequest } from "../ports/common.js";
+import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
+import type { PriceSource } from "../ports/PriceSource.js";
+import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
+import type { TransactionRecord, TransactionType } from "../ports/TransactionStore.js";
+import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { addDecimal, formatUnits, isZeroDecimal, multiplyDecimal } from "./decimal.js";
+import { MemoryBalanceCache } from "./MemoryBalanceCache.js";
+import { SingleFlight } from "./SingleFlight.js";
+import { sourceKey, sourceParts } from "./sourceKey.js";
+import type { Balance, BalanceSnapshotView, BalanceSource, BalancesResult, ChainAssets, ExchangeSecretProvider } from "./types.js";
+
+/** Options for {@link BalanceService}. */
+export interface BalanceServiceOptions {
+  store: WalletAuthStore;
+  /** Exchange access, needed for `exchange` sources. */
+  exchanges?: ExchangeGateway | undefined;
+  /** Secret access for `exchange` sources (a `CredentialService`). */
+  credentials?: ExchangeSecretProvider | undefined;
+  /** Chain access, needed for `wallet` sources. */
+  chains?: ChainGateway | undefined;
+  /** Native currency and ERC-20 tokens to read per CAIP-2 chain id. */
+  chainAssets?: Readonly<Record<string, ChainAssets>> | undefined;
+  /** USD valuation; without it `usdValue` is `null`. */
+  prices?: PriceSource | undefined;
+  /** Default: in-process {@link MemoryBalanceCache}. Use `RedisBalanceCache` to share across replicas. */
+  cache?: BalanceCache | undefined;
+  /** How long a read is served from the cache. Default 5 minutes. */
+  cacheTtlMs?: number | undefined;
+  /** Shortest interval between forced refreshes of one source. Default 30 seconds. */
+  minRefreshIntervalMs?: number | undefined;
+  /** How long fetched transaction history counts as current. Default 5 minutes. */
+  historyTtlMs?: number | undefined;
+  clock?: Clock | undefined;
+  random?: RandomSource | undefined;
+}
+
+/** Input of {@link BalanceService.history}. */
+export interface BalanceHistoryOptions extends PageRequest {
+  source: BalanceSource;
+  asset?: string | undefined;
+  /** Inclusive. */
+  from?: Date | undefined;
+  /** Exclusive. */
+  to?: Date | undefined;
+}
+
+/** Input of {@link BalanceService.transactions}. */
+export interface TransactionHistoryOptions extends PageRequest {
+  source: BalanceSource;
+  type?: TransactionType | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** A source read recently, as the background refresher sees it. */
+export interface ActiveBalanceSource {
+  key: string;
+  userId: string;
+  source: BalanceSource;
+  lastReadAt: Date;
+}
+
+const DEFAULT_NATIVE = { symbol: "ETH", decimals: 18 };
+
+/**
+ * Balances and history of exchange credentials and linked wallets, normalised to decimal
+ * strings and valued in USD. Reads are cached (5 minutes by default); concurrent misses for one
+ * source make one upstream call; every upstream read is stored as snapshots for history.
+ *
+ * @example
+ * ```ts
+ * import { BalanceService } from "@wallet-auth/core";
+ * const balances = new BalanceService({ store, exchanges, credentials, chains, prices });
+ * const { balances: list, asOf, fromCache } = await balances.get(ctx, { source: { type: "exchange", credentialId } });
+ * ```
+ */
+export class BalanceService {
+  readonly #o: BalanceServiceOptions;
+  readonly #cache: BalanceCache;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  readonly #ttlMs: number;
+  readonly #minRefreshMs: number;
+  readonly #historyTtlMs: number;
+  readonly #flights = new SingleFlight<BalancesResult>();
+  readonly #historyFlights = new SingleFlight<number>();
+  readonly #active = new Map<string, ActiveBalanceSource>();
+  #upstreamCalls = 0;
+
+  constructor(options: BalanceServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? cryptoRandom;
+    this.#cache = options.cache ?? new MemoryBalanceCache({ clock: this.#clock });
+    this.#ttlMs = options.cacheTtlMs ?? 5 * 60_000;
+    this.#minRefreshMs = options.minRefreshIntervalMs ?? 30_000;
+    this.#historyTtlMs = options.historyTtlMs ?? 5 * 60_000;
+  }
+
+  /** Upstream balance reads made by this instance (diagnostics, benchmarks). */
+  get upstreamCalls(): number {
+    return this.#upstreamCalls;
+  }
+
+  /**
+   * Current balances of a source: from the cache when fresh, otherwise one upstream read shared
+   * by every concurrent caller, stored as snapshots and cached.
+   *
+   * @param ctx - The user; the source must be theirs.
+   * @returns Balances, USD total, `asOf` and whether it came from the cache.
+   * @throws WalletAuthError `NOT_FOUND` (source absent or another user's), `INVALID_INPUT`,
+   *   credential errors (`CREDENTIAL_*`), `EXCHANGE_*`, `CHAIN_*`.
+   */
+  async get(ctx: RequestContext, options: { source: BalanceSource }): Promise<BalancesResult> {
+    const key = sourceKey(ctx.userId, options.source);
+    this.#touch(key, ctx.userId, options.source);
+    const cached = await this.#cached(key, options.source);
+    if (cached) return cached;
+    return this.#flights.run(key, () => this.#fetch(ctx, options.source, key));
+  }
+
+  /**
+   * Reads a source upstream now, bypassing the cache. Rate limited per source: within
+   * `minRefreshIntervalMs` of the last upstream read it refuses.
+   *
+   * @throws WalletAuthError `RATE_LIMITED` (details `retryAfterMs`), and what {@link BalanceService.get} throws.
+   */
+  async refresh(ctx: RequestContext, options: { source: BalanceSource }): Promise<BalancesResult> {
+    const key = sourceKey(ctx.userId, options.source);
+    this.#touch(key, ctx.userId, options.source);
+    const cached = await this.#cached(key, options.source);
+    if (cached) {
+      const age = this.#clock.now().getTime() - cached.asOf.getTime();
+      if (age < this.#minRefreshMs) {
+        throw new WalletAuthError("RATE_LIMITED", { reason: "balance-refresh-too-soon", details: { retryAfterMs: this.#minRefreshMs - age } });
+      }
+    }
+    return this.#flights.run(key, () => this.#fetch(ctx, options.source, key));
+  }
+
+  /**
+   * For the background refresher: reads upstream unless the cached entry is younger than
+   * `fresherThanMs`. Not rate limited.
+   *
+   * @returns Whether an upstream read happened.
+   */
+  async refreshIfOlderThan(ctx: RequestContext, source: BalanceSource, fresherThanMs: number): Promise<boolean> {
+    const key = sourceKey(ctx.userId, source);
+    const cached = await this.#cached(key, source);
+    if (cached && this.#clock.now().getTime() - cached.asOf.getTime() < fresherThanMs) return false;
+    await this.#flights.run(key, () => this.#fetch(ctx, source, key));
+    return true;
+  }
+
+  /** Sources read since `since` (this process), for the background refresher. */
+  activeSources(since: Date): ActiveBalanceSource[] {
+    const out: ActiveBalanceSource[] = [];
+    for (const [key, entry] of this.#active) {
+      if (entry.lastReadAt.getTime() >= since.getTime()) out.push(entry);
+      else this.#active.delete(key);
+    }
+    return out;
+  }
+
+  /**
+   * Balance snapshots of a source, oldest first, paged.
+   *
+   * @throws WalletAuthError `INVALID_INPUT` for a malformed source.
+   */
+  async history(ctx: RequestContext, options: BalanceHistoryOptions): Promise<Page<BalanceSnapshotView>> {
+    const { sourceType, sourceId } = sourceParts(options.source);
+    const page = await this.#o.store.snapshots.list({
+      userId: ctx.userId,
+      sourceType,
+      sourceId,
+      asset: options.asset,
+      from: options.from,
+      to: options.to,
+      cursor: options.cursor,
+      limit: options.limit,
+    });
+    return {
+      items: page.items.map((s) => ({ asset: s.asset, free: s.free, locked: s.locked, total: s.total, usdValue: s.usdValue, takenAt: s.takenAt })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /**
+   * Trades, deposits and withdrawals (exchange) or ERC-20 transfers (wallet) of a source, newest
+   * first, paged. The upstream history is fetched into the local cache when older than
+   * `historyTtlMs` (once for concurrent callers), then read from it.
+   *
+   * @throws WalletAuthError as {@link BalanceService.get}.
+   */
+  async transactions(ctx: RequestContext, options: TransactionHistoryOptions): Promise<Page<TransactionRecord>> {
+    const { sourceType, sourceId } = sourceParts(options.source);
+    const key = `tx:${sourceKey(ctx.userId, options.source)}`;
+    const synced = await this.#cache.get(key).catch(() => null);
+    if (!synced) {
+      await this.#historyFlights.run(key, async () => {
+        const count = await this.#syncTransactions(ctx, options.source);
+        await this.#cache.set(key, { balances: [], asOf: this.#clock.now().toISOString() }, this.#historyTtlMs).catch(() => undefined);
+        return count;
+      });
+    }
+    return this.#o.store.transactions.list({
+      userId: ctx.userId,
+      sourceType,
+      sourceId,
+      type: options.type,
+      from: options.from,
+      to: options.to,
+      cursor: options.cursor,
+      limit: options.limit,
+    });
+  }
+
+  /** Drops the cached balances of a source (e.g. after a trade the bot made). */
+  async invalidate(ctx: RequestContext, options: { source: BalanceSource }): Promise<void> {
+    await this.#cache.delete(sourceKey(ctx.userId, options.source));
+  }
+
+  /** Resolves when every upstream read running now has settled. */
+  async idle(): Promise<void> {
+    await Promise.all([this.#flights.settled(), this.#historyFlights.settled()]);
+  }
+
+  #touch(key: string, userId: string, source: BalanceSource): void {
+    this.#active.set(key, { key, userId, source, lastReadAt: this.#clock.now() });
+  }
+
+  async #cached(key: string, source: BalanceSource): Promise<BalancesResult | null> {
+    let entry;
+    try {
+      entry = await this.#cache.get(key);
+    } catch {
+      return null; // a cache outage degrades to upstream reads, it does not fail them
+    }
+    if (!entry) return null;
+    const balances = entry.balances.map((b) => ({ ...b }));
+    return { source, balances, totalUsd: totalUsd(balances), asOf: new Date(entry.asOf), fromCache: true };
+  }
+
+  async #fetch(ctx: RequestContext, source: BalanceSource, key: string): Promise<BalancesResult> {
+    this.#upstreamCalls++;
+    const raw = source.type === "exchange" ? await this.#fetchExchange(ctx, source.credentialId) : await this.#fetchWallet(ctx, source.walletId);
+    const balances = await this.#value(raw);
+    const asOf = this.#clock.now();
+    const { sourceType, sourceId } = sourceParts(source);
+    if (balances.length > 0) {
+      await this.#o.store.snapshots.insertMany(
+        balances.map((b) => ({
+          id: this.#random.uuid(),
+          userId: ctx.userId,
+          sourceType,
+          sourceId,
+          asset: b.asset,
+          free: b.free,
+          locked: b.locked,
+          total: b.total,
+          usdValue: b.usdValue,
+          takenAt: asOf,
+        })),
+      );
+    }
+    await this.#cache.set(key, { balances, asOf: asOf.toISOString() }, this.#ttlMs).catch(() => undefined);
+    return { source, balances, totalUsd: totalUsd(balances), asOf, fromCache: false };
+  }
+
+  async #fetchExchange(ctx: RequestContext, credentialId: string): Promise<Omit<Balance, "usdValue">[]> {
+    const { exchanges, credentials } = this.#o;
+    if (!exchanges || !credentials) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "balance-exchange-not-configured" });
+    const record = await this.#o.store.credentials.get(ctx.userId, credentialId);
+    if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "credential-not-found" });
+    const list = await credentials.use(ctx, credentialId, (secret) => exchanges.fetchBalances({ exchange: record.exchange, secret }));
+    return list.map((b) => ({ asset: b.asset.toUpperCase(), free: b.free, locked: b.locked, total: b.total }));
+  }
+
+  async #wallet(ctx: RequestContext, walletId: string) {
+    const { chains } = this.#o;
+    const wallet = await this.#o.store.wallets.get(ctx.userId, walletId);
+    if (!wallet) throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
+    const chainId = `${wallet.chainNamespace}:${wallet.chainReference}`;
+    if (!chains?.supports(chainId)) throw new WalletAuthError("CHAIN_UNSUPPORTED", { reason: "balance-chain-not-configured" });
+    const assets = this.#o.chainAssets?.[chainId] ?? {};
+    return { chains, chainId, address: wallet.address as `0x${string}`, native: assets.native ?? DEFAULT_NATIVE, tokens: assets.tokens ?? [] };
+  }
+
+  async #fetchWallet(ctx: RequestContext, walletId: string): Promise<Omit<Balance, "usdValue">[]> {
+    const { chains, chainId, address, native, tokens } = await this.#wallet(ctx, walletId);
+    const read = await chains.getBalances({ chainId, address, tokens: tokens.map((t) => t.address) });
+    const out: Omit<Balance, "usdValue">[] = [];
+    const push = (asset: string, raw: bigint, decimals: number) => {
+      const amount = formatUnits(raw, decimals);
+      out.push({ asset, free: amount, locked: "0", total: amount, decimals });
+    };
+    push(native.symbol, read.native, native.decimals);
+    tokens.forEach((token, i) => {
+      const raw = read.tokens[i] ?? 0n;
+      if (raw !== 0n) push(token.symbol, raw, token.decimals);
+    });
+    return out;
+  }
+
+  async #value(raw: Omit<Balance, "usdValue">[]): Promise<Balance[]> {
+    let prices: Record<string, string> = {};
+    if (this.#o.prices && raw.length > 0) {
+      try {
+        prices = await this.#o.prices.getUsdPrices([...new Set(raw.map((b) => b.asset))]);
+      } catch (error) {
+        // Balances without prices beat no balances; a programming error still surfaces.
+        if (!isWalletAuthError(error)) throw error;
+      }
+    }
+    return raw.map((b) => {
+      const price = prices[b.asset];
+      return { ...b, usdValue: price === undefined ? null : multiplyDecimal(b.total, price, 2) };
+    });
+  }
+
+  async #syncTransactions(ctx: RequestContext, source: BalanceSource): Promise<number> {
+    const { sourceType, sourceId } = sourceParts(source);
+    let records: TransactionRecord[];
+    if (source.type === "exchange") {
+      const { exchanges, credentials } = this.#o;
+      if (!exchanges || !credentials) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "balance-exchange-not-configured" });
+      const record = await this.#o.store.credentials.get(ctx.userId, source.credentialId);
+      if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "credential-not-found" });
+      const entries = await credentials.use(ctx, source.credentialId, (secret) => exchanges.fetchHistory({ exchange: record.exchange, secret }));
+      records = entries.map((e) => ({ ...e, id: this.#random.uuid(), userId: ctx.userId, sourceType, sourceId }));
+    } else {
+      const { chains, chainId, address, tokens } = await this.#wallet(ctx, source.walletId);
+      const byAddress = new Map(tokens.map((t) => [t.address.toLowerCase(), t]));
+      const transfers = await chains.getTokenTransfers({ chainId, address, tokens: tokens.map((t) => t.address) });
+      records = transfers.map((t) => {
+        const token = byAddress.get(t.token.toLowerCase());
+        const decimals = token?.decimals ?? 18;
+        const outgoing = t.from.toLowerCase() === address.toLowerCase();
+        const incoming = t.to.toLowerCase() === address.toLowerCase();
+        const magnitude = formatUnits(t.value, decimals);
+        const amount = outgoing && incoming ? "0" : outgoing && !isZeroDecimal(magnitude) ? `-${magnitude}` : magnitude;
+        return {
+          id: this.#random.uuid(),
+          userId: ctx.userId,
+          sourceType,
+          sourceId,
+          externalId: `${t.txHash}:${t.logIndex}`,
+          type: "transfer" as const,
+          asset: token?.symbol ?? t.token,
+          amount,
+          fee: null,
+          feeAsset: null,
+          status: "ok" as const,
+          occurredAt: t.timestamp ?? new Date(0),
+          txid: t.txHash,
+          info: { chainId, token: t.token, from: t.from, to: t.to, blockNumber: t.blockNumber.toString(), logIndex: t.logIndex },
+        };
+      });
+    }
+    if (records.length > 0) await this.#o.store.transactions.upsertMany(records);
+    return records.length;
+  }
+}
+
+function totalUsd(balances: readonly Balance[]): string | null {
+  const known = balances.map((b) => b.usdValue).filter((v): v is string => v !== null);
+  return known.length === 0 ? null : known.reduce((sum, v) => addDecimal(sum, v), "0");
+}
