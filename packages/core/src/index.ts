@@ -189,6 +189,13 @@ export {
   type BalanceServiceOptions,
   type TransactionHistoryOptions,
 } from "./balances/BalanceService.js";
+export {
+  BalanceRefresher,
+  type BalanceRefresherOptions,
+  type RefresherBackoff,
+  type RefresherTimers,
+  type RefreshPassResult,
+} from "./balances/BalanceRefresher.js";
 export { MemoryBalanceCache } from "./balances/MemoryBalanceCache.js";
 export { RedisBalanceCache, type RedisBalanceCacheOptions, type RedisLikeClient } from "./balances/RedisBalanceCache.js";
 export { formatUnits } from "./balances/decimal.js";
