@@ -2,7 +2,7 @@ import { type Clock, type StoreRepositories, type WalletAuthStore, systemClock }
 import type { Knex } from "knex";
 import { type Db, inTransaction } from "./internal/Db.js";
 import { pgAlerts } from "./repositories/pgAlerts.js";
-import { pgAudit } from "./repositories/pgAudit.js";
+import { ChainHeadCache, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
 import { pgNonces } from "./repositories/pgNonces.js";
@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
   destroyKnexOnClose?: boolean;
 }
 
-function repositories(db: Db, clock: Clock): StoreRepositories {
+function repositories(db: Db, clock: Clock, heads: ChainHeadCache): StoreRepositories {
   return {
     users: pgUsers(db),
     credentials: pgCredentials(db, clock),
@@ -35,7 +35,7 @@ function repositories(db: Db, clock: Clock): StoreRepositories {
     nonces: pgNonces(db),
     snapshots: pgSnapshots(db),
     transactions: pgTransactions(db),
-    audit: pgAudit(db),
+    audit: pgAudit(db, heads),
     alerts: pgAlerts(db),
     rotationJobs: pgRotationJobs(db),
     leases: pgLeases(db),
@@ -66,12 +66,13 @@ function repositories(db: Db, clock: Clock): StoreRepositories {
 export function createPostgresStore(options: PostgresStoreOptions): WalletAuthStore {
   const { knex } = options;
   const clock = options.clock ?? systemClock;
+  const heads = new ChainHeadCache();
   let closed = false;
   return {
     kind: options.kind ?? "postgres",
-    ...repositories(knex, clock),
+    ...repositories(knex, clock, heads),
     transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
-      return inTransaction(knex, (trx) => fn(repositories(trx, clock)));
+      return inTransaction(knex, (trx) => fn(repositories(trx, clock, heads)));
     },
     async close() {
       if (closed) return;

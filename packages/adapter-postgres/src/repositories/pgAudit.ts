@@ -1,11 +1,13 @@
 import { type AuditChainHead, type AuditEventRecord, type AuditLog, WalletAuthError } from "@wallet-auth/core";
-import { type Db, type Row, inTransaction, query } from "../internal/Db.js";
+import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, num, str, strOrNull } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
 
 const COLUMNS = `id, chain_key, seq, subject_user_id, actor_type, actor_id, action, target_type, target_id, outcome,
   request_id, ip_hash, user_agent, details, personal_digest, occurred_at, prev_hash, hash`;
 const GENESIS_HASH = "0".repeat(64);
+/** Lost compare-and-set rounds before giving up (each round some appender wins). */
+const MAX_ATTEMPTS = 1000;
 
 function toEvent(r: Row): AuditEventRecord {
   return {
@@ -30,37 +32,67 @@ function toEvent(r: Row): AuditEventRecord {
   };
 }
 
-/** The PostgreSQL {@link AuditLog}: appends lock the chain's head row. */
-export function pgAudit(db: Db): AuditLog {
+/** Heads this process wrote last, per chain: a guess that saves a read, never trusted. */
+export class ChainHeadCache {
+  readonly #heads = new Map<string, AuditChainHead>();
+  constructor(private readonly capacity = 10_000) {}
+  get(chainKey: string): AuditChainHead | undefined {
+    return this.#heads.get(chainKey);
+  }
+  remember(chainKey: string, head: AuditChainHead): void {
+    this.#heads.delete(chainKey);
+    if (this.#heads.size >= this.capacity) {
+      const oldest = this.#heads.keys().next();
+      if (oldest.done !== true) this.#heads.delete(oldest.value);
+    }
+    this.#heads.set(chainKey, { ...head });
+  }
+}
+
+/** The PostgreSQL {@link AuditLog}: appends compare-and-set the chain's head row. */
+export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
   return {
-    append(chainKey, build) {
-      return inTransaction(db, async (trx) => {
-        // Upserting the head row locks it until commit: concurrent appends to this chain queue
-        // here and then read the head their predecessor wrote; other chains are other rows.
-        const { rows: heads } = await query(
-          trx,
-          `INSERT INTO audit_chain_heads (chain_key, seq, hash) VALUES (?, 0, ?)
-           ON CONFLICT (chain_key) DO UPDATE SET chain_key = excluded.chain_key RETURNING seq, hash`,
-          [chainKey, GENESIS_HASH],
-        );
-        const headRow = heads[0] as Row;
-        const seq = num(headRow.seq);
-        const head: AuditChainHead | null = seq === 0 ? null : { seq, hash: str(headRow.hash) };
-        const e = build(head);
-        if (e.chainKey !== chainKey || e.seq !== seq + 1 || e.prevHash !== (head?.hash ?? GENESIS_HASH)) {
+    async append(chainKey, build) {
+      // Optimistic and lock-free until the write: read the head, build, then one statement
+      // moves the head only if it is still the one read (compare-and-set on seq) and inserts
+      // the event only if the head moved. A lost race re-reads and rebuilds. Two round trips
+      // and no explicit transaction; the head row is the only thing appenders of one chain
+      // contend on, so other chains never wait. Inside a caller's transaction the moved head
+      // stays locked until commit, which queues same-chain appenders behind it.
+      // The head this process last wrote is tried first without reading (one round trip); the
+      // compare-and-set on (seq, hash) makes a stale guess harmless: it just falls back to a read.
+      let guess = heads.get(chainKey);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        let head: AuditChainHead | null;
+        if (guess !== undefined) {
+          head = guess;
+          guess = undefined;
+        } else {
+          const { rows: found } = await query(db, `SELECT seq, hash FROM audit_chain_heads WHERE chain_key = ?`, [chainKey]);
+          const headRow = found[0];
+          head = headRow ? { seq: num(headRow.seq), hash: str(headRow.hash) } : null;
+        }
+        const e = build(head === null ? null : { ...head });
+        if (e.chainKey !== chainKey || e.seq !== (head?.seq ?? 0) + 1 || e.prevHash !== (head?.hash ?? GENESIS_HASH)) {
           throw new WalletAuthError("INTERNAL", { reason: "audit-chain-mismatch" });
         }
+        const cas =
+          head === null
+            ? `INSERT INTO audit_chain_heads (chain_key, seq, hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1`
+            : `UPDATE audit_chain_heads SET seq = ?, hash = ? WHERE chain_key = ? AND seq = ? AND hash = ? RETURNING 1`;
+        const casBindings = head === null ? [chainKey, e.seq, e.hash] : [e.seq, e.hash, chainKey, head.seq, head.hash];
         const { rows } = await query(
-          trx,
-          `WITH event AS (
+          db,
+          `WITH moved AS (${cas}), event AS (
              INSERT INTO audit_events (${COLUMNS})
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+             SELECT ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
+                    ?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::timestamptz, ?::text, ?::text
+             WHERE EXISTS (SELECT 1 FROM moved)
              RETURNING ${COLUMNS}
-           ), moved AS (
-             UPDATE audit_chain_heads SET seq = ?, hash = ? WHERE chain_key = ? RETURNING 1
            )
            SELECT * FROM event`,
           [
+            ...casBindings,
             e.id,
             e.chainKey,
             e.seq,
@@ -79,13 +111,14 @@ export function pgAudit(db: Db): AuditLog {
             e.occurredAt,
             e.prevHash,
             e.hash,
-            e.seq,
-            e.hash,
-            chainKey,
           ],
         );
-        return toEvent(rows[0] as Row);
-      });
+        if (rows[0]) {
+          heads.remember(chainKey, { seq: e.seq, hash: e.hash });
+          return toEvent(rows[0]);
+        }
+      }
+      throw new WalletAuthError("AUDIT_UNAVAILABLE", { reason: "audit-append-contention" });
     },
     async listChain(chainKey, afterSeq, limit) {
       const { rows } = await query(

@@ -66,7 +66,9 @@ export interface AuditLog {
    * advisory lock), reads the current head, calls `build(head)` (`null` for an empty chain) and
    * inserts what it returns, all atomically: concurrent appends to one chain never fork it.
    * Appends to different chains do not block each other. Runs inside the caller's transaction
-   * when called on a transaction's stores.
+   * when called on a transaction's stores. `build` must be pure: a store may call it more than
+   * once (each time with a fresher head) when a concurrent append wins; only the last result is
+   * stored.
    */
   append(chainKey: string, build: (head: AuditChainHead | null) => AuditEventRecord): Promise<AuditEventRecord>;
   /** Events of a chain with `seq > afterSeq`, ascending, at most `limit`. */

@@ -24,7 +24,7 @@ export function unitOfWorkContract(h: HarnessRef): void {
     it("a credential and its audit row written in one transaction: a throw midway leaves neither", async () => {
       const { store, probe } = h();
       await store.users.ensure("user_a", at(0));
-      await store.audit.append("chain-a", auditBuilder("chain-a"));
+      const first = await store.audit.append("chain-a", auditBuilder("chain-a"));
       const failure = new Error("exchange validation failed");
       const thrown = await rejection(
         store.transaction(async (tx) => {
@@ -38,7 +38,8 @@ export function unitOfWorkContract(h: HarnessRef): void {
       expect(await probe.countRows("api_credentials")).toBe(0);
       expect(await probe.countRows("audit_events")).toBe(1);
       // The rolled-back append did not move the head.
-      expect((await store.audit.append("chain-a", auditBuilder("chain-a"))).seq).toBe(2);
+      expect(await store.audit.append("chain-a", auditBuilder("chain-a"))).toMatchObject({ seq: 2, prevHash: first.hash });
+      expect((await store.audit.listChain("chain-a", 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
     });
 
     it("rolls back updates and deletes too", async () => {
