@@ -36,6 +36,11 @@ export interface BalanceServiceOptions {
   minRefreshIntervalMs?: number | undefined;
   /** How long fetched transaction history counts as current. Default 5 minutes. */
   historyTtlMs?: number | undefined;
+  /**
+   * Collapse concurrent misses of one source into one upstream read. Default `true`; turning
+   * it off exists for measurements only.
+   */
+  collapseConcurrentReads?: boolean | undefined;
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
 }
@@ -122,6 +127,7 @@ export class BalanceService {
     this.#touch(key, ctx.userId, options.source);
     const cached = await this.#cached(key, options.source);
     if (cached) return cached;
+    if (this.#o.collapseConcurrentReads === false) return this.#fetch(ctx, options.source, key);
     return this.#flights.run(key, () => this.#fetch(ctx, options.source, key));
   }
 
