@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt } from "./aead.js";
-import { encodeContext, payloadAad, wrapAad } from "./associatedData.js";
+import { associatedData, wrapAad } from "./associatedData.js";
 import { DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatches, deriveCommittedKey } from "./keyCommitment.js";
 import { assertKeyId, keyRingInvalid, parseKeyRingEnv } from "./keyRingConfig.js";
 import { SEALED_FORMAT_VERSION, type SealedParts, decodeSealedString, encodeHeader, encodeSealed, parseSealed, readHeader } from "./sealedFormat.js";
@@ -178,14 +178,14 @@ export class KeyRing {
    */
   seal(plaintext: Uint8Array, context: EnvelopeContext): SealResult {
     if (!(plaintext instanceof Uint8Array)) throw new WalletAuthError("INVALID_INPUT", { reason: "plaintext-not-bytes" });
-    const ctx = encodeContext(context);
     const primary = this.#primary;
+    const aad = associatedData(context, primary.header);
     const random = this.#random;
     const dataKey = random.bytes(AEAD_KEY_BYTES);
     const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
     try {
-      const payload = aeadEncrypt({ key: encryptionKey, plaintext, aad: payloadAad(SEALED_FORMAT_VERSION, ctx), random });
-      const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, ctx), random });
+      const payload = aeadEncrypt({ key: encryptionKey, plaintext, aad: aad.payload, random });
+      const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: aad.wrap, random });
       const sealed = encodeSealed({
         header: primary.header,
         wrapNonce: wrap.nonce,
@@ -217,11 +217,11 @@ export class KeyRing {
    * ```
    */
   open(sealed: string, context: EnvelopeContext): Uint8Array {
-    const ctx = encodeContext(context);
     const parts = parseSealed(decodeSealedString(sealed));
+    const aad = associatedData(context, parts.header);
     const entry = this.#entryFor(parts);
     try {
-      const dataKey = this.#unwrap(entry, parts, ctx);
+      const dataKey = this.#unwrap(entry, parts, aad.wrap);
       const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
       try {
         if (!commitmentMatches(commitment, parts.dataKeyCommitment)) throw failed("data-key-commitment-mismatch");
@@ -230,7 +230,7 @@ export class KeyRing {
           nonce: parts.payloadNonce,
           ciphertext: parts.ciphertext,
           tag: parts.payloadTag,
-          aad: payloadAad(parts.version, ctx),
+          aad: aad.payload,
         });
         entry.usage.opens += 1;
         return plaintext;
@@ -307,18 +307,18 @@ export class KeyRing {
    * ```
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
-    const ctx = encodeContext(context);
     const blob = decodeSealedString(sealed);
     const parts = parseSealed(blob);
+    const aad = associatedData(context, parts.header);
     const entry = this.#entryFor(parts);
     try {
-      const dataKey = this.#unwrap(entry, parts, ctx);
+      const dataKey = this.#unwrap(entry, parts, aad.wrap);
       const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
       try {
         if (!commitmentMatches(commitment, parts.dataKeyCommitment)) throw failed("data-key-commitment-mismatch");
         const primary = this.#primary;
         if (entry === primary) return { sealed, keyId: primary.id, formatVersion: parts.version };
-        const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, ctx), random: this.#random });
+        const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, aad.payload.subarray(2)), random: this.#random });
         const moved = encodeSealed({
           header: primary.header,
           wrapNonce: wrap.nonce,
@@ -379,14 +379,14 @@ export class KeyRing {
   }
 
   /** Checks the wrapping commitment, then unwraps the data key (caller zeroes it). */
-  #unwrap(entry: RingEntry, parts: SealedParts, ctx: Buffer): Buffer {
+  #unwrap(entry: RingEntry, parts: SealedParts, aad: Buffer): Buffer {
     if (!commitmentMatches(entry.commitment, parts.wrapCommitment)) throw failed("wrap-commitment-mismatch");
     const dataKey = aeadDecrypt({
       key: entry.wrapKey,
       nonce: parts.wrapNonce,
       ciphertext: parts.wrappedKey,
       tag: parts.wrapTag,
-      aad: wrapAad(parts.header, ctx),
+      aad,
     });
     if (dataKey.byteLength !== AEAD_KEY_BYTES) {
       dataKey.fill(0);

@@ -27,14 +27,15 @@ function checkField(value: unknown, field: string): number {
  * big-endian u16 byte length followed by its UTF-8 bytes. Length prefixes make the encoding
  * unambiguous (`"ab" + "c"` never equals `"a" + "bc"`).
  *
+ * @param reserve - Bytes left free at the start of the buffer for an AAD prefix.
  * @throws {WalletAuthError} `INVALID_INPUT` for an empty, malformed or over-long field.
  */
-export function encodeContext(context: EnvelopeContext): Buffer {
+export function encodeContext(context: EnvelopeContext, reserve = 0): Buffer {
   const u = checkField(context?.userId, "userId");
   const r = checkField(context.recordId, "recordId");
   const p = checkField(context.purpose, "purpose");
-  const out = Buffer.allocUnsafe(6 + u + r + p);
-  let at = 0;
+  const out = Buffer.allocUnsafe(reserve + 6 + u + r + p);
+  let at = reserve;
   at = out.writeUInt16BE(u, at);
   at += out.write(context.userId, at, "utf8");
   at = out.writeUInt16BE(r, at);
@@ -45,27 +46,36 @@ export function encodeContext(context: EnvelopeContext): Buffer {
 }
 
 /**
- * AAD of the wrapping layer: `0x57 || header || context`, where `header` is the sealed
- * record's version byte, key-id length and key id. Binding the key id means a wrapped data key
- * cannot be relabelled as belonging to another key.
+ * Both layers' associated data for one record, built from one context encoding:
+ *
+ * - wrap layer: `0x57 || header || context`, where `header` is the sealed record's version
+ *   byte, key-id length and key id. Binding the key id means a wrapped data key cannot be
+ *   relabelled as belonging to another key.
+ * - payload layer: `0x50 || version || context`. The key id is deliberately left out so a
+ *   rewrap can move the data key to another wrapping key without re-encrypting the payload;
+ *   the payload is still tied to the key id through its data key, whose wrapping binds it.
+ *
+ * The layer tags keep the two AADs distinct even where the bytes after them could coincide.
+ *
+ * @throws {WalletAuthError} `INVALID_INPUT` as {@link encodeContext}.
  */
+export function associatedData(context: EnvelopeContext, header: Uint8Array): { wrap: Buffer; payload: Buffer } {
+  const wrap = encodeContext(context, 1 + header.byteLength);
+  wrap[0] = WRAP_LAYER;
+  wrap.set(header, 1);
+  const contextBytes = wrap.byteLength - 1 - header.byteLength;
+  const payload = Buffer.allocUnsafe(2 + contextBytes);
+  payload[0] = PAYLOAD_LAYER;
+  payload[1] = header[0] as number;
+  wrap.copy(payload, 2, 1 + header.byteLength);
+  return { wrap, payload };
+}
+
+/** Only the wrap layer's AAD (for a rewrap under another header), see {@link associatedData}. */
 export function wrapAad(header: Uint8Array, context: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(1 + header.byteLength + context.byteLength);
   out[0] = WRAP_LAYER;
   out.set(header, 1);
   out.set(context, 1 + header.byteLength);
-  return out;
-}
-
-/**
- * AAD of the payload layer: `0x50 || version || context`. The key id is deliberately left out
- * so a rewrap can move the data key to another wrapping key without re-encrypting the payload;
- * the payload is still tied to the key id through the data key, whose wrapping binds it.
- */
-export function payloadAad(version: number, context: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(2 + context.byteLength);
-  out[0] = PAYLOAD_LAYER;
-  out[1] = version;
-  out.set(context, 2);
   return out;
 }

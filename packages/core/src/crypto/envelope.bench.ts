@@ -61,8 +61,8 @@ function rawOpen(record: RawRecord, c: EnvelopeContext): Buffer {
 const key = generateKey({ id: "bench" });
 const ring = KeyRing.fromKeys({ keys: [key], primaryKeyId: "bench" });
 
-const options = { time: 1000, warmupTime: 200 };
-const ROUNDS = 2;
+const options = { time: 500, warmupTime: 100 };
+const ROUNDS = 5;
 /** Median-based ops/s per task: a shared CI box adds long outliers that drag the mean down. */
 const medianHz = new Map<string, number>();
 const meanHz = new Map<string, number>();

@@ -8,6 +8,10 @@ export const SEALED_FORMAT_VERSION = 1;
 /** Key ids are short ASCII names so they fit one length byte and never need escaping. */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** 1 for each byte allowed in a key id (`A-Z a-z 0-9 . _ -`), mirroring {@link KEY_ID_PATTERN}. */
+const KEY_ID_BYTE = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") KEY_ID_BYTE[c.charCodeAt(0)] = 1;
+
 /** Bytes after the key id, excluding the payload ciphertext. */
 const FIXED_TAIL =
   AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES + AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_TAG_BYTES;
@@ -88,9 +92,14 @@ export function readHeader(blob: Uint8Array): { version: number; keyId: string; 
   }
   if (blob.byteLength < 2) throw malformed("malformed-header");
   const n = blob[1] as number;
-  if (n === 0 || blob.byteLength < 2 + n) throw malformed("malformed-header");
-  const keyId = Buffer.from(blob.buffer, blob.byteOffset + 2, n).toString("latin1");
-  if (!KEY_ID_PATTERN.test(keyId)) throw malformed("malformed-header");
+  if (n === 0 || n > 64 || blob.byteLength < 2 + n) throw malformed("malformed-header");
+  // A short loop beats a Buffer view + toString + regex here, and this runs on every open.
+  let keyId = "";
+  for (let i = 2; i < 2 + n; i += 1) {
+    const c = blob[i] as number;
+    if (KEY_ID_BYTE[c] !== 1) throw malformed("malformed-header");
+    keyId += String.fromCharCode(c);
+  }
   return { version, keyId, headerLength: 2 + n };
 }
 
