@@ -141,14 +141,17 @@ export class AuditTrail {
   }
 
   /**
-   * Appends one event in its own transaction on `store`: for failures and denials that must be
-   * recorded although the operation itself rolled back or never started.
+   * Appends one event on `store`, committed on its own (outside any caller transaction): for
+   * failures and denials that must be recorded although the operation itself rolled back or
+   * never started.
    *
    * @returns The stored event.
    * @throws WalletAuthError `AUDIT_UNAVAILABLE` when it cannot be written, `INVALID_INPUT` for a malformed entry.
    */
   async recordNow(store: WalletAuthStore, ctx: RequestContext, entry: AuditEntry): Promise<AuditEventRecord> {
-    const event = await this.#guard(() => store.transaction((tx) => this.#recordUnpublished(tx, ctx, entry)));
+    // One append on the store itself is already atomic (the port promises it), so no
+    // BEGIN/COMMIT round trips: the event is committed when `append` resolves.
+    const event = await this.#recordUnpublished(store, ctx, entry);
     this.#publish([event]);
     return event;
   }

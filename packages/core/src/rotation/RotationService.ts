@@ -197,8 +197,16 @@ export class RotationService {
         const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
         const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
         const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
+        // Writes are issued without awaiting each one, so the database works on row n while
+        // this process rewraps row n+1 (one connection still runs them in order).
+        const writes: Promise<void>[] = [];
+        let stop: unknown;
         for (const row of rows) {
-          signal?.throwIfAborted();
+          if (signal?.aborted) {
+            // Let in-flight writes finish before the transaction rolls back.
+            stop = signal.reason;
+            break;
+          }
           const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
           let next: SealResult;
           try {
@@ -211,16 +219,21 @@ export class RotationService {
             step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
             continue;
           }
-          const changed = await tx.credentials.replaceSealedIfKey(row.id, row.keyId, {
-            sealedSecret: next.sealed,
-            keyId: next.keyId,
-            formatVersion: next.formatVersion,
-          });
-          if (changed) {
-            step.rewrapped += 1;
-            per.rewrapped += 1;
-          } else step.skipped += 1;
+          writes.push(
+            tx.credentials
+              .replaceSealedIfKey(row.id, row.keyId, { sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion })
+              .then((changed) => {
+                if (changed) {
+                  step.rewrapped += 1;
+                  per.rewrapped += 1;
+                } else step.skipped += 1;
+              }),
+          );
         }
+        const settled = await Promise.allSettled(writes);
+        const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (firstError) throw firstError.reason;
+        if (stop !== undefined) throw stop;
         if (rows.length === 0) return { ...step, empty: true };
         await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
         await this.#audit.recordSystem(
