@@ -62,8 +62,13 @@ function keyLength(key: AeadKey): number | undefined {
  * @throws {WalletAuthError} `INVALID_INPUT` (reason `key-length`) for a key that is not 32 bytes.
  */
 export function aeadEncrypt(options: AeadEncryptOptions): AeadEncryptResult {
-  const nonce = options.random.bytes(AEAD_NONCE_BYTES);
+  const nonce = drawNonce(options.random);
   return aeadEncryptWithNonce({ key: options.key, nonce, plaintext: options.plaintext, aad: options.aad });
+}
+
+/** A fresh random 96-bit nonce: the only way {@link aeadEncrypt} obtains one. */
+export function drawNonce(random: RandomSource): Uint8Array {
+  return random.bytes(AEAD_NONCE_BYTES);
 }
 
 /**
