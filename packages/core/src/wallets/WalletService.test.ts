@@ -1,5 +1,5 @@
 import { type LocalChain, startLocalChain } from "@wallet-auth/testing/chain";
-import { keccak256, stringToHex } from "viem";
+import { keccak256, serializeErc6492Signature, stringToHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage, parseSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -185,6 +185,26 @@ describe("WalletService.verifyAndLink", () => {
     await chain.setSmartWalletRefuse({ wallet: refusing, refuse: true });
     const second = await wallets.challenge(alice, { address: refusing, chainId: chain.caip2 });
     await expectRefused(wallets.verifyAndLink(alice, { message: second.message, signature: await owner.signMessage({ message: second.message }) }), "user_alice", "contract_signature_refused");
+  });
+});
+
+describe("WalletService with a counterfactual (EIP-6492) wallet", () => {
+  it("links a smart wallet that is not deployed yet from its wrapped signature", async () => {
+    const owner = chain.accounts[2]!;
+    const { address, factory, factoryData } = await chain.counterfactualSmartWallet({ owner: owner.address, salt: "link-6492" });
+    const { message } = await wallets.challenge(alice, { address, chainId: chain.caip2 });
+    const signature = serializeErc6492Signature({ address: factory, data: factoryData, signature: await owner.signMessage({ message }) });
+    await expect(wallets.verifyAndLink(alice, { message, signature })).resolves.toMatchObject({ address, chainId: chain.caip2 });
+    expect((await lastLinkAudit("user_alice"))?.details.method).toBe("erc6492");
+    expect(await chain.publicClient.getCode({ address })).toBeUndefined(); // verified in a simulated call only
+  });
+
+  it("refuses a wrapped signature by someone other than the owner", async () => {
+    const owner = chain.accounts[2]!;
+    const { address, factory, factoryData } = await chain.counterfactualSmartWallet({ owner: owner.address, salt: "refuse-6492" });
+    const { message } = await wallets.challenge(alice, { address, chainId: chain.caip2 });
+    const signature = serializeErc6492Signature({ address: factory, data: factoryData, signature: await other.signMessage({ message }) });
+    await expectRefused(wallets.verifyAndLink(alice, { message, signature }), "user_alice", "contract_signature_refused");
   });
 });
 

@@ -281,6 +281,15 @@ export class WalletService {
   }
 
   /**
+   * Deletes challenges that expired or were used (run it from a periodic job).
+   *
+   * @returns How many were deleted.
+   */
+  async pruneChallenges(): Promise<number> {
+    return this.#store.nonces.deleteExpired(this.#clock.now());
+  }
+
+  /**
    * The user's wallets, primary first, then oldest first.
    *
    * @returns Wallet views (empty when none).
