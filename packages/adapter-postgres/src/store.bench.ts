@@ -88,9 +88,7 @@ async function setUp() {
   const db = await createEmbeddedDatabase();
   await migrateLatest(db.knex);
   // The knex-pglite client holds the PGlite instance; the baseline talks to it directly.
-  const client = (db.knex.client as unknown as { pglite: PGlite }).pglite;
-  await db.knex.raw("select 1");
-  const pglite = (db.knex.client as unknown as { pglite: PGlite }).pglite ?? client;
+  const pglite = (db.knex.client as unknown as { pglite: PGlite }).pglite;
   const raw: RawQuery = (sql, values) => pglite.query(sql, values);
   return { target: "pglite", store: createPostgresStore({ knex: db.knex, kind: "pglite" }), raw, close: () => db.close() };
 }

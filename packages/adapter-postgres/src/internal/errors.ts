@@ -17,7 +17,7 @@ function isConnectionFailure(e: DriverError): boolean {
   if (/^08...$/.test(code) || /^57P0\d$/.test(code) || code === "53300") return true;
   if (e.name === "KnexTimeoutError") return true;
   const message = typeof e.message === "string" ? e.message : "";
-  return /Connection terminated|connection (is )?closed|Client has encountered a connection error|PGlite is closed/i.test(message);
+  return /Connection terminated|connection (is )?closed|Client has encountered a connection error|PGlite is closed|Unable to acquire a connection|pool is (being )?destroyed/i.test(message);
 }
 
 /**
