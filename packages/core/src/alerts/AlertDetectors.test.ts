@@ -128,3 +128,20 @@ describe("AlertDetectors", () => {
     expect(await kinds()).toEqual(["auth.failed_burst", "auth.failed_burst"]);
   });
 });
+
+describe("AlertDetectors and erasure", () => {
+  it("forgets a user's known IPs once their erasure commits", async () => {
+    // No store: the in-memory baseline is the only memory of the user's IPs.
+    const clock = manualClock();
+    const audit = new AuditTrail({ hashKey: testHashKey(), clock });
+    const store = audit.track(createMemoryStore());
+    const alerts = new AlertService({ store, audit, clock });
+    const detectors = new AlertDetectors({ alerts, clock });
+    const seen = (e: Parameters<typeof detectors.handle>[0]) => detectors.handle(e).then((a) => a.map((x) => x.kind));
+    expect(await seen(await audit.recordNow(store, alice, { action: "auth.success", outcome: "success" }))).toEqual([]);
+    expect(await seen(await audit.recordNow(store, alice, { action: "privacy.erase", outcome: "success" }))).toEqual([]);
+    // Had the old IP been remembered, this would be flagged as new.
+    expect(await seen(await audit.recordNow(store, { ...alice, ip: "198.51.100.99" }, { action: "auth.success", outcome: "success" }))).toEqual([]);
+    expect(await seen(await audit.recordNow(store, { ...alice, ip: "198.51.100.98" }, { action: "auth.success", outcome: "success" }))).toEqual(["access.new_ip"]);
+  });
+});

@@ -153,6 +153,10 @@ export class AlertDetectors {
         }
       }
       if (user === null) return raised;
+      if (event.action === "privacy.erase") {
+        this.forget(user);
+        return raised;
+      }
       if (event.action === "credential.use" && event.targetId !== null) {
         const credentialId = event.targetId;
         await this.#burst(this.#use, this.#t.credentialUse, `${user}\u0000${credentialId}`, now, () =>
@@ -176,6 +180,18 @@ export class AlertDetectors {
       this.#onError?.(error);
     }
     return raised;
+  }
+
+  /**
+   * Drops everything held in memory about a user (known IPs, windows, permissions). Called
+   * automatically on a committed `privacy.erase` event.
+   */
+  forget(userId: string): void {
+    this.#knownIps.delete(userId);
+    this.#authUser.reset(userId);
+    this.#churn.reset(userId);
+    const prefix = `${userId}\u0000`;
+    for (const key of [...this.#withdraw.keys()]) if (key.startsWith(prefix)) this.#withdraw.delete(key);
   }
 
   async #burst(counter: SlidingWindowCounter, t: WindowThreshold, key: string, now: number, fire: () => Promise<void>) {
