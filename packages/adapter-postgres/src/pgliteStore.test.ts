@@ -1,5 +1,6 @@
 import { describeStoreContract } from "@wallet-auth/testing/contract";
-import { afterAll } from "vitest";
+import type { StoreRepositories } from "@wallet-auth/core";
+import { afterAll, describe, expect, it } from "vitest";
 import { type EmbeddedDatabase, createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { migrateLatest } from "./migrate.js";
 import { harnessOn } from "./test-support/probe.js";
@@ -20,4 +21,15 @@ describeStoreContract({
   name: "pglite",
   setup: async () => harnessOn((await shared()).knex, "pglite"),
   capabilities: { concurrentTransactions: false },
+});
+
+describe("pglite store specifics", () => {
+  it("refuses a transaction's repositories once the transaction has finished", async () => {
+    const { store } = await harnessOn((await shared()).knex, "pglite");
+    let leaked: StoreRepositories | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked?.users.get("user_a")).rejects.toMatchObject({ code: "INTERNAL" });
+  });
 });
