@@ -9,7 +9,7 @@ import type { PriceSource } from "../ports/PriceSource.js";
 import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
 import type { TransactionRecord, TransactionType } from "../ports/TransactionStore.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
-import { addDecimal, formatUnits, isZeroDecimal, multiplyDecimal } from "./decimal.js";
+import { addDecimal, formatUnits, isZeroDecimal, multiplyDecimal, toPlainDecimal } from "./decimal.js";
 import { MemoryBalanceCache } from "./MemoryBalanceCache.js";
 import { SingleFlight } from "./SingleFlight.js";
 import { sourceKey, sourceParts } from "./sourceKey.js";
@@ -285,7 +285,7 @@ export class BalanceService {
     const record = await this.#o.store.credentials.get(ctx.userId, credentialId);
     if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "credential-not-found" });
     const list = await credentials.use(ctx, credentialId, (secret) => exchanges.fetchBalances({ exchange: record.exchange, secret }));
-    return list.map((b) => ({ asset: b.asset.toUpperCase(), free: b.free, locked: b.locked, total: b.total }));
+    return list.map((b) => ({ asset: b.asset.toUpperCase(), free: plain(b.free), locked: plain(b.locked), total: plain(b.total) }));
   }
 
   async #wallet(ctx: RequestContext, walletId: string) {
@@ -372,6 +372,13 @@ export class BalanceService {
     if (records.length > 0) await this.#o.store.transactions.upsertMany(records);
     return records.length;
   }
+}
+
+/** An exchange amount as a plain decimal string; a non-number is an upstream fault. */
+function plain(amount: string): string {
+  const value = toPlainDecimal(String(amount));
+  if (value === null) throw new WalletAuthError("EXCHANGE_UNAVAILABLE", { reason: "balance-amount-not-decimal" });
+  return value;
 }
 
 function totalUsd(balances: readonly Balance[]): string | null {

@@ -75,3 +75,20 @@ export function multiplyDecimal(a: string, b: string, places: number): string {
 export function isZeroDecimal(a: string): boolean {
   return parse(a).value === 0n;
 }
+
+const SCIENTIFIC = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * A plain decimal string for `text`, expanding exponent notation exactly (`"1e-8"` ->
+ * `"0.00000001"`) and trimming redundant zeros; `null` when `text` is not a number.
+ */
+export function toPlainDecimal(text: string): string | null {
+  const match = SCIENTIFIC.exec(text.trim());
+  if (!match) return null;
+  const digits = `${match[2]}${match[3] ?? ""}`;
+  const exponent = Number(match[4] ?? "0");
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 1000) return null;
+  const scale = (match[3] ?? "").length - exponent;
+  const value = BigInt(digits) * (scale < 0 ? 10n ** BigInt(-scale) : 1n);
+  return formatUnits(match[1] ? -value : value, Math.max(scale, 0));
+}

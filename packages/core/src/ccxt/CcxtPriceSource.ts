@@ -1,5 +1,6 @@
 import type { Exchange } from "ccxt";
 import { WalletAuthError } from "../errors/index.js";
+import { toPlainDecimal } from "../balances/decimal.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import type { PriceSource } from "../ports/PriceSource.js";
 import { buildCcxtClient, type CcxtClientSettings } from "./buildCcxtClient.js";
@@ -82,8 +83,9 @@ export function createCcxtPriceSource(options: CcxtPriceSourceOptions = {}): Pri
     for (const asset of assets) {
       const symbol = symbolFor.get(asset);
       const raw = symbol === undefined ? undefined : last[symbol]?.price;
-      const price = raw === undefined || raw === null ? null : String(raw);
-      cache.set(asset, { price: price !== null && /^\d+(\.\d+)?$/.test(price) ? price : null, at: now });
+      const price = raw === undefined || raw === null ? null : toPlainDecimal(String(raw));
+      // A zero or negative "price" is a missing price, not a valuation.
+      cache.set(asset, { price: price !== null && /^\d/.test(price) && price !== "0" ? price : null, at: now });
     }
   };
 
