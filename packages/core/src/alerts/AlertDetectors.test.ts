@@ -145,3 +145,13 @@ describe("AlertDetectors and erasure", () => {
     expect(await seen(await audit.recordNow(store, { ...alice, ip: "198.51.100.98" }, { action: "auth.success", outcome: "success" }))).toEqual(["access.new_ip"]);
   });
 });
+
+describe("AlertDetectors and CredentialService events", () => {
+  it("flags credential.revalidate reporting an escalation to withdrawal, even when refused", async () => {
+    const { audit, store, kinds } = setup();
+    await audit.recordNow(store, alice, { action: "credential.revalidate", outcome: "success", targetId: "c1", details: { escalation: false, withdraw: false } });
+    expect(await kinds()).toEqual([]);
+    await audit.recordNow(store, alice, { action: "credential.revalidate", outcome: "denied", targetId: "c2", details: { escalation: true, withdraw: true } });
+    expect(await kinds()).toEqual(["credential.withdraw_enabled"]);
+  });
+});

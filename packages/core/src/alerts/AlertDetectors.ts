@@ -60,6 +60,13 @@ const DAY_MS = 86_400_000;
  * per IP, credential-use bursts, access from a new IP, wallet link/unlink churn, and a
  * credential gaining withdrawal permission.
  *
+ * Actions watched: `auth.failure` (per user and per `ipHash`), `credential.use` (per
+ * credential), `wallet.link` / `wallet.unlink`, `credential.withdraw_enabled`, and any
+ * `credential.*` event whose details carry `withdraw: true` with `escalation: true` or
+ * `previousWithdraw: false` (or after an event of the same credential with `withdraw: false`).
+ * Any successful user action from an `ipHash` not seen for that user within the lookback
+ * raises `access.new_ip`.
+ *
  * State (sliding windows, known IPs, last known permissions) is in memory, per process: with
  * several replicas each counts its own share of the traffic, and a restart forgets windows
  * (the new-IP baseline is reloaded from the audit log when `store` is given). Events are
@@ -206,7 +213,8 @@ export class AlertDetectors {
   }
 
   async #checkWithdraw(event: AuditEventRecord, user: string, raise: (i: RaiseAlertInput) => Promise<void>) {
-    if (!event.action.startsWith("credential.") || event.outcome !== "success" || event.targetId === null) return;
+    // "denied" counts too: a key that gained withdrawal rights is dangerous even when refused.
+    if (!event.action.startsWith("credential.") || event.outcome === "failure" || event.targetId === null) return;
     const credentialId = event.targetId;
     const key = `${user}\u0000${credentialId}`;
     const fire = () =>
@@ -225,7 +233,8 @@ export class AlertDetectors {
     if (typeof now !== "boolean") return;
     const before = typeof event.details.previousWithdraw === "boolean" ? event.details.previousWithdraw : this.#withdraw.get(key);
     this.#remember(this.#withdraw, key, now);
-    if (now && before === false) await fire();
+    // `escalation: true` is how CredentialService.revalidate reports false -> true.
+    if (now && (before === false || event.details.escalation === true)) await fire();
   }
 
   async #checkNewIp(event: AuditEventRecord, user: string, now: number, raise: (i: RaiseAlertInput) => Promise<void>) {
