@@ -1,4 +1,4 @@
-import type { JsonObject, UserRecord, UserStore } from "@wallet-auth/core";
+import { type JsonObject, type UserRecord, type UserStore, WalletAuthError } from "@wallet-auth/core";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, str } from "../internal/mappers.js";
 
@@ -10,15 +10,20 @@ function toUser(r: Row): UserRecord {
 export function pgUsers(db: Db): UserStore {
   return {
     async ensure(id, now) {
-      // DO UPDATE (a no-op) instead of DO NOTHING so the row comes back in one round trip, also
-      // when a concurrent caller created it.
-      const { rows } = await query(
+      // Read first: ensure runs on most requests and the user usually exists, so the common
+      // path is one read and writes nothing. A concurrent creator makes the insert a no-op.
+      const existing = await query(db, `SELECT * FROM users WHERE id = ?`, [id]);
+      if (existing.rows[0]) return toUser(existing.rows[0]);
+      const inserted = await query(
         db,
         `INSERT INTO users (id, metadata, created_at, updated_at) VALUES (?, '{}'::jsonb, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET id = excluded.id RETURNING *`,
+         ON CONFLICT (id) DO NOTHING RETURNING *`,
         [id, now, now],
       );
-      return toUser(rows[0] as Row);
+      if (inserted.rows[0]) return toUser(inserted.rows[0]);
+      const { rows } = await query(db, `SELECT * FROM users WHERE id = ?`, [id]);
+      if (!rows[0]) throw new WalletAuthError("CONFLICT", { reason: "user-deleted-concurrently" });
+      return toUser(rows[0]);
     },
     async get(id) {
       const { rows } = await query(db, `SELECT * FROM users WHERE id = ?`, [id]);
