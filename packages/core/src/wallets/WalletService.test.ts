@@ -173,6 +173,19 @@ describe("WalletService.verifyAndLink", () => {
     expect(await wallets.list(bob)).toEqual([]);
   });
 
+  it("gives a contested address to exactly one of two users linking it at once", async () => {
+    const a = await wallets.challenge(alice, { address: signer.address, chainId: "eip155:1" });
+    const b = await wallets.challenge(bob, { address: signer.address, chainId: "eip155:1" });
+    const results = await Promise.allSettled([
+      wallets.verifyAndLink(alice, { message: a.message, signature: await signer.signMessage({ message: a.message }) }),
+      wallets.verifyAndLink(bob, { message: b.message, signature: await signer.signMessage({ message: b.message }) }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(isWalletAuthError(refused?.reason, "WALLET_VERIFICATION_FAILED")).toBe(true);
+    expect((await wallets.list(alice)).length + (await wallets.list(bob)).length).toBe(1);
+  });
+
   it("links an EIP-1271 contract wallet through the local EVM, and refuses when the contract says no", async () => {
     const owner = chain.accounts[0]!;
     const contract = await chain.deploySmartWallet({ owner: owner.address });
