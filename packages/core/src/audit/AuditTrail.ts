@@ -85,6 +85,7 @@ export class AuditTrail {
   readonly #listeners = new Set<AuditListener>();
   readonly #pending = new WeakMap<StoreRepositories, AuditEventRecord[]>();
   readonly #onListenerError: ((error: unknown) => void) | undefined;
+  readonly #chainKeys = new Map<string, string>();
 
   constructor(options: AuditTrailOptions) {
     const key = Redacted.is(options.hashKey) ? Redacted.unwrap(options.hashKey) : undefined;
@@ -101,7 +102,16 @@ export class AuditTrail {
 
   /** The pseudonymous chain key of a user. */
   chainKeyOf(userId: string): string {
-    return chainKeyFor(Redacted.unwrap(this.#hashKey), userId);
+    // Hot path (every event): remember recent users' pseudonyms; bounded, oldest dropped first.
+    const cached = this.#chainKeys.get(userId);
+    if (cached !== undefined) return cached;
+    const chainKey = chainKeyFor(Redacted.unwrap(this.#hashKey), userId);
+    if (this.#chainKeys.size >= 10_000) {
+      const oldest = this.#chainKeys.keys().next();
+      if (!oldest.done) this.#chainKeys.delete(oldest.value);
+    }
+    this.#chainKeys.set(userId, chainKey);
+    return chainKey;
   }
 
   /** The chain key of a named system chain. */

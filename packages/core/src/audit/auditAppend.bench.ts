@@ -1,6 +1,6 @@
 /**
  * Audit append throughput with the hash chain, on the memory store: `AuditTrail.recordNow`
- * (keyed chain id, IP hash, personal digest, SHA-256 chain hash, own transaction) against the
+ * (keyed chain id, IP hash, personal digest, SHA-256 chain hash, one atomic append) against the
  * store's bare `audit.append` of a prebuilt record (no hashing, no transaction), both with
  * WRITERS concurrent writers on WRITERS different users' chains. events/s = hz x WRITERS.
  *
@@ -68,7 +68,7 @@ describe(`audit append, ${WRITERS} concurrent writers on ${WRITERS} chains (memo
     OPTIONS,
   );
   bench(
-    "AuditTrail.recordNow (hash chain, own transaction)",
+    "AuditTrail.recordNow (hash chain)",
     async () => {
       await Promise.all(users.map((userId) => audit.recordNow(trailStore, { userId, ip: "192.0.2.1", userAgent: "bench/1" }, entry)));
       events += WRITERS;
