@@ -9,9 +9,10 @@ import type { PriceSource } from "../ports/PriceSource.js";
 import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
 import type { TransactionRecord, TransactionType } from "../ports/TransactionStore.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
-import { addDecimal, formatUnits, isZeroDecimal, multiplyDecimal, toPlainDecimal } from "./decimal.js";
+import { addDecimal, formatUnits, multiplyDecimal, toPlainDecimal } from "./decimal.js";
 import { MemoryBalanceCache } from "./MemoryBalanceCache.js";
 import { SingleFlight } from "./SingleFlight.js";
+import { toTransferRecords } from "./toTransferRecords.js";
 import { sourceKey, sourceParts } from "./sourceKey.js";
 import type { Balance, BalanceSnapshotView, BalanceSource, BalancesResult, ChainAssets, ExchangeSecretProvider } from "./types.js";
 
@@ -342,32 +343,8 @@ export class BalanceService {
       records = entries.map((e) => ({ ...e, id: this.#random.uuid(), userId: ctx.userId, sourceType, sourceId }));
     } else {
       const { chains, chainId, address, tokens } = await this.#wallet(ctx, source.walletId);
-      const byAddress = new Map(tokens.map((t) => [t.address.toLowerCase(), t]));
       const transfers = await chains.getTokenTransfers({ chainId, address, tokens: tokens.map((t) => t.address) });
-      records = transfers.map((t) => {
-        const token = byAddress.get(t.token.toLowerCase());
-        const decimals = token?.decimals ?? 18;
-        const outgoing = t.from.toLowerCase() === address.toLowerCase();
-        const incoming = t.to.toLowerCase() === address.toLowerCase();
-        const magnitude = formatUnits(t.value, decimals);
-        const amount = outgoing && incoming ? "0" : outgoing && !isZeroDecimal(magnitude) ? `-${magnitude}` : magnitude;
-        return {
-          id: this.#random.uuid(),
-          userId: ctx.userId,
-          sourceType,
-          sourceId,
-          externalId: `${t.txHash}:${t.logIndex}`,
-          type: "transfer" as const,
-          asset: token?.symbol ?? t.token,
-          amount,
-          fee: null,
-          feeAsset: null,
-          status: "ok" as const,
-          occurredAt: t.timestamp ?? new Date(0),
-          txid: t.txHash,
-          info: { chainId, token: t.token, from: t.from, to: t.to, blockNumber: t.blockNumber.toString(), logIndex: t.logIndex },
-        };
-      });
+      records = toTransferRecords({ transfers, tokens, address, chainId, userId: ctx.userId, sourceId, newId: () => this.#random.uuid() });
     }
     if (records.length > 0) await this.#o.store.transactions.upsertMany(records);
     return records.length;

@@ -12,6 +12,7 @@ import { loadViem } from "./loadViem.js";
 import { generateSiweNonce } from "./siweNonce.js";
 import { verificationFailed, type WalletVerificationReason } from "./verificationFailed.js";
 import { checkSiweMessage, verifySiweSignature } from "./verifySiwe.js";
+import { checkMetadata, normaliseLabel } from "./walletInput.js";
 import { toWalletView, type WalletView } from "./WalletView.js";
 
 /** How this deployment presents Sign-In with Ethereum messages. */
@@ -376,27 +377,4 @@ export class WalletService {
       });
     });
   }
-}
-
-function normaliseLabel(label: string | null | undefined): string | null {
-  if (label === undefined || label === null) return null;
-  if (typeof label !== "string") throw new WalletAuthError("INVALID_INPUT", { reason: "label-invalid", details: { field: "label" } });
-  const trimmed = label.trim();
-  if (trimmed.length > 64 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new WalletAuthError("INVALID_INPUT", { reason: "label-invalid", details: { field: "label" } });
-  }
-  return trimmed.length === 0 ? null : trimmed;
-}
-
-function checkMetadata(metadata: JsonObject): JsonObject {
-  let text: string;
-  try {
-    text = JSON.stringify(metadata);
-  } catch (error) {
-    throw new WalletAuthError("INVALID_INPUT", { reason: "metadata-invalid", cause: error, details: { field: "metadata" } });
-  }
-  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata) || text.length > 4096) {
-    throw new WalletAuthError("INVALID_INPUT", { reason: "metadata-invalid", details: { field: "metadata" } });
-  }
-  return JSON.parse(text) as JsonObject;
 }
