@@ -71,12 +71,12 @@ const prebuilt = (chainKey: string, head: { seq: number; hash: string } | null):
 const seeded = await seedCredentials(env.store, ringOf(["a"]), { count: RECORDS, prefix: "benchrw", users: 50 });
 let primaryIsB = false;
 const rewrapTimes: { name: string; ms: number }[] = [];
-async function rewrapAll(name: string, workers: number) {
+async function rewrapAll(name: string, workers: number, concurrency = 1) {
   primaryIsB = !primaryIsB;
   const ring = primaryIsB ? ringOf(["a", "b"]) : ringOf(["b", "a"]);
   const started = performance.now();
   const results = await Promise.all(
-    Array.from({ length: workers }, (_, w) => new RotationService({ store: env.store, keyRing: ring, audit }).runRewrap({ batchSize: 500, workerId: `w${w}` })),
+    Array.from({ length: workers }, (_, w) => new RotationService({ store: env.store, keyRing: ring, audit }).runRewrap({ batchSize: 500, workerId: `w${w}`, concurrency })),
   );
   const moved = results.reduce((n, r) => n + r.rewrapped, 0);
   if (moved !== RECORDS) throw new Error(`rewrapped ${moved}, expected ${RECORDS}`);
@@ -120,4 +120,5 @@ describe(`rewrap ${RECORDS} credentials (${env.target}); records/s = hz x ${RECO
   );
   bench("runRewrap, 1 worker, batch 500", () => rewrapAll("runRewrap 1 worker", 1), REWRAP_OPTIONS);
   bench("runRewrap, 2 workers, batch 500", () => rewrapAll("runRewrap 2 workers", 2), REWRAP_OPTIONS);
+  bench("runRewrap, 1 call with concurrency 4, batch 500", () => rewrapAll("runRewrap concurrency 4", 1, 4), REWRAP_OPTIONS);
 });

@@ -92,6 +92,13 @@ describe("RotationService", () => {
     expect((await store.rotationJobs.list(10)).length).toBe(1);
   });
 
+  it("runs several batches at once with concurrency, each record moved once", async () => {
+    const { store, ring, seeded, rotation } = await setup(45);
+    const result = await rotation.runRewrap({ batchSize: 4, concurrency: 3 });
+    expect(result).toMatchObject({ rewrapped: 45, failed: 0, remaining: 0 });
+    await expectAllOnPrimary(store, ring, seeded);
+  });
+
   it("stops at once when aborted, keeping committed batches", async () => {
     const { store, rotation } = await setup(30);
     const controller = new AbortController();

@@ -57,6 +57,11 @@ export interface RunRewrapOptions {
   batchSize?: number | undefined;
   /** Names this worker in the audit trail. Default a random id. */
   workerId?: string | undefined;
+  /**
+   * Batches run at once by this call (1..16, default 1), each in its own transaction and
+   * connection. Helps on a real server (row writes are round trips); PGlite has one connection.
+   */
+  concurrency?: number | undefined;
   /** Stops after the current batch rolls back; what committed stays committed. */
   signal?: AbortSignal | undefined;
   /** Called after every committed batch. */
@@ -178,8 +183,8 @@ export class RotationService {
     const batchSize = Math.max(1, Math.min(Math.trunc(options.batchSize ?? 200), 1000));
     const workerId = options.workerId ?? this.#random.uuid();
     const target = this.#ring.primaryKeyId;
-    const signal = options.signal;
-    signal?.throwIfAborted();
+    const concurrency = Math.max(1, Math.min(Math.trunc(options.concurrency ?? 1), 16));
+    options.signal?.throwIfAborted();
     const pendingAtStart = Object.entries(await this.#store.credentials.countByKeyId()).some(([k, n]) => k !== target && n > 0);
     if (!pendingAtStart) {
       // Nothing to move: no job row, so reruns and cron triggers leave no trace.
@@ -189,92 +194,108 @@ export class RotationService {
     const progress: RewrapProgress = { jobId: job.id, targetKeyId: target, batches: 0, rewrapped: 0, failed: 0, skipped: 0, byKeyId: {} };
     const failures: RunRewrapResult["failures"] = [];
     const failedIds = new Set<string>();
-    for (;;) {
-      signal?.throwIfAborted();
-      const batch = await this.#store.transaction(async (tx) => {
-        // Rows that failed earlier in this run come back first (oldest first); over-claim so
-        // they never starve the batch, and skip them.
-        const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
-        const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
-        const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
-        // Writes are issued without awaiting each one, so the database works on row n while
-        // this process rewraps row n+1 (one connection still runs them in order).
-        const writes: Promise<void>[] = [];
-        let stop: unknown;
-        for (const row of rows) {
-          if (signal?.aborted) {
-            // Let in-flight writes finish before the transaction rolls back.
-            stop = signal.reason;
-            break;
-          }
-          const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
-          let next: SealResult;
-          try {
-            next = this.#ring.rewrap(row.sealedSecret, { userId: row.userId, recordId: row.id, purpose: `credential:${row.exchange}` });
-          } catch (error) {
-            const code = isWalletAuthError(error) ? error.code : "INTERNAL";
-            step.failed += 1;
-            per.failed += 1;
-            step.lastCode = code;
-            step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
-            continue;
-          }
-          writes.push(
-            tx.credentials
-              .replaceSealedIfKey(row.id, row.keyId, { sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion })
-              .then((changed) => {
-                if (changed) {
-                  step.rewrapped += 1;
-                  per.rewrapped += 1;
-                } else step.skipped += 1;
-              }),
-          );
-        }
-        const settled = await Promise.allSettled(writes);
-        const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-        if (firstError) throw firstError.reason;
-        if (stop !== undefined) throw stop;
-        if (rows.length === 0) return { ...step, empty: true };
-        await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
-        await this.#audit.recordSystem(
-          tx,
-          {
-            action: "key.rewrap_batch",
-            outcome: step.failed > 0 ? "failure" : "success",
-            targetType: "key",
-            targetId: target,
-            details: {
-              jobId: job.id,
-              workerId,
-              rewrapped: step.rewrapped,
-              failed: step.failed,
-              skipped: step.skipped,
-              fromKeys: Object.keys(step.byKeyId).sort().join(","),
-              lastErrorCode: step.lastCode,
-            },
-          },
-          { chain: ROTATION_CHAIN },
-        );
+    // Several loops share the job, the progress and the set of failed ids; on PostgreSQL their
+    // claims never overlap (SKIP LOCKED). The first error stops the others.
+    const stopAll = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const loop = async (): Promise<void> => {
+      for (;;) {
         signal?.throwIfAborted();
-        return { ...step, empty: false };
-      });
-      if (batch.empty) break;
-      // Only after commit: a rolled-back batch's outcomes never count.
-      progress.batches += 1;
-      progress.rewrapped += batch.rewrapped;
-      progress.failed += batch.failed;
-      progress.skipped += batch.skipped;
-      for (const [keyId, p] of Object.entries(batch.byKeyId)) {
-        const acc = (progress.byKeyId[keyId] ??= { rewrapped: 0, failed: 0 });
-        acc.rewrapped += p.rewrapped;
-        acc.failed += p.failed;
+        const batch = await this.#store.transaction(async (tx) => {
+          // Rows that failed earlier in this run come back first (oldest first); over-claim so
+          // they never starve the batch, and skip them.
+          const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
+          const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
+          const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
+          // Writes are issued without awaiting each one, so the database works on row n while
+          // this process rewraps row n+1 (one connection still runs them in order).
+          const writes: Promise<void>[] = [];
+          let stop: unknown;
+          for (const row of rows) {
+            if (signal?.aborted) {
+              // Let in-flight writes finish before the transaction rolls back.
+              stop = signal.reason;
+              break;
+            }
+            const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
+            let next: SealResult;
+            try {
+              next = this.#ring.rewrap(row.sealedSecret, { userId: row.userId, recordId: row.id, purpose: `credential:${row.exchange}` });
+            } catch (error) {
+              const code = isWalletAuthError(error) ? error.code : "INTERNAL";
+              step.failed += 1;
+              per.failed += 1;
+              step.lastCode = code;
+              step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
+              continue;
+            }
+            writes.push(
+              tx.credentials
+                .replaceSealedIfKey(row.id, row.keyId, { sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion })
+                .then((changed) => {
+                  if (changed) {
+                    step.rewrapped += 1;
+                    per.rewrapped += 1;
+                  } else step.skipped += 1;
+                }),
+            );
+          }
+          const settled = await Promise.allSettled(writes);
+          const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+          if (firstError) throw firstError.reason;
+          if (stop !== undefined) throw stop;
+          if (rows.length === 0) return { ...step, empty: true };
+          await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
+          await this.#audit.recordSystem(
+            tx,
+            {
+              action: "key.rewrap_batch",
+              outcome: step.failed > 0 ? "failure" : "success",
+              targetType: "key",
+              targetId: target,
+              details: {
+                jobId: job.id,
+                workerId,
+                rewrapped: step.rewrapped,
+                failed: step.failed,
+                skipped: step.skipped,
+                fromKeys: Object.keys(step.byKeyId).sort().join(","),
+                lastErrorCode: step.lastCode,
+              },
+            },
+            { chain: ROTATION_CHAIN },
+          );
+          signal?.throwIfAborted();
+          return { ...step, empty: false };
+        });
+        if (batch.empty) break;
+        // Only after commit: a rolled-back batch's outcomes never count.
+        progress.batches += 1;
+        progress.rewrapped += batch.rewrapped;
+        progress.failed += batch.failed;
+        progress.skipped += batch.skipped;
+        for (const [keyId, p] of Object.entries(batch.byKeyId)) {
+          const acc = (progress.byKeyId[keyId] ??= { rewrapped: 0, failed: 0 });
+          acc.rewrapped += p.rewrapped;
+          acc.failed += p.failed;
+        }
+        for (const f of batch.failures) {
+          failedIds.add(f.credentialId);
+          failures.push(f);
+        }
+        options.onProgress?.(structuredClone(progress));
       }
-      for (const f of batch.failures) {
-        failedIds.add(f.credentialId);
-        failures.push(f);
-      }
-      options.onProgress?.(structuredClone(progress));
-    }
+    };
+    const loops = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        loop().catch((error: unknown) => {
+          stopAll.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    const failedLoop = loops.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failedLoop) throw failedLoop.reason;
     const counts = await this.#store.credentials.countByKeyId();
     const remaining = Object.entries(counts).reduce((n, [k, c]) => (k === target ? n : n + c), 0);
     // Only records that failed to open are left: the job cannot progress without an operator.

@@ -178,7 +178,7 @@ export async function rewrapCrashScenario(
       const controller = new AbortController();
       const fault: Fault = { kind: random() < 0.5 ? "throw" : "abort", atCall: 1 + Math.floor(random() * 40) };
       const outcome = await rotation(faultyStore(store, fault, controller))
-        .runRewrap({ batchSize: options.batchSize ?? 7, signal: controller.signal })
+        .runRewrap({ batchSize: options.batchSize ?? 7, signal: controller.signal, concurrency: 1 + Math.floor(random() * 3) })
         .then(
           (r) => r,
           () => null,
