@@ -41,8 +41,7 @@ async function migrationRoundTrip(knex: Knex): Promise<void> {
   const first = await describeSchema(knex);
   expect(await tables(knex)).toEqual([
     "api_credentials",
-    "audit_chain_heads",
-    "audit_events",
+      "audit_events",
     "balance_snapshots",
     "key_rotation_jobs",
     "leases",

@@ -88,13 +88,6 @@ const up = [
     CONSTRAINT transactions_source_external_key UNIQUE (source_type, source_id, external_id)
   )`,
   `CREATE INDEX transactions_user_idx ON transactions (user_id, occurred_at DESC, id DESC)`,
-  // The head of each audit chain: appends lock this row, so one chain is serialised and
-  // different chains never wait for each other.
-  `CREATE TABLE audit_chain_heads (
-    chain_key text PRIMARY KEY,
-    seq bigint NOT NULL,
-    hash text NOT NULL
-  )`,
   // No foreign key to users: events outlive erasure, in pseudonymous form.
   `CREATE TABLE audit_events (
     id text PRIMARY KEY,
@@ -115,6 +108,7 @@ const up = [
     occurred_at timestamptz NOT NULL,
     prev_hash text NOT NULL,
     hash text NOT NULL,
+    -- Appends race on this key: of two events claiming one seq exactly one lands (no fork).
     CONSTRAINT audit_events_chain_seq_key UNIQUE (chain_key, seq)
   )`,
   `CREATE INDEX audit_events_subject_idx ON audit_events (subject_user_id, occurred_at DESC, seq DESC, id DESC)`,
@@ -183,7 +177,6 @@ const down = [
   `DROP TABLE security_alerts`,
   `DROP TABLE audit_events`,
   `DROP FUNCTION wallet_auth_audit_append_only()`,
-  `DROP TABLE audit_chain_heads`,
   `DROP TABLE transactions`,
   `DROP TABLE balance_snapshots`,
   `DROP TABLE siwe_nonces`,

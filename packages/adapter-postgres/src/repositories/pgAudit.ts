@@ -49,18 +49,19 @@ export class ChainHeadCache {
   }
 }
 
-/** The PostgreSQL {@link AuditLog}: appends compare-and-set the chain's head row. */
+/** The PostgreSQL {@link AuditLog}: optimistic appends guarded by the unique (chain_key, seq). */
 export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
   return {
     async append(chainKey, build) {
-      // Optimistic and lock-free until the write: read the head, build, then one statement
-      // moves the head only if it is still the one read (compare-and-set on seq) and inserts
-      // the event only if the head moved. A lost race re-reads and rebuilds. Two round trips
-      // and no explicit transaction; the head row is the only thing appenders of one chain
-      // contend on, so other chains never wait. Inside a caller's transaction the moved head
-      // stays locked until commit, which queues same-chain appenders behind it.
+      // Optimistic, no explicit transaction or lock. Read the head (the chain's last event),
+      // build, then one INSERT that lands only if the event it links to, (seq - 1, prevHash), is
+      // there and no event holds this seq yet. The unique (chain_key, seq) decides races: of two
+      // appenders claiming one seq exactly one lands, so the chain never forks; the loser re-reads
+      // and rebuilds. Different chains touch different index keys and never wait for each other.
+      // Inside a caller's transaction the uncommitted event makes same-chain appenders wait on
+      // the unique index until commit, then retry.
       // The head this process last wrote is tried first without reading (one round trip); the
-      // compare-and-set on (seq, hash) makes a stale guess harmless: it just falls back to a read.
+      // predecessor check makes a stale guess harmless: it just falls back to a read.
       let guess = heads.get(chainKey);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         let head: AuditChainHead | null;
@@ -68,7 +69,11 @@ export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
           head = guess;
           guess = undefined;
         } else {
-          const { rows: found } = await query(db, `SELECT seq, hash FROM audit_chain_heads WHERE chain_key = ?`, [chainKey]);
+          const { rows: found } = await query(
+            db,
+            `SELECT seq, hash FROM audit_events WHERE chain_key = ? ORDER BY seq DESC LIMIT 1`,
+            [chainKey],
+          );
           const headRow = found[0];
           head = headRow ? { seq: num(headRow.seq), hash: str(headRow.hash) } : null;
         }
@@ -76,23 +81,16 @@ export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
         if (e.chainKey !== chainKey || e.seq !== (head?.seq ?? 0) + 1 || e.prevHash !== (head?.hash ?? GENESIS_HASH)) {
           throw new WalletAuthError("INTERNAL", { reason: "audit-chain-mismatch" });
         }
-        const cas =
-          head === null
-            ? `INSERT INTO audit_chain_heads (chain_key, seq, hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1`
-            : `UPDATE audit_chain_heads SET seq = ?, hash = ? WHERE chain_key = ? AND seq = ? AND hash = ? RETURNING 1`;
-        const casBindings = head === null ? [chainKey, e.seq, e.hash] : [e.seq, e.hash, chainKey, head.seq, head.hash];
         const { rows } = await query(
           db,
-          `WITH moved AS (${cas}), event AS (
-             INSERT INTO audit_events (${COLUMNS})
-             SELECT ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
-                    ?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::timestamptz, ?::text, ?::text
-             WHERE EXISTS (SELECT 1 FROM moved)
-             RETURNING ${COLUMNS}
-           )
-           SELECT * FROM event`,
+          `INSERT INTO audit_events (${COLUMNS})
+           SELECT ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
+                  ?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::timestamptz, ?::text, ?::text
+           WHERE ?::bigint = 1
+              OR EXISTS (SELECT 1 FROM audit_events p WHERE p.chain_key = ? AND p.seq = ?::bigint - 1 AND p.hash = ?)
+           ON CONFLICT (chain_key, seq) DO NOTHING
+           RETURNING ${COLUMNS}`,
           [
-            ...casBindings,
             e.id,
             e.chainKey,
             e.seq,
@@ -111,6 +109,10 @@ export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
             e.occurredAt,
             e.prevHash,
             e.hash,
+            e.seq,
+            chainKey,
+            e.seq,
+            e.prevHash,
           ],
         );
         if (rows[0]) {

@@ -8,7 +8,6 @@ export const TABLES: readonly string[] = [
   "key_rotation_jobs",
   "security_alerts",
   "audit_events",
-  "audit_chain_heads",
   "transactions",
   "balance_snapshots",
   "siwe_nonces",
