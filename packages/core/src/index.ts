@@ -209,3 +209,7 @@ export type {
   TokenConfig,
 } from "./balances/types.js";
 // --- end wallets ---
+
+// --- setup (composition root) ---
+export { createWalletAuth, type CreateWalletAuthOptions, type WalletAuth } from "./setup/createWalletAuth.js";
+export { loadWalletAuthSecrets, type WalletAuthSecrets } from "./setup/loadWalletAuthSecrets.js";

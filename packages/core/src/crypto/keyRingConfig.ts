@@ -28,8 +28,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Strict base64 or base64url (padding optional) decoding of a 32-byte key. */
-function decodeKey(text: string, position: number): Uint8Array {
+/**
+ * Strict base64 or base64url (padding optional) decoding of a 32-byte key; throws
+ * `KEY_RING_INVALID` naming only the problem and the 1-based `position`.
+ */
+export function decodeKeyMaterial(text: string, position: number): Uint8Array {
   const url = BASE64URL.test(text);
   if (!url && !BASE64.test(text)) throw keyRingInvalid("invalid-key-encoding", position);
   const bytes = Buffer.from(text, url ? "base64url" : "base64");
@@ -78,7 +81,7 @@ export function parseKeyRingEnv(env: NodeJS.ProcessEnv): { keys: KeyRingKey[]; p
       if (fields.length < 2 || fields.length > 3) throw keyRingInvalid("malformed-entry", position);
       const [id, encoded, created] = fields as [string, string, string | undefined];
       assertKeyId(id, position);
-      const key = decodeKey(encoded, position);
+      const key = decodeKeyMaterial(encoded, position);
       keys.push(created === undefined ? { id, key } : { id, key, createdAt: parseDate(created, position) });
     });
   } catch (error) {

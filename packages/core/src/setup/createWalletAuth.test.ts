@@ -1,0 +1,105 @@
+import { inspect } from "node:util";
+import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createCcxtExchangeGateway } from "../ccxt/CcxtExchangeGateway.js";
+import { KeyRing } from "../crypto/KeyRing.js";
+import { isWalletAuthError } from "../errors/index.js";
+import { createMemoryStore } from "../memory/createMemoryStore.js";
+import { Redacted } from "../secret/Redacted.js";
+import { createWalletAuth, type WalletAuth } from "./createWalletAuth.js";
+import { loadWalletAuthSecrets } from "./loadWalletAuthSecrets.js";
+
+const key = (byte: number) => new Uint8Array(32).fill(byte);
+const ctx = { userId: "user_wired", ip: "203.0.113.7" };
+
+describe("createWalletAuth", () => {
+  let loop: LoopbackExchange;
+  let auth: WalletAuth;
+
+  beforeAll(async () => {
+    loop = await startLoopbackExchange();
+    loop.addAccount({ apiKey: "wired-api-key-0001", secret: "wired-secret", balances: { BTC: { free: "0.5", locked: "0.1" } } });
+    auth = createWalletAuth({
+      store: createMemoryStore(),
+      keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),
+      secrets: { fingerprintKey: Redacted.make(key(2)), auditKey: Redacted.make(key(3)) },
+      exchanges: createCcxtExchangeGateway({ urls: { binance: loop.origin }, enableRateLimit: false, timeoutMs: 5000 }),
+      siwe: { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] },
+    });
+  });
+
+  afterAll(async () => {
+    await auth.shutdown();
+    await auth.store.close();
+    await loop.close();
+  });
+
+  it("stores a credential and serves its balances, the second read from the cache", async () => {
+    const view = await auth.credentials.create(ctx, { exchange: "binance", label: "main", apiKey: "wired-api-key-0001", secret: "wired-secret" });
+    const source = { type: "exchange" as const, credentialId: view.id };
+    const first = await auth.balances.get(ctx, { source });
+    expect(first.fromCache).toBe(false);
+    expect(first.balances).toContainEqual(expect.objectContaining({ asset: "BTC", free: "0.5", locked: "0.1", total: "0.6" }));
+    expect((await auth.balances.get(ctx, { source })).fromCache).toBe(true);
+    expect(loop.requestCount("/api/v3/account")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("raises an alert through the attached detectors when a key gains withdrawal permission", async () => {
+    const [view] = await auth.credentials.list(ctx);
+    loop.addAccount({ apiKey: "wired-api-key-0001", secret: "wired-secret", permissions: { enableWithdrawals: true } });
+    await auth.credentials.revalidate(ctx, view!.id);
+    await vi.waitFor(async () => {
+      const page = await auth.alerts.list(ctx, { status: "open" });
+      expect(page.items.map((a) => a.kind)).toContain("credential.withdraw_enabled");
+    });
+  });
+
+  it("drops a deleted credential's cached balances instead of serving them", async () => {
+    const [view] = await auth.credentials.list(ctx);
+    await auth.credentials.delete(ctx, view!.id);
+    await vi.waitFor(async () => {
+      await expect(auth.balances.get(ctx, { source: { type: "exchange", credentialId: view!.id } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
+  });
+
+  it("offers wallets only when Sign-In with Ethereum is configured", async () => {
+    expect(auth.wallets).toBeDefined();
+    const bare = createWalletAuth({
+      store: createMemoryStore(),
+      keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),
+      secrets: { fingerprintKey: Redacted.make(key(2)), auditKey: Redacted.make(key(3)) },
+    });
+    expect(bare.wallets).toBeUndefined();
+    // Without an exchange gateway, exchange work is refused with a coded error, not a crash.
+    await expect(bare.credentials.create(ctx, { exchange: "binance", label: "x", apiKey: "abcd-efgh-1234", secret: "s" })).rejects.toSatisfy(
+      (error: unknown) => isWalletAuthError(error, "EXCHANGE_UNSUPPORTED"),
+    );
+    await bare.shutdown();
+  });
+});
+
+describe("loadWalletAuthSecrets", () => {
+  const good = Buffer.from(key(4)).toString("base64");
+
+  it("reads both keys and never prints them", () => {
+    const secrets = loadWalletAuthSecrets({ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good });
+    expect(new Uint8Array(Redacted.unwrap(secrets.auditKey))).toEqual(key(4));
+    expect(`${JSON.stringify(secrets)} ${inspect(secrets, { depth: 5 })}`).not.toContain(good);
+  });
+
+  it("names the variable and the problem, never the value", () => {
+    const short = Buffer.from(key(4).subarray(0, 16)).toString("base64");
+    for (const [env, problem] of [
+      [{ WALLET_AUTH_AUDIT_KEY: good }, "missing-secret"],
+      [{ WALLET_AUTH_FINGERPRINT_KEY: short, WALLET_AUTH_AUDIT_KEY: good }, "key-length"],
+    ] as const) {
+      try {
+        loadWalletAuthSecrets(env);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({ code: "KEY_RING_INVALID", details: { problem, variable: "WALLET_AUTH_FINGERPRINT_KEY" } });
+        expect(`${JSON.stringify(error)} ${inspect(error)}`).not.toContain(short);
+      }
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import { AlertDetectors, type AlertThresholds } from "../alerts/AlertDetectors.js";
+import { AlertService } from "../alerts/AlertService.js";
+import { AuditService } from "../audit/AuditService.js";
+import { AuditTrail } from "../audit/AuditTrail.js";
+import { BalanceService } from "../balances/BalanceService.js";
+import type { ChainAssets } from "../balances/types.js";
+import { CredentialService, type CredentialPolicy } from "../credentials/CredentialService.js";
+import type { KeyRing } from "../crypto/KeyRing.js";
+import { WalletAuthError } from "../errors/index.js";
+import type {
+  AlertSink,
+  BalanceCache,
+  ChainGateway,
+  Clock,
+  ExchangeGateway,
+  PriceSource,
+  RandomSource,
+  WalletAuthStore,
+} from "../ports/index.js";
+import { PrivacyService } from "../privacy/PrivacyService.js";
+import { RotationService } from "../rotation/RotationService.js";
+import { type SiweSettings, WalletService } from "../wallets/WalletService.js";
+import type { WalletAuthSecrets } from "./loadWalletAuthSecrets.js";
+
+/** Options for {@link createWalletAuth}. */
+export interface CreateWalletAuthOptions {
+  /** Any store: `createMemoryStore()`, or `createPostgresStore()` from the PostgreSQL adapter. */
+  store: WalletAuthStore;
+  keyRing: KeyRing;
+  secrets: WalletAuthSecrets;
+  /** Exchange access (`createCcxtExchangeGateway()` from `@wallet-auth/core/ccxt`). */
+  exchanges?: ExchangeGateway | undefined;
+  /** Chain access (`createViemChainGateway()` from `@wallet-auth/core/viem`). */
+  chains?: ChainGateway | undefined;
+  /** USD valuation (`createCcxtPriceSource()` from `@wallet-auth/core/ccxt`). */
+  prices?: PriceSource | undefined;
+  /** Sign-In with Ethereum settings. Without them `wallets` is `undefined`. */
+  siwe?: SiweSettings | undefined;
+  /** Native currency and ERC-20 tokens read per CAIP-2 chain id. */
+  chainAssets?: Readonly<Record<string, ChainAssets>> | undefined;
+  /** Shared balance cache (`RedisBalanceCache`) for several replicas; in-process by default. */
+  balanceCache?: BalanceCache | undefined;
+  alertSinks?: readonly AlertSink[] | undefined;
+  alertThresholds?: Partial<AlertThresholds> | undefined;
+  credentialPolicy?: CredentialPolicy | undefined;
+  maxKeyAgeDays?: number | undefined;
+  clock?: Clock | undefined;
+  random?: RandomSource | undefined;
+}
+
+/** Every service, wired to one store and one audit trail. */
+export interface WalletAuth {
+  /** The store as the services use it: tracked, so detectors see committed events only. */
+  store: WalletAuthStore;
+  audit: AuditTrail;
+  auditLog: AuditService;
+  alerts: AlertService;
+  detectors: AlertDetectors;
+  credentials: CredentialService;
+  /** `undefined` unless `siwe` was configured. */
+  wallets: WalletService | undefined;
+  balances: BalanceService;
+  rotation: RotationService;
+  privacy: PrivacyService;
+  /**
+   * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
+   * Does not close the store: its owner does.
+   */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Wires every service the way the architecture expects: one {@link AuditTrail} whose tracked
+ * store all services share (so alert detectors see committed events and never a rolled-back
+ * one), detectors attached, balance caches dropped when a credential is deleted or a wallet
+ * unlinked.
+ *
+ * @param options - The store, key ring and secrets, plus optional gateways and policies.
+ * @returns The services. Call `shutdown()` before closing the store.
+ * @throws Nothing itself; the services throw `WalletAuthError`s as documented on each.
+ *
+ * @example
+ * ```ts
+ * import { KeyRing, createWalletAuth, loadWalletAuthSecrets } from "@wallet-auth/core";
+ * import { createMemoryStore } from "@wallet-auth/core/memory";
+ *
+ * const auth = createWalletAuth({
+ *   store: createMemoryStore(),
+ *   keyRing: KeyRing.fromEnv(),
+ *   secrets: loadWalletAuthSecrets(),
+ * });
+ * const list = await auth.credentials.list({ userId: "user_1" });
+ * await auth.shutdown();
+ * ```
+ */
+export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
+  const { clock, random } = options;
+  const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random });
+  const store = audit.track(options.store);
+  const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random });
+  const detectors = new AlertDetectors({ alerts, store, thresholds: options.alertThresholds, clock });
+  const detach = detectors.attach(audit);
+
+  const exchanges = options.exchanges ?? noExchanges;
+  const credentials = new CredentialService({
+    store,
+    keyRing: options.keyRing,
+    fingerprintKey: options.secrets.fingerprintKey,
+    exchanges,
+    audit,
+    clock,
+    random,
+    policy: options.credentialPolicy,
+  });
+  const wallets = options.siwe
+    ? new WalletService({ store, audit, siwe: options.siwe, chains: options.chains, clock, random })
+    : undefined;
+  const balances = new BalanceService({
+    store,
+    exchanges: options.exchanges,
+    credentials,
+    chains: options.chains,
+    chainAssets: options.chainAssets,
+    prices: options.prices,
+    cache: options.balanceCache,
+    clock,
+  });
+  const rotation = new RotationService({
+    store,
+    keyRing: options.keyRing,
+    audit,
+    alerts,
+    maxKeyAgeDays: options.maxKeyAgeDays,
+    clock,
+    random,
+  });
+  const privacy = new PrivacyService({ store, audit, clock });
+
+  // A cached balance must not outlive the source it was read from.
+  const unsubscribe = audit.subscribe((event) => {
+    if (event.outcome !== "success" || event.subjectUserId === null || event.targetId === null) return;
+    const ctx = { userId: event.subjectUserId };
+    if (event.action === "credential.delete") {
+      void balances.invalidate(ctx, { source: { type: "exchange", credentialId: event.targetId } }).catch(() => undefined);
+    } else if (event.action === "wallet.unlink") {
+      void balances.invalidate(ctx, { source: { type: "wallet", walletId: event.targetId } }).catch(() => undefined);
+    }
+  });
+
+  return {
+    store,
+    audit,
+    auditLog: new AuditService({ store, audit }),
+    alerts,
+    detectors,
+    credentials,
+    wallets,
+    balances,
+    rotation,
+    privacy,
+    async shutdown() {
+      detach();
+      unsubscribe();
+      await detectors.idle();
+      await Promise.all([alerts.flush(), balances.idle()]);
+    },
+  };
+}
+
+/** The host configured no exchange access: every exchange call is refused with a coded error. */
+const noExchanges: ExchangeGateway = {
+  describe: refuseExchange,
+  validate: refuseExchange,
+  fetchBalances: refuseExchange,
+  fetchHistory: refuseExchange,
+};
+
+function refuseExchange(): Promise<never> {
+  return Promise.reject(new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "no-exchange-gateway-configured" }));
+}
