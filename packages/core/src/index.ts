@@ -51,6 +51,7 @@ export type {
   RotationJobRecord,
   RotationJobStatus,
   RotationJobStore,
+  SealedReplacement,
   SecurityAlertRecord,
   SnapshotQuery,
   StoreRepositories,

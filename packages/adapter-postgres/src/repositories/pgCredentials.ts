@@ -42,6 +42,9 @@ const PATCH_COLUMNS: Record<string, [string, (v: unknown) => unknown]> = {
   updatedAt: ["updated_at", (v) => v],
 };
 
+/** Items per statement of `replaceSealedManyIfKey` (5 bound values each, well under 65,535). */
+const MANY_CHUNK = 1000;
+
 function duplicate(): WalletAuthError {
   return new WalletAuthError("CREDENTIAL_DUPLICATE", { reason: "fingerprint-exists" });
 }
@@ -156,6 +159,29 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
         [next.sealedSecret, next.keyId, next.formatVersion, clock.now(), id, expectedKeyId],
       );
       return rowCount > 0;
+    },
+    async replaceSealedManyIfKey(items) {
+      const changed: string[] = [];
+      const now = clock.now();
+      for (let start = 0; start < items.length; start += MANY_CHUNK) {
+        const chunk = items.slice(start, start + MANY_CHUNK);
+        const bindings: unknown[] = [now];
+        for (const item of chunk) bindings.push(item.id, item.expectedKeyId, item.sealedSecret, item.keyId, item.formatVersion);
+        // The compare-and-set of replaceSealedIfKey, one row of VALUES per item: a row already
+        // moved off its expected key (a rerun, another worker) does not match and is left alone.
+        const { rows } = await query(
+          db,
+          `UPDATE api_credentials AS c
+           SET sealed_secret = v.sealed_secret, key_id = v.key_id, format_version = v.format_version, updated_at = ?
+           FROM (VALUES ${chunk.map((_, i) => (i === 0 ? "(?::text, ?::text, ?::text, ?::text, ?::integer)" : "(?, ?, ?, ?, ?)")).join(", ")})
+             AS v (id, expected_key_id, sealed_secret, key_id, format_version)
+           WHERE c.id = v.id AND c.key_id = v.expected_key_id
+           RETURNING c.id`,
+          bindings,
+        );
+        for (const r of rows) changed.push(str(r.id));
+      }
+      return changed;
     },
     async countByKeyId() {
       const { rows } = await query(db, `SELECT key_id, count(*) AS n FROM api_credentials GROUP BY key_id`);

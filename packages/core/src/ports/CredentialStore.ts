@@ -60,6 +60,16 @@ export type CredentialPatch = Partial<
   >
 > & { updatedAt: Date };
 
+/** One compare-and-set of {@link CredentialStore.replaceSealedManyIfKey}. */
+export interface SealedReplacement {
+  id: string;
+  /** Applied only while the row is still on this key id. */
+  expectedKeyId: string;
+  sealedSecret: string;
+  keyId: string;
+  formatVersion: number;
+}
+
 /** The parts of a credential the rewrap job needs. */
 export type RewrapCandidate = Pick<CredentialRecord, "id" | "userId" | "exchange" | "sealedSecret" | "keyId">;
 
@@ -108,6 +118,13 @@ export interface CredentialStore {
     expectedKeyId: string,
     next: Pick<CredentialRecord, "sealedSecret" | "keyId" | "formatVersion">,
   ): Promise<boolean>;
+  /**
+   * {@link CredentialStore.replaceSealedIfKey} for many rows at once (one statement on
+   * PostgreSQL): each item is applied only if its row is still on its `expectedKeyId`; items
+   * whose row moved meanwhile or is gone are left alone. Ids should be distinct (a repeated id
+   * is applied at most once). Returns the ids that changed, in no particular order.
+   */
+  replaceSealedManyIfKey(items: readonly SealedReplacement[]): Promise<string[]>;
   /** How many credentials each key id protects (`{ [keyId]: count }`, ids with 0 omitted). */
   countByKeyId(): Promise<Record<string, number>>;
   /**

@@ -13,6 +13,7 @@ export type {
   CredentialStatus,
   CredentialStore,
   RewrapCandidate,
+  SealedReplacement,
 } from "./CredentialStore.js";
 export type {
   ExchangeBalance,

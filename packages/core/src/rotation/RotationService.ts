@@ -4,6 +4,7 @@ import type { EnvelopeContext, SealResult } from "../crypto/types.js";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
+import type { SealedReplacement } from "../ports/CredentialStore.js";
 import type { RotationJobRecord } from "../ports/RotationJobStore.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 
@@ -207,16 +208,13 @@ export class RotationService {
           const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
           const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
           const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
-          // Writes are issued without awaiting each one, so the database works on row n while
-          // this process rewraps row n+1 (one connection still runs them in order).
-          const writes: Promise<void>[] = [];
-          let stop: unknown;
+          // Rewrap the whole batch in memory, then store it with one compare-and-set write
+          // (one statement on PostgreSQL instead of one round trip per row).
+          const replacements: SealedReplacement[] = [];
+          const keyOf = new Map<string, string>();
           for (const row of rows) {
-            if (signal?.aborted) {
-              // Let in-flight writes finish before the transaction rolls back.
-              stop = signal.reason;
-              break;
-            }
+            // Nothing is written yet: the transaction rolls back with no work lost but CPU.
+            signal?.throwIfAborted();
             const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
             let next: SealResult;
             try {
@@ -229,21 +227,18 @@ export class RotationService {
               step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
               continue;
             }
-            writes.push(
-              tx.credentials
-                .replaceSealedIfKey(row.id, row.keyId, { sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion })
-                .then((changed) => {
-                  if (changed) {
-                    step.rewrapped += 1;
-                    per.rewrapped += 1;
-                  } else step.skipped += 1;
-                }),
-            );
+            replacements.push({ id: row.id, expectedKeyId: row.keyId, sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion });
+            keyOf.set(row.id, row.keyId);
           }
-          const settled = await Promise.allSettled(writes);
-          const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-          if (firstError) throw firstError.reason;
-          if (stop !== undefined) throw stop;
+          if (replacements.length > 0) {
+            const changed = new Set(await tx.credentials.replaceSealedManyIfKey(replacements));
+            for (const [id, fromKey] of keyOf) {
+              if (changed.has(id)) {
+                step.rewrapped += 1;
+                (step.byKeyId[fromKey] as RewrapKeyProgress).rewrapped += 1;
+              } else step.skipped += 1;
+            }
+          }
           if (rows.length === 0) return { ...step, empty: true };
           await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
           await this.#audit.recordSystem(

@@ -140,6 +140,48 @@ export function credentialsContract(h: HarnessRef): void {
       expect(await store.credentials.claimForRewrap("k2", 10)).toEqual([]);
     });
 
+    it("replaceSealedManyIfKey applies each compare-and-set on its own and returns the ids that changed", async () => {
+      const { store } = h();
+      await store.users.ensure("user_a", at(0));
+      await store.users.ensure("user_b", at(0));
+      const a = await store.credentials.insert(credential("user_a", { keyId: "k1" }));
+      const b = await store.credentials.insert(credential("user_b", { keyId: "k0" }));
+      const moved = await store.credentials.insert(credential("user_a", { keyId: "k1" }));
+      const untouched = await store.credentials.insert(credential("user_a", { keyId: "k1" }));
+      // Another worker already moved `moved` to k2: a stale item for it must not overwrite that.
+      expect(await store.credentials.replaceSealedIfKey(moved.id, "k1", { sealedSecret: "winner-blob", keyId: "k2", formatVersion: 2 })).toBe(true);
+      const item = (id: string, expectedKeyId: string, sealedSecret: string) => ({ id, expectedKeyId, sealedSecret, keyId: "k2", formatVersion: 2 });
+      const changed = await store.credentials.replaceSealedManyIfKey([
+        item(a.id, "k1", "a-blob"),
+        item(b.id, "k0", "b-blob"),
+        item(moved.id, "k1", "stale-blob"),
+        item("no-such-id", "k1", "ghost-blob"),
+      ]);
+      expect([...changed].sort()).toEqual([a.id, b.id].sort());
+      expect(await store.credentials.get("user_a", a.id)).toMatchObject({ sealedSecret: "a-blob", keyId: "k2", formatVersion: 2, label: a.label });
+      expect(await store.credentials.get("user_b", b.id)).toMatchObject({ sealedSecret: "b-blob", keyId: "k2", formatVersion: 2 });
+      expect(await store.credentials.get("user_a", moved.id)).toMatchObject({ sealedSecret: "winner-blob", keyId: "k2" });
+      expect(await store.credentials.get("user_a", untouched.id)).toEqual(untouched);
+      expect(await store.credentials.countByKeyId()).toEqual({ k1: 1, k2: 3 });
+      // A rerun of the same batch changes nothing.
+      expect(await store.credentials.replaceSealedManyIfKey([item(a.id, "k1", "again"), item(b.id, "k0", "again")])).toEqual([]);
+      expect(await store.credentials.replaceSealedManyIfKey([])).toEqual([]);
+      expect((await store.credentials.get("user_a", a.id))?.sealedSecret).toBe("a-blob");
+    });
+
+    it("replaceSealedManyIfKey inside a transaction that rolls back leaves every row as it was", async () => {
+      const { store } = h();
+      await store.users.ensure("user_a", at(0));
+      const a = await store.credentials.insert(credential("user_a", { keyId: "k1" }));
+      await expect(
+        store.transaction(async (tx) => {
+          expect(await tx.credentials.replaceSealedManyIfKey([{ id: a.id, expectedKeyId: "k1", sealedSecret: "x", keyId: "k2", formatVersion: 2 }])).toEqual([a.id]);
+          throw new Error("crash after the write");
+        }),
+      ).rejects.toThrow("crash after the write");
+      expect(await store.credentials.get("user_a", a.id)).toEqual(a);
+    });
+
     it("countByKeyId counts rows per key id and omits unused ids", async () => {
       const { store } = h();
       await store.users.ensure("user_a", at(0));

@@ -104,6 +104,25 @@ export function memoryCredentials(exec: Exec): CredentialStore {
         );
         return true;
       }),
+    replaceSealedManyIfKey: (items) =>
+      exec((s) => {
+        const changed = new Set<string>();
+        const now = s.clock.now();
+        for (const item of items) {
+          const row = s.credentials.get(item.id);
+          if (!row || row.keyId !== item.expectedKeyId) continue;
+          // A repeated id: the first item moved the row, so the second no longer matches (unless
+          // it expects the new key, which PostgreSQL would not apply either: one update per row).
+          if (changed.has(item.id)) continue;
+          s.put(
+            s.credentials,
+            item.id,
+            copyCredential({ ...row, sealedSecret: item.sealedSecret, keyId: item.keyId, formatVersion: item.formatVersion, updatedAt: now }),
+          );
+          changed.add(item.id);
+        }
+        return [...changed];
+      }),
     countByKeyId: () =>
       exec((s) => {
         const counts: Record<string, number> = {};
