@@ -2,7 +2,8 @@ import { type Clock, type StoreRepositories, type WalletAuthStore, systemClock }
 import type { Knex } from "knex";
 import { type Db, inTransaction } from "./internal/Db.js";
 import { pgAlerts } from "./repositories/pgAlerts.js";
-import { ChainHeadCache, pgAudit } from "./repositories/pgAudit.js";
+import { AuditAppendBatcher, type AuditBatchOptions } from "./repositories/AuditAppendBatcher.js";
+import { AuditAppendState, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
 import { pgNonces } from "./repositories/pgNonces.js";
@@ -25,9 +26,15 @@ export interface PostgresStoreOptions {
    * (e.g. `createEmbeddedDatabase`) closes it.
    */
   destroyKnexOnClose?: boolean;
+  /**
+   * Group commit for audit appends made outside a transaction: appends to different chains
+   * that wait at the same time are written by one INSERT (each still checked on its own).
+   * Default on (`{ maxSize: 32, maxInFlight: 4 }`); `false` writes each event alone.
+   */
+  auditBatching?: AuditBatchOptions | false;
 }
 
-function repositories(db: Db, clock: Clock, heads: ChainHeadCache): StoreRepositories {
+function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: Set<string>): StoreRepositories {
   return {
     users: pgUsers(db),
     credentials: pgCredentials(db, clock),
@@ -35,7 +42,7 @@ function repositories(db: Db, clock: Clock, heads: ChainHeadCache): StoreReposit
     nonces: pgNonces(db),
     snapshots: pgSnapshots(db),
     transactions: pgTransactions(db),
-    audit: pgAudit(db, heads),
+    audit: pgAudit(db, audit, txChains),
     alerts: pgAlerts(db),
     rotationJobs: pgRotationJobs(db),
     leases: pgLeases(db),
@@ -66,13 +73,18 @@ function repositories(db: Db, clock: Clock, heads: ChainHeadCache): StoreReposit
 export function createPostgresStore(options: PostgresStoreOptions): WalletAuthStore {
   const { knex } = options;
   const clock = options.clock ?? systemClock;
-  const heads = new ChainHeadCache();
+  const audit = new AuditAppendState(options.auditBatching === false ? null : new AuditAppendBatcher(knex, options.auditBatching));
   let closed = false;
   return {
     kind: options.kind ?? "postgres",
-    ...repositories(knex, clock, heads),
-    transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
-      return inTransaction(knex, (trx) => fn(repositories(trx, clock, heads)));
+    ...repositories(knex, clock, audit),
+    async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
+      const auditedChains = new Set<string>();
+      try {
+        return await inTransaction(knex, (trx) => fn(repositories(trx, clock, audit, auditedChains)));
+      } finally {
+        audit.release(auditedChains);
+      }
     },
     async close() {
       if (closed) return;

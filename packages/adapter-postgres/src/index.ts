@@ -7,6 +7,7 @@
 export { createEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDatabaseOptions } from "./createEmbeddedDatabase.js";
 export { createPostgresKnex, type PostgresKnexOptions } from "./createPostgresKnex.js";
 export { createPostgresStore, type PostgresStoreOptions } from "./createPostgresStore.js";
+export type { AuditBatchOptions } from "./repositories/AuditAppendBatcher.js";
 export {
   migrateLatest,
   migrateRollback,

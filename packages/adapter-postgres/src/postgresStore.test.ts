@@ -1,9 +1,10 @@
 import { describeStoreContract } from "@wallet-auth/testing/contract";
+import { auditBuilder } from "@wallet-auth/testing/contract/fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresKnex } from "./createPostgresKnex.js";
 import { createPostgresStore } from "./createPostgresStore.js";
 import { migrateLatest } from "./migrate.js";
-import { harnessOn } from "./test-support/probe.js";
+import { harnessOn, truncateAll } from "./test-support/probe.js";
 import { type ServerSchema, createServerSchema } from "./test-support/serverSchema.js";
 
 const url = process.env.DATABASE_URL;
@@ -30,6 +31,48 @@ if (url === undefined) {
     capabilities: { concurrentTransactions: true },
   });
 }
+
+describe.skipIf(url === undefined)("postgres audit appends from two processes", () => {
+  it("a batch holding a chain another process's open transaction holds gives way: other chains land", async () => {
+    const { knex } = await shared(url as string);
+    await truncateAll(knex);
+    // Two stores on one database stand for two processes: neither knows the other's transactions.
+    const first = createPostgresStore({ knex });
+    const second = createPostgresStore({ knex });
+    let held: Promise<unknown> = Promise.resolve();
+    await first.transaction(async (tx) => {
+      await tx.audit.append("chain-a", auditBuilder("chain-a"));
+      // Started together, so they share one batched insert, which must not wait for this transaction.
+      held = second.audit.append("chain-a", auditBuilder("chain-a"));
+      await Promise.all(["chain-b", "chain-c"].map((c) => second.audit.append(c, auditBuilder(c))));
+    });
+    expect(await held).toMatchObject({ seq: 2 });
+    const chain = await second.audit.listChain("chain-a", 0, 10);
+    expect(chain.map((e) => e.seq)).toEqual([1, 2]);
+    expect(chain[1]?.prevHash).toBe(chain[0]?.hash);
+    expect(await second.audit.listChain("chain-b", 0, 10)).toHaveLength(1);
+  });
+
+  it("many writers in two processes on shared chains never fork them", async () => {
+    const { knex } = await shared(url as string);
+    await truncateAll(knex);
+    const stores = [createPostgresStore({ knex }), createPostgresStore({ knex })];
+    const chains = ["chain-0", "chain-1", "chain-2", "chain-3", "chain-4"];
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) => {
+        const chain = chains[i % chains.length] as string;
+        return (stores[i % 2] as (typeof stores)[number]).audit.append(chain, auditBuilder(chain));
+      }),
+    );
+    for (const chain of chains) {
+      const events = await stores[0]?.audit.listChain(chain, 0, 100);
+      expect(events?.map((e) => e.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+      events?.forEach((e, i) => {
+        if (i > 0) expect(e.prevHash).toBe(events[i - 1]?.hash);
+      });
+    }
+  });
+});
 
 describe("postgres store errors", () => {
   it("maps an unreachable server to STORE_UNAVAILABLE without driver text in the message", async () => {

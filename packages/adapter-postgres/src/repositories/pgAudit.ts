@@ -2,9 +2,9 @@ import { type AuditChainHead, type AuditEventRecord, type AuditLog, WalletAuthEr
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, num, str, strOrNull } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
+import type { AuditAppendBatcher } from "./AuditAppendBatcher.js";
+import { AUDIT_COLUMNS as COLUMNS, insertEvent } from "./auditInsert.js";
 
-const COLUMNS = `id, chain_key, seq, subject_user_id, actor_type, actor_id, action, target_type, target_id, outcome,
-  request_id, ip_hash, user_agent, details, personal_digest, occurred_at, prev_hash, hash`;
 const GENESIS_HASH = "0".repeat(64);
 /** Lost compare-and-set rounds before giving up (each round some appender wins). */
 const MAX_ATTEMPTS = 1000;
@@ -49,78 +49,144 @@ export class ChainHeadCache {
   }
 }
 
-/** The PostgreSQL {@link AuditLog}: optimistic appends guarded by the unique (chain_key, seq). */
-export function pgAudit(db: Db, heads: ChainHeadCache): AuditLog {
+/**
+ * What a store's root repositories and its transactions share for appends: the head guesses,
+ * the batcher, per-chain queues of this process's root appends, and which chains have an
+ * event in a transaction that is still open.
+ */
+export class AuditAppendState {
+  readonly heads = new ChainHeadCache();
+  readonly #batcher: AuditAppendBatcher | null;
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #openTx = new Map<string, number>();
+
+  constructor(batcher: AuditAppendBatcher | null) {
+    this.#batcher = batcher;
+  }
+
+  /** Runs `fn` after every earlier root append of this process to `chainKey` has settled. */
+  serialised<T>(chainKey: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(chainKey);
+    const result = previous === undefined ? fn() : previous.then(fn);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(chainKey, tail);
+    void tail.then(() => {
+      if (this.#tails.get(chainKey) === tail) this.#tails.delete(chainKey);
+    });
+    return result;
+  }
+
+  /** Inserts a root append's event: batched, unless a local transaction holds its chain. */
+  insert(db: Db, e: AuditEventRecord): Promise<boolean> {
+    // An event of an open transaction on this chain makes the insert wait for its commit:
+    // alone, so that wait holds up no other chain's events.
+    if (this.#batcher === null || this.#openTx.has(e.chainKey)) return insertEvent(db, e);
+    return this.#batcher.insert(e);
+  }
+
+  /** Marks `chainKey` as appended to by an open transaction (until {@link release}). */
+  hold(chainKey: string): void {
+    this.#openTx.set(chainKey, (this.#openTx.get(chainKey) ?? 0) + 1);
+  }
+
+  /** The transaction that held `chainKeys` has ended. */
+  release(chainKeys: Iterable<string>): void {
+    for (const chainKey of chainKeys) {
+      const n = (this.#openTx.get(chainKey) ?? 1) - 1;
+      if (n <= 0) this.#openTx.delete(chainKey);
+      else this.#openTx.set(chainKey, n);
+    }
+  }
+}
+
+/** The event as stored: declared fields only, details as jsonb keeps them, own copies. */
+function stored(e: AuditEventRecord): AuditEventRecord {
   return {
-    async append(chainKey, build) {
-      // Optimistic, no explicit transaction or lock. Read the head (the chain's last event),
-      // build, then one INSERT that lands only if the event it links to, (seq - 1, prevHash), is
-      // there and no event holds this seq yet. The unique (chain_key, seq) decides races: of two
-      // appenders claiming one seq exactly one lands, so the chain never forks; the loser re-reads
-      // and rebuilds. Different chains touch different index keys and never wait for each other.
-      // Inside a caller's transaction the uncommitted event makes same-chain appenders wait on
-      // the unique index until commit, then retry.
-      // The head this process last wrote is tried first without reading (one round trip); the
-      // predecessor check makes a stale guess harmless: it just falls back to a read.
-      let guess = heads.get(chainKey);
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        let head: AuditChainHead | null;
-        if (guess !== undefined) {
-          head = guess;
-          guess = undefined;
-        } else {
-          const { rows: found } = await query(
-            db,
-            `SELECT seq, hash FROM audit_events WHERE chain_key = ? ORDER BY seq DESC LIMIT 1`,
-            [chainKey],
-          );
-          const headRow = found[0];
-          head = headRow ? { seq: num(headRow.seq), hash: str(headRow.hash) } : null;
-        }
-        const e = build(head === null ? null : { ...head });
-        if (e.chainKey !== chainKey || e.seq !== (head?.seq ?? 0) + 1 || e.prevHash !== (head?.hash ?? GENESIS_HASH)) {
-          throw new WalletAuthError("INTERNAL", { reason: "audit-chain-mismatch" });
-        }
-        const { rows } = await query(
+    id: e.id,
+    chainKey: e.chainKey,
+    seq: e.seq,
+    subjectUserId: e.subjectUserId,
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    outcome: e.outcome,
+    requestId: e.requestId,
+    ipHash: e.ipHash,
+    userAgent: e.userAgent,
+    details: json<AuditEventRecord["details"]>(jsonParam(e.details)),
+    personalDigest: e.personalDigest,
+    occurredAt: date(e.occurredAt),
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+/**
+ * The PostgreSQL {@link AuditLog}: optimistic appends guarded by the unique (chain_key, seq).
+ *
+ * @param db - the pool, or a transaction.
+ * @param state - shared by the store's root repositories and its transactions.
+ * @param txChains - when `db` is a transaction: collects the chains it appends to, which the
+ * store releases from `state` when the transaction ends.
+ */
+export function pgAudit(db: Db, state: AuditAppendState, txChains?: Set<string>): AuditLog {
+  // Optimistic, no explicit transaction or lock. Take the head (the chain's last event), build,
+  // then insert only if the event it links to, (seq - 1, prevHash), is there and no event
+  // holds this seq yet (see insertEvent). Of two appenders claiming one seq exactly one lands,
+  // so the chain never forks; the loser re-reads and rebuilds. Different chains touch
+  // different index keys and never wait for each other. The head this process last wrote is
+  // tried first without reading; the predecessor check makes a stale guess harmless.
+  const appendWith = async (
+    chainKey: string,
+    build: (head: AuditChainHead | null) => AuditEventRecord,
+    insert: (e: AuditEventRecord) => Promise<boolean>,
+  ): Promise<AuditEventRecord> => {
+    let guess = state.heads.get(chainKey);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      let head: AuditChainHead | null;
+      if (guess !== undefined) {
+        head = guess;
+        guess = undefined;
+      } else {
+        const { rows: found } = await query(
           db,
-          `INSERT INTO audit_events (${COLUMNS})
-           SELECT ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
-                  ?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::timestamptz, ?::text, ?::text
-           WHERE ?::bigint = 1
-              OR EXISTS (SELECT 1 FROM audit_events p WHERE p.chain_key = ? AND p.seq = ?::bigint - 1 AND p.hash = ?)
-           ON CONFLICT (chain_key, seq) DO NOTHING
-           RETURNING ${COLUMNS}`,
-          [
-            e.id,
-            e.chainKey,
-            e.seq,
-            e.subjectUserId,
-            e.actorType,
-            e.actorId,
-            e.action,
-            e.targetType,
-            e.targetId,
-            e.outcome,
-            e.requestId,
-            e.ipHash,
-            e.userAgent,
-            jsonParam(e.details),
-            e.personalDigest,
-            e.occurredAt,
-            e.prevHash,
-            e.hash,
-            e.seq,
-            chainKey,
-            e.seq,
-            e.prevHash,
-          ],
+          `SELECT seq, hash FROM audit_events WHERE chain_key = ? ORDER BY seq DESC LIMIT 1`,
+          [chainKey],
         );
-        if (rows[0]) {
-          heads.remember(chainKey, { seq: e.seq, hash: e.hash });
-          return toEvent(rows[0]);
-        }
+        const headRow = found[0];
+        head = headRow ? { seq: num(headRow.seq), hash: str(headRow.hash) } : null;
       }
-      throw new WalletAuthError("AUDIT_UNAVAILABLE", { reason: "audit-append-contention" });
+      const e = build(head === null ? null : { ...head });
+      if (e.chainKey !== chainKey || e.seq !== (head?.seq ?? 0) + 1 || e.prevHash !== (head?.hash ?? GENESIS_HASH)) {
+        throw new WalletAuthError("INTERNAL", { reason: "audit-chain-mismatch" });
+      }
+      const event = stored(e);
+      if (await insert(event)) {
+        state.heads.remember(chainKey, { seq: event.seq, hash: event.hash });
+        return stored(event);
+      }
+    }
+    throw new WalletAuthError("AUDIT_UNAVAILABLE", { reason: "audit-append-contention" });
+  };
+  return {
+    append(chainKey, build) {
+      if (txChains !== undefined) {
+        // Inside the caller's transaction: alone, on its connection. Until it ends, the
+        // uncommitted event makes same-chain appenders wait on the unique index, then retry.
+        if (!txChains.has(chainKey)) {
+          txChains.add(chainKey);
+          state.hold(chainKey);
+        }
+        return appendWith(chainKey, build, (e) => insertEvent(db, e));
+      }
+      // This process's own appends to one chain take turns (they would only lose races to
+      // each other), and their events join other chains' in batched inserts.
+      return state.serialised(chainKey, () => appendWith(chainKey, build, (e) => state.insert(db, e)));
     },
     async listChain(chainKey, afterSeq, limit) {
       const { rows } = await query(

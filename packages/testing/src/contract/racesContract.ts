@@ -124,5 +124,28 @@ export function racesContract(h: HarnessRef, capabilities: StoreCapabilities): v
         expect(await store.audit.listChain("chain-b", 0, 10)).toHaveLength(1);
       },
     );
+
+    it.skipIf(!capabilities.concurrentTransactions)(
+      "appends started together: the one on a chain an open transaction holds waits, the others land",
+      async () => {
+        const { store } = h();
+        const othersDone = deferred();
+        let heldDone = false;
+        let held: Promise<unknown> = Promise.resolve();
+        await store.transaction(async (tx) => {
+          await tx.audit.append("chain-a", auditBuilder("chain-a"));
+          held = store.audit.append("chain-a", auditBuilder("chain-a")).then(() => {
+            heldDone = true;
+          });
+          void Promise.all(["chain-b", "chain-c", "chain-d"].map((c) => store.audit.append(c, auditBuilder(c)))).then(othersDone.resolve);
+          // Never resolves if the other chains' appends wait for this transaction.
+          await othersDone.promise;
+          expect(heldDone).toBe(false);
+        });
+        await held;
+        expect((await store.audit.listChain("chain-a", 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+        for (const c of ["chain-b", "chain-c", "chain-d"]) expect(await store.audit.listChain(c, 0, 10)).toHaveLength(1);
+      },
+    );
   });
 }
