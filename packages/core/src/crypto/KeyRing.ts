@@ -2,12 +2,21 @@ import { type KeyObject, createSecretKey } from "node:crypto";
 import { inspect } from "node:util";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
-import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt } from "./aead.js";
-import { associatedData, wrapAad } from "./associatedData.js";
-import { DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatches, deriveCommittedKey } from "./keyCommitment.js";
+import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, aeadEncrypt, aeadOpen } from "./aead.js";
+import { type AssociatedData, associatedData, wrapAad } from "./associatedData.js";
+import { COMMITMENT_BYTES, DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatches, deriveCommittedKey, deriveKeyMaterial } from "./keyCommitment.js";
 import { assertKeyId, keyRingInvalid, parseKeyRingEnv } from "./keyRingConfig.js";
-import { SEALED_FORMAT_VERSION, type SealedParts, decodeSealedString, encodeHeader, encodeSealed, parseSealed, readHeader } from "./sealedFormat.js";
+import {
+  FIELD_OFFSET,
+  FIXED_TAIL,
+  SEALED_FORMAT_VERSION,
+  decodeSealedString,
+  encodeHeader,
+  encodeSealed,
+  readHeader,
+} from "./sealedFormat.js";
 import type { EnvelopeContext, KeyRingOptions, KeyUsage, SealResult, SealedInfo } from "./types.js";
+import { type Scratch, openScratch, resetScratch } from "./scratch.js";
 import { zeroize } from "./zeroize.js";
 
 /** What the ring keeps per key: never the configured key bytes, only what is derived from them. */
@@ -21,6 +30,30 @@ interface RingEntry {
   readonly header: Buffer;
   readonly createdAt: Date | null;
   readonly usage: KeyUsage;
+}
+
+/** Where a record's fields are, and the ring entry and associated data to open it with. */
+interface Located {
+  readonly entry: RingEntry;
+  readonly blob: Uint8Array;
+  /** Offset of the first field after the header, in `blob.buffer`. */
+  readonly base: number;
+  readonly aad: AssociatedData;
+}
+
+const {
+  wrapNonce: WRAP_NONCE_AT,
+  wrapCommitment: WRAP_COMMITMENT_AT,
+  wrappedKey: WRAPPED_KEY_AT,
+  wrapTag: WRAP_TAG_AT,
+  payloadNonce: PAYLOAD_AT,
+  dataKeyCommitment: DATA_KEY_COMMITMENT_AT,
+  ciphertext: CIPHERTEXT_AT,
+} = FIELD_OFFSET;
+
+/** A view of `length` bytes at `offset` of `blob`'s memory: no copy, cheaper than `subarray`. */
+function view(blob: Uint8Array, offset: number, length: number): Uint8Array {
+  return new Uint8Array(blob.buffer, offset, length);
 }
 
 function failed(reason: string, cause?: unknown): WalletAuthError {
@@ -66,11 +99,14 @@ export class KeyRing {
   /** The id of the key that seals new records. */
   readonly primaryKeyId: string;
   readonly #entries: ReadonlyMap<string, RingEntry>;
+  /** The same entries, scanned by header bytes on open (rings hold a handful of keys). */
+  readonly #list: readonly RingEntry[];
   readonly #primary: RingEntry;
   readonly #random: RandomSource;
 
   private constructor(entries: Map<string, RingEntry>, primary: RingEntry, random: RandomSource) {
     this.#entries = entries;
+    this.#list = [...entries.values()];
     this.#primary = primary;
     this.#random = random;
     this.primaryKeyId = primary.id;
@@ -217,25 +253,34 @@ export class KeyRing {
    * ```
    */
   open(sealed: string, context: EnvelopeContext): Uint8Array {
-    const parts = parseSealed(decodeSealedString(sealed));
-    const aad = associatedData(context, parts.header);
-    const entry = this.#entryFor(parts);
+    // Fields read once, up front: after this no code from outside runs until open returns,
+    // which is what lets the record and its associated data live in the shared scratch.
+    const fields: EnvelopeContext = { userId: context?.userId, recordId: context?.recordId, purpose: context?.purpose };
+    resetScratch(openScratch);
+    const at = this.#locate(sealed, fields, openScratch);
+    const { entry, blob, base } = at;
     try {
-      const dataKey = this.#unwrap(entry, parts, aad.wrap);
-      const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
+      const dataKey = this.#unwrap(at);
+      let okm: Buffer | undefined;
       try {
-        if (!commitmentMatches(commitment, parts.dataKeyCommitment)) throw failed("data-key-commitment-mismatch");
-        const plaintext = aeadDecrypt({
-          key: encryptionKey,
-          nonce: parts.payloadNonce,
-          ciphertext: parts.ciphertext,
-          tag: parts.payloadTag,
-          aad: aad.payload,
-        });
+        okm = deriveKeyMaterial(dataKey, DATA_KEY_LABEL);
+        const commitment = view(okm, okm.byteOffset + AEAD_KEY_BYTES, COMMITMENT_BYTES);
+        if (!commitmentMatches(commitment, view(blob, base + DATA_KEY_COMMITMENT_AT, COMMITMENT_BYTES))) {
+          throw failed("data-key-commitment-mismatch");
+        }
+        const ciphertextLength = blob.byteLength - (base - blob.byteOffset) - CIPHERTEXT_AT - AEAD_TAG_BYTES;
+        const plaintext = aeadOpen(
+          view(okm, okm.byteOffset, AEAD_KEY_BYTES),
+          view(blob, base + PAYLOAD_AT, AEAD_NONCE_BYTES),
+          view(blob, base + CIPHERTEXT_AT, ciphertextLength),
+          view(blob, base + CIPHERTEXT_AT + ciphertextLength, AEAD_TAG_BYTES),
+          at.aad.payload,
+        );
         entry.usage.opens += 1;
         return plaintext;
       } finally {
-        zeroize(dataKey, encryptionKey);
+        dataKey.fill(0);
+        okm?.fill(0);
       }
     } catch (error) {
       throw coded(error);
@@ -307,25 +352,25 @@ export class KeyRing {
    * ```
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
-    const blob = decodeSealedString(sealed);
-    const parts = parseSealed(blob);
-    const aad = associatedData(context, parts.header);
-    const entry = this.#entryFor(parts);
+    const at = this.#locate(sealed, context);
+    const { entry, blob, base } = at;
     try {
-      const dataKey = this.#unwrap(entry, parts, aad.wrap);
+      const dataKey = this.#unwrap(at);
       const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
       try {
-        if (!commitmentMatches(commitment, parts.dataKeyCommitment)) throw failed("data-key-commitment-mismatch");
+        if (!commitmentMatches(commitment, view(blob, base + DATA_KEY_COMMITMENT_AT, COMMITMENT_BYTES))) {
+          throw failed("data-key-commitment-mismatch");
+        }
         const primary = this.#primary;
-        if (entry === primary) return { sealed, keyId: primary.id, formatVersion: parts.version };
-        const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, aad.payload.subarray(2)), random: this.#random });
+        if (entry === primary) return { sealed, keyId: primary.id, formatVersion: SEALED_FORMAT_VERSION };
+        const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, at.aad.payload.subarray(2)), random: this.#random });
         const moved = encodeSealed({
           header: primary.header,
           wrapNonce: wrap.nonce,
           wrapCommitment: primary.commitment,
           wrappedKey: wrap.ciphertext,
           wrapTag: wrap.tag,
-          payloadSection: [blob.subarray(parts.payloadOffset)],
+          payloadSection: [view(blob, base + PAYLOAD_AT, blob.byteLength - (base - blob.byteOffset) - PAYLOAD_AT)],
         });
         entry.usage.rewraps += 1;
         return { sealed: moved, keyId: primary.id, formatVersion: SEALED_FORMAT_VERSION };
@@ -372,26 +417,55 @@ export class KeyRing {
     return `KeyRing { primaryKeyId: ${JSON.stringify(this.primaryKeyId)}, keyIds: ${JSON.stringify(this.keyIds())} }`;
   }
 
-  #entryFor(parts: SealedParts): RingEntry {
-    const entry = this.#entries.get(parts.keyId);
+  /**
+   * Decodes a sealed string and finds its key, checking (in this order, so each failure keeps
+   * its code) the encoding, the format version and header, the length, the context, and that
+   * the key is in the ring.
+   *
+   * The key is found by comparing the record's header bytes with each key's header: no key-id
+   * string is built. A match implies version 1 and a valid key id, since only such headers are
+   * in the ring; anything else goes through {@link readHeader} for the precise refusal.
+   */
+  #locate(sealed: string, context: EnvelopeContext, scratch?: Scratch): Located {
+    const blob = scratch === undefined ? decodeSealedString(sealed) : decodeSealedString(sealed, scratch);
+    let entry: RingEntry | undefined;
+    for (const candidate of this.#list) {
+      if (headerMatches(candidate.header, blob)) {
+        entry = candidate;
+        break;
+      }
+    }
+    const headerLength = entry === undefined ? readHeader(blob).headerLength : entry.header.byteLength;
+    if (blob.byteLength < headerLength + FIXED_TAIL) throw failed("malformed-length");
+    const aad = associatedData(context, entry === undefined ? blob.subarray(0, headerLength) : entry.header, scratch);
     if (entry === undefined) throw new WalletAuthError("UNKNOWN_KEY", { reason: "key-not-in-ring" });
-    return entry;
+    return { entry, blob, base: blob.byteOffset + headerLength, aad };
   }
 
   /** Checks the wrapping commitment, then unwraps the data key (caller zeroes it). */
-  #unwrap(entry: RingEntry, parts: SealedParts, aad: Buffer): Buffer {
-    if (!commitmentMatches(entry.commitment, parts.wrapCommitment)) throw failed("wrap-commitment-mismatch");
-    const dataKey = aeadDecrypt({
-      key: entry.wrapKey,
-      nonce: parts.wrapNonce,
-      ciphertext: parts.wrappedKey,
-      tag: parts.wrapTag,
-      aad,
-    });
+  #unwrap({ entry, blob, base, aad }: Located): Buffer {
+    if (!commitmentMatches(entry.commitment, view(blob, base + WRAP_COMMITMENT_AT, COMMITMENT_BYTES))) {
+      throw failed("wrap-commitment-mismatch");
+    }
+    const dataKey = aeadOpen(
+      entry.wrapKey,
+      view(blob, base + WRAP_NONCE_AT, AEAD_NONCE_BYTES),
+      view(blob, base + WRAPPED_KEY_AT, AEAD_KEY_BYTES),
+      view(blob, base + WRAP_TAG_AT, AEAD_TAG_BYTES),
+      aad.wrap,
+    );
     if (dataKey.byteLength !== AEAD_KEY_BYTES) {
       dataKey.fill(0);
       throw failed("data-key-length");
     }
     return dataKey;
   }
+}
+
+/** `true` when `blob` starts with `header` (version, key-id length, key id). Key ids are public. */
+function headerMatches(header: Uint8Array, blob: Uint8Array): boolean {
+  const length = header.byteLength;
+  if (blob.byteLength < length || blob[1] !== header[1]) return false;
+  for (let i = 0; i < length; i += 1) if (blob[i] !== header[i]) return false;
+  return true;
 }

@@ -103,12 +103,26 @@ export function aeadEncryptWithNonce(options: AeadEncryptWithNonceOptions): Aead
 export function aeadDecrypt(options: AeadDecryptOptions): Buffer {
   const { key, nonce, tag } = options;
   if (keyLength(key) !== AEAD_KEY_BYTES) throw new WalletAuthError("DECRYPTION_FAILED", { reason: "key-length" });
+  return aeadOpen(key, nonce, options.ciphertext, tag, options.aad);
+}
+
+/** One options object for every decipher: node reads it, never keeps or changes it. */
+const DECIPHER_OPTIONS = Object.freeze({ authTagLength: AEAD_TAG_BYTES });
+
+/**
+ * {@link aeadDecrypt} without the options object and without the key-size check, for callers
+ * whose key is 32 bytes by construction (a ring key, a derived key). Nonce and tag sizes are
+ * still enforced here, so no caller can get a truncated tag accepted.
+ *
+ * @throws {WalletAuthError} `DECRYPTION_FAILED` as {@link aeadDecrypt}.
+ */
+export function aeadOpen(key: AeadKey, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer {
   if (nonce.byteLength !== AEAD_NONCE_BYTES) throw new WalletAuthError("DECRYPTION_FAILED", { reason: "nonce-length" });
   if (tag.byteLength !== AEAD_TAG_BYTES) throw new WalletAuthError("DECRYPTION_FAILED", { reason: "tag-length" });
-  const decipher: DecipherGCM = createDecipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
-  decipher.setAAD(options.aad);
+  const decipher: DecipherGCM = createDecipheriv(ALGORITHM, key, nonce, DECIPHER_OPTIONS);
+  decipher.setAAD(aad);
   decipher.setAuthTag(tag);
-  const body = decipher.update(options.ciphertext);
+  const body = decipher.update(ciphertext);
   let tail: Buffer;
   try {
     tail = decipher.final();
@@ -117,5 +131,12 @@ export function aeadDecrypt(options: AeadDecryptOptions): Buffer {
     body.fill(0);
     throw new WalletAuthError("DECRYPTION_FAILED", { reason: "tag-mismatch", cause });
   }
-  return tail.byteLength === 0 ? body : Buffer.concat([body, tail]);
+  if (tail.byteLength === 0) return body;
+  const whole = Buffer.concat([body, tail]);
+  zeroizeAll(body, tail);
+  return whole;
+}
+
+function zeroizeAll(...buffers: Uint8Array[]): void {
+  for (const buffer of buffers) buffer.fill(0);
 }

@@ -1,4 +1,5 @@
 import { WalletAuthError } from "../errors/index.js";
+import { type Scratch, takeScratch } from "./scratch.js";
 import type { EnvelopeContext } from "./types.js";
 
 const MAX_FIELD_BYTES = 0xffff;
@@ -31,18 +32,51 @@ function checkField(value: unknown, field: string): number {
  * @throws {WalletAuthError} `INVALID_INPUT` for an empty, malformed or over-long field.
  */
 export function encodeContext(context: EnvelopeContext, reserve = 0): Buffer {
-  const u = checkField(context?.userId, "userId");
-  const r = checkField(context.recordId, "recordId");
-  const p = checkField(context.purpose, "purpose");
+  const { userId, recordId, purpose } = context ?? ({} as EnvelopeContext);
+  const u = checkField(userId, "userId");
+  const r = checkField(recordId, "recordId");
+  const p = checkField(purpose, "purpose");
   const out = Buffer.allocUnsafe(reserve + 6 + u + r + p);
   let at = reserve;
   at = out.writeUInt16BE(u, at);
-  at += out.write(context.userId, at, "utf8");
+  at += out.write(userId, at, "utf8");
   at = out.writeUInt16BE(r, at);
-  at += out.write(context.recordId, at, "utf8");
+  at += out.write(recordId, at, "utf8");
   at = out.writeUInt16BE(p, at);
-  out.write(context.purpose, at, "utf8");
+  out.write(purpose, at, "utf8");
   return out;
+}
+
+/** Fields up to this many UTF-16 units are copied byte by byte when ASCII; longer ones go native. */
+const FAST_FIELD_CHARS = 256;
+
+/**
+ * Writes `value` at `at` as ASCII, one byte per character; returns -1 (having written garbage
+ * the caller discards) as soon as a character is outside ASCII. For the short ids and purposes
+ * a context holds, this loop costs less than one native UTF-8 write, and an all-ASCII string is
+ * already well-formed UTF-16 and its own UTF-8 encoding.
+ */
+function writeAscii(out: Uint8Array, at: number, value: string): number {
+  const length = value.length;
+  out[at] = length >>> 8;
+  out[at + 1] = length & 0xff;
+  let high = 0;
+  for (let i = 0, to = at + 2; i < length; i += 1, to += 1) {
+    const c = value.charCodeAt(i);
+    high |= c;
+    out[to] = c;
+  }
+  return high > 0x7f ? -1 : at + 2 + length;
+}
+
+function isShortString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= FAST_FIELD_CHARS;
+}
+
+/** The associated data of both layers of one record, views into one buffer. */
+export interface AssociatedData {
+  wrap: Uint8Array;
+  payload: Uint8Array;
 }
 
 /**
@@ -56,19 +90,51 @@ export function encodeContext(context: EnvelopeContext, reserve = 0): Buffer {
  *   the payload is still tied to the key id through its data key, whose wrapping binds it.
  *
  * The layer tags keep the two AADs distinct even where the bytes after them could coincide.
+ * Each context field is read once, so a getter cannot change it between checks and writing.
  *
  * @throws {WalletAuthError} `INVALID_INPUT` as {@link encodeContext}.
  */
-export function associatedData(context: EnvelopeContext, header: Uint8Array): { wrap: Buffer; payload: Buffer } {
-  const wrap = encodeContext(context, 1 + header.byteLength);
-  wrap[0] = WRAP_LAYER;
-  wrap.set(header, 1);
-  const contextBytes = wrap.byteLength - 1 - header.byteLength;
-  const payload = Buffer.allocUnsafe(2 + contextBytes);
-  payload[0] = PAYLOAD_LAYER;
-  payload[1] = header[0] as number;
-  wrap.copy(payload, 2, 1 + header.byteLength);
-  return { wrap, payload };
+export function associatedData(context: EnvelopeContext, header: Uint8Array, scratch?: Scratch): AssociatedData {
+  const userId: unknown = context?.userId;
+  const recordId: unknown = context?.recordId;
+  const purpose: unknown = context?.purpose;
+  const h = header.byteLength;
+  if (isShortString(userId) && isShortString(recordId) && isShortString(purpose)) {
+    // Layout: [0x57 | header | context | 0x50 | version | context], context written once.
+    const c = 6 + userId.length + recordId.length + purpose.length;
+    const out = region(1 + h + c + 2 + c, scratch);
+    let at = writeAscii(out, 1 + h, userId);
+    if (at >= 0) at = writeAscii(out, at, recordId);
+    if (at >= 0) at = writeAscii(out, at, purpose);
+    if (at >= 0) return layered(out, header, c);
+  }
+  const contextBytes = encodeContext({ userId, recordId, purpose } as EnvelopeContext);
+  const c = contextBytes.byteLength;
+  const out = region(1 + h + c + 2 + c, scratch);
+  out.set(contextBytes, 1 + h);
+  return layered(out, header, c);
+}
+
+/** `length` writable bytes: from `scratch` when given and there is room, else newly allocated. */
+function region(length: number, scratch: Scratch | undefined): Uint8Array {
+  const at = scratch === undefined ? -1 : takeScratch(scratch, length);
+  if (scratch === undefined || at < 0) return Buffer.allocUnsafe(length);
+  return new Uint8Array(scratch.buffer.buffer, scratch.buffer.byteOffset + at, length);
+}
+
+/** Fills in the prefixes around the context (`c` bytes) already at `1 + header.byteLength`. */
+function layered(out: Uint8Array, header: Uint8Array, c: number): AssociatedData {
+  const wrapLength = 1 + header.byteLength + c;
+  out[0] = WRAP_LAYER;
+  out.set(header, 1);
+  out[wrapLength] = PAYLOAD_LAYER;
+  out[wrapLength + 1] = header[0] as number;
+  out.copyWithin(wrapLength + 2, 1 + header.byteLength, wrapLength);
+  const { buffer, byteOffset } = out;
+  return {
+    wrap: new Uint8Array(buffer, byteOffset, wrapLength),
+    payload: new Uint8Array(buffer, byteOffset + wrapLength, 2 + c),
+  };
 }
 
 /** Only the wrap layer's AAD (for a rewrap under another header), see {@link associatedData}. */

@@ -72,18 +72,28 @@ const oneShot: OneShotHash | undefined = (() => {
  * it runs once per seal and open (the wrapping layer's values are computed once per key).
  */
 export function deriveCommittedKey(sourceKey: Uint8Array, label: string): CommittedKey {
+  const okm = deriveKeyMaterial(sourceKey, label);
+  return { encryptionKey: okm.subarray(0, 32), commitment: okm.subarray(32, 64) };
+}
+
+/**
+ * {@link deriveCommittedKey}'s output as one 64-byte buffer: bytes 0..31 the encryption key,
+ * 32..63 the commitment. For the open path, which takes views of it and zeroes it in one call.
+ *
+ * @throws {WalletAuthError} `INTERNAL` (reason `source-key-length`) for a source key that is
+ * not 32 bytes.
+ */
+export function deriveKeyMaterial(sourceKey: Uint8Array, label: string): Buffer {
   if (sourceKey.byteLength !== KEY_BYTES) throw new WalletAuthError("INTERNAL", { reason: "source-key-length" });
   const input = kdfInput(label);
-  let okm: Buffer;
   // Synchronous, so the shared input buffer is never seen by two derivations at once; the key
   // slot is zeroed before returning either way.
   try {
     input.set(sourceKey, COUNTER_ONE.byteLength);
-    okm = oneShot === undefined ? createHash("sha512").update(input).digest() : oneShot("sha512", input, "buffer");
+    return oneShot === undefined ? createHash("sha512").update(input).digest() : oneShot("sha512", input, "buffer");
   } finally {
     input.fill(0, COUNTER_ONE.byteLength, COUNTER_ONE.byteLength + KEY_BYTES);
   }
-  return { encryptionKey: okm.subarray(0, 32), commitment: okm.subarray(32, 64) };
 }
 
 /** Constant-time comparison of two commitments (length is public). */

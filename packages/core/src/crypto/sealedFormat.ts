@@ -1,6 +1,7 @@
 import { WalletAuthError } from "../errors/index.js";
 import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES } from "./aead.js";
 import { COMMITMENT_BYTES } from "./keyCommitment.js";
+import { type Scratch, takeScratch } from "./scratch.js";
 
 /** The sealed-format version this code writes. */
 export const SEALED_FORMAT_VERSION = 1;
@@ -13,8 +14,22 @@ const KEY_ID_BYTE = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") KEY_ID_BYTE[c.charCodeAt(0)] = 1;
 
 /** Bytes after the key id, excluding the payload ciphertext. */
-const FIXED_TAIL =
+export const FIXED_TAIL =
   AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES + AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_TAG_BYTES;
+
+/**
+ * Offsets of the fixed-size fields, counted from the end of the header (`2 + n`), for code
+ * that reads a blob in place instead of through {@link parseSealed}.
+ */
+export const FIELD_OFFSET = Object.freeze({
+  wrapNonce: 0,
+  wrapCommitment: AEAD_NONCE_BYTES,
+  wrappedKey: AEAD_NONCE_BYTES + COMMITMENT_BYTES,
+  wrapTag: AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES,
+  payloadNonce: AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES,
+  dataKeyCommitment: 2 * AEAD_NONCE_BYTES + COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES,
+  ciphertext: 2 * AEAD_NONCE_BYTES + 2 * COMMITMENT_BYTES + AEAD_KEY_BYTES + AEAD_TAG_BYTES,
+});
 
 /**
  * The parts of a version-1 sealed record. Every `Uint8Array` is a view into the decoded blob.
@@ -65,16 +80,53 @@ export function encodeHeader(keyId: string): Buffer {
   return header;
 }
 
+/** The value of each base64url character (`A-Z a-z 0-9 - _`), -1 for every other ASCII code. */
+const BASE64URL_VALUE = new Int8Array(128).fill(-1);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach((c, value) => {
+  BASE64URL_VALUE[c.charCodeAt(0)] = value;
+});
+/** Bits of the last character that carry no data, by `length % 4` (1 is never valid). */
+const UNUSED_BITS_MASK = [0, -1, 0x0f, 0x03] as const;
+
 /**
  * Decodes a base64url sealed string into bytes, strictly: any character outside the alphabet,
  * padding, or non-canonical trailing bits are refused, so each record has exactly one string.
  *
+ * Done without re-encoding the result to compare it (that costs a second full pass). Node's
+ * decoder is lenient in three ways, each closed here before or after one decoding pass:
+ * - it reads each UTF-16 code unit modulo 256 (so U+012B decodes like "+"): only ASCII strings
+ *   pass, checked natively as "UTF-8 length equals string length";
+ * - it accepts the standard alphabet's "+" and "/" as 62 and 63: refused by a search;
+ * - it skips any other character, and stops at "=": either way it then yields fewer than
+ *   `floor(3 * length / 4)` bytes, so the byte count it reports must be exactly that.
+ * A length of 1 mod 4 cannot come from any byte string, and the last character's unused low
+ * bits must be zero (otherwise two strings would decode to the same bytes).
+ * sealedFormat.test.ts tries every UTF-16 code unit at several positions to pin this down.
+ *
  * @throws {WalletAuthError} `DECRYPTION_FAILED` (reason `malformed-encoding`).
  */
-export function decodeSealedString(sealed: string): Buffer {
-  if (typeof sealed !== "string" || sealed.length === 0) throw malformed("malformed-encoding");
-  const bytes = Buffer.from(sealed, "base64url");
-  if (bytes.toString("base64url") !== sealed) throw malformed("malformed-encoding");
+export function decodeSealedString(sealed: string): Buffer;
+/** The same, decoded into `scratch` when it fits (see scratch.ts for when that is safe). */
+export function decodeSealedString(sealed: string, scratch: Scratch): Uint8Array;
+export function decodeSealedString(sealed: string, scratch?: Scratch): Uint8Array {
+  if (typeof sealed !== "string") throw malformed("malformed-encoding");
+  const length = sealed.length;
+  const unusedBits = UNUSED_BITS_MASK[length & 3] as number;
+  if (length === 0 || unusedBits < 0) throw malformed("malformed-encoding");
+  if (Buffer.byteLength(sealed, "utf8") !== length || sealed.includes("+") || sealed.includes("/")) {
+    throw malformed("malformed-encoding");
+  }
+  const last = BASE64URL_VALUE[sealed.charCodeAt(length - 1)] as number;
+  if (last < 0 || (last & unusedBits) !== 0) throw malformed("malformed-encoding");
+  const expected = Math.floor((length * 3) / 4);
+  const at = scratch === undefined ? -1 : takeScratch(scratch, expected);
+  if (scratch !== undefined && at >= 0) {
+    const { buffer } = scratch;
+    if (buffer.write(sealed, at, expected, "base64url") !== expected) throw malformed("malformed-encoding");
+    return new Uint8Array(buffer.buffer, buffer.byteOffset + at, expected);
+  }
+  const bytes = Buffer.allocUnsafe(expected);
+  if (bytes.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
   return bytes;
 }
 
