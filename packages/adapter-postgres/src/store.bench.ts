@@ -78,6 +78,7 @@ async function setUp() {
     return {
       target: `postgres (pool ${POOL})`,
       store: createPostgresStore({ knex: server.knex }),
+      unbatched: createPostgresStore({ knex: server.knex, auditBatching: false }),
       raw,
       close: async () => {
         await pool.end();
@@ -90,7 +91,13 @@ async function setUp() {
   // The knex-pglite client holds the PGlite instance; the baseline talks to it directly.
   const pglite = (db.knex.client as unknown as { pglite: PGlite }).pglite;
   const raw: RawQuery = (sql, values) => pglite.query(sql, values);
-  return { target: "pglite", store: createPostgresStore({ knex: db.knex, kind: "pglite" }), raw, close: () => db.close() };
+  return {
+    target: "pglite",
+    store: createPostgresStore({ knex: db.knex, kind: "pglite" }),
+    unbatched: createPostgresStore({ knex: db.knex, kind: "pglite", auditBatching: false }),
+    raw,
+    close: () => db.close(),
+  };
 }
 
 const env = await setUp();
@@ -99,7 +106,26 @@ const ids: string[] = [];
 for (let i = 0; i < 500; i++) ids.push((await env.store.credentials.insert(record())).id);
 const pick = () => ids[Math.floor(Math.random() * ids.length)] as string;
 
+// Audit figures as events/s (time inside each bench's function, warm-up included), printed
+// with the ratio to the plain INSERT of the same run.
+const auditMeter = new Map<string, { events: number; ms: number }>();
+async function metered(name: string, events: number, fn: () => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  await fn();
+  const m = auditMeter.get(name) ?? { events: 0, ms: 0 };
+  m.events += events;
+  m.ms += performance.now() - started;
+  auditMeter.set(name, m);
+}
+
 afterAll(async () => {
+  const rate = (name: string) => {
+    const m = auditMeter.get(name);
+    return m ? (m.events / m.ms) * 1000 : Number.NaN;
+  };
+  for (const name of auditMeter.keys()) {
+    console.log(`audit append ${name}: ${Math.round(rate(name))} events/s (${env.target}); ${(rate(name) / rate("raw")).toFixed(2)}x the plain INSERT`);
+  }
   await env.close();
 });
 
@@ -129,48 +155,47 @@ const rawSeq = new Map<string, number>();
 const chains = Array.from({ length: BATCH }, (_, i) => `bench-chain-${i}`);
 const ZERO = "0".repeat(64);
 
+const appendTo = (store: typeof env.store, chain: string) =>
+  store.audit.append(chain, (head) => ({
+    id: randomUUID(),
+    chainKey: chain,
+    seq: (head?.seq ?? 0) + 1,
+    subjectUserId: null,
+    actorType: "user",
+    actorId: null,
+    action: "bench",
+    targetType: null,
+    targetId: null,
+    outcome: "success",
+    requestId: null,
+    ipHash: null,
+    userAgent: null,
+    details: {},
+    personalDigest: "d",
+    occurredAt: new Date(),
+    prevHash: head?.hash ?? ZERO,
+    hash: randomBytes(32).toString("hex"),
+  }));
+
 describe(`audit append, ${BATCH} writers on ${BATCH} chains (${env.target})`, () => {
   bench(
     "raw",
-    async () => {
-      await Promise.all(
-        chains.map((chain) => {
-          const seq = (rawSeq.get(chain) ?? 0) + 1;
-          rawSeq.set(chain, seq);
-          return env.raw(AUDIT_INSERT, [randomUUID(), `raw-${chain}`, seq, new Date(), ZERO, ZERO]);
-        }),
-      );
-    },
+    () =>
+      metered("raw", BATCH, () =>
+        Promise.all(
+          chains.map((chain) => {
+            const seq = (rawSeq.get(chain) ?? 0) + 1;
+            rawSeq.set(chain, seq);
+            return env.raw(AUDIT_INSERT, [randomUUID(), `raw-${chain}`, seq, new Date(), ZERO, ZERO]);
+          }),
+        ),
+      ),
     OPTIONS,
   );
+  bench("store", () => metered("store", BATCH, () => Promise.all(chains.map((chain) => appendTo(env.store, chain)))), OPTIONS);
   bench(
-    "store",
-    async () => {
-      await Promise.all(
-        chains.map((chain) =>
-          env.store.audit.append(chain, (head) => ({
-            id: randomUUID(),
-            chainKey: chain,
-            seq: (head?.seq ?? 0) + 1,
-            subjectUserId: null,
-            actorType: "user",
-            actorId: null,
-            action: "bench",
-            targetType: null,
-            targetId: null,
-            outcome: "success",
-            requestId: null,
-            ipHash: null,
-            userAgent: null,
-            details: {},
-            personalDigest: "d",
-            occurredAt: new Date(),
-            prevHash: head?.hash ?? ZERO,
-            hash: randomBytes(32).toString("hex"),
-          })),
-        ),
-      );
-    },
+    "store, auditBatching: false",
+    () => metered("store, auditBatching: false", BATCH, () => Promise.all(chains.map((chain) => appendTo(env.unbatched, `one-${chain}`)))),
     OPTIONS,
   );
 });
