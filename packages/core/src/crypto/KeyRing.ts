@@ -4,19 +4,21 @@ import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, aeadEncrypt, aeadOpen } from "./aead.js";
 import { type AssociatedData, associatedData, wrapAad } from "./associatedData.js";
-import { COMMITMENT_BYTES, DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatches, deriveCommittedKey, deriveKeyMaterial } from "./keyCommitment.js";
+import { DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatchesAt, deriveCommittedKey, deriveKeyMaterial } from "./keyCommitment.js";
 import { assertKeyId, keyRingInvalid, parseKeyRingEnv } from "./keyRingConfig.js";
 import {
   FIELD_OFFSET,
   FIXED_TAIL,
   SEALED_FORMAT_VERSION,
   decodeSealedString,
+  decodeSealedStringInto,
   encodeHeader,
   encodeSealed,
   readHeader,
 } from "./sealedFormat.js";
 import type { EnvelopeContext, KeyRingOptions, KeyUsage, SealResult, SealedInfo } from "./types.js";
-import { type Scratch, openScratch, resetScratch } from "./scratch.js";
+import { type RecordViews, recordViews, scratchRecordViews } from "./recordViews.js";
+import { type Scratch, openScratch } from "./scratch.js";
 import { zeroize } from "./zeroize.js";
 
 /** What the ring keeps per key: never the configured key bytes, only what is derived from them. */
@@ -35,25 +37,26 @@ interface RingEntry {
 /** Where a record's fields are, and the ring entry and associated data to open it with. */
 interface Located {
   readonly entry: RingEntry;
+  /** The record in `blob[0 .. length]` (`blob` may be the longer scratch). */
   readonly blob: Uint8Array;
-  /** Offset of the first field after the header, in `blob.buffer`. */
+  readonly length: number;
+  /** Index in `blob` of the first field after the header (the header's length). */
   readonly base: number;
   readonly aad: AssociatedData;
+  readonly fields: RecordViews;
 }
 
-const {
-  wrapNonce: WRAP_NONCE_AT,
-  wrapCommitment: WRAP_COMMITMENT_AT,
-  wrappedKey: WRAPPED_KEY_AT,
-  wrapTag: WRAP_TAG_AT,
-  payloadNonce: PAYLOAD_AT,
-  dataKeyCommitment: DATA_KEY_COMMITMENT_AT,
-  ciphertext: CIPHERTEXT_AT,
-} = FIELD_OFFSET;
+const { wrapCommitment: WRAP_COMMITMENT_AT, payloadNonce: PAYLOAD_AT, dataKeyCommitment: DATA_KEY_COMMITMENT_AT } = FIELD_OFFSET;
 
-/** A view of `length` bytes at `offset` of `blob`'s memory: no copy, cheaper than `subarray`. */
-function view(blob: Uint8Array, offset: number, length: number): Uint8Array {
-  return new Uint8Array(blob.buffer, offset, length);
+/** `length` bytes of `bytes` from `index`, without a copy; cheaper than `Buffer#subarray`. */
+function view(bytes: Uint8Array, index: number, length: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + index, length);
+}
+
+const fillTypedArray = Uint8Array.prototype.fill;
+/** Zeroes a buffer with the engine's fill (Buffer#fill goes through a native call for this). */
+function wipe(bytes: Uint8Array): void {
+  fillTypedArray.call(bytes, 0);
 }
 
 function failed(reason: string, cause?: unknown): WalletAuthError {
@@ -256,31 +259,22 @@ export class KeyRing {
     // Fields read once, up front: after this no code from outside runs until open returns,
     // which is what lets the record and its associated data live in the shared scratch.
     const fields: EnvelopeContext = { userId: context?.userId, recordId: context?.recordId, purpose: context?.purpose };
-    resetScratch(openScratch);
-    const at = this.#locate(sealed, fields, openScratch);
-    const { entry, blob, base } = at;
+    const at = this.#locate(sealed, fields, true);
     try {
       const dataKey = this.#unwrap(at);
       let okm: Buffer | undefined;
       try {
         okm = deriveKeyMaterial(dataKey, DATA_KEY_LABEL);
-        const commitment = view(okm, okm.byteOffset + AEAD_KEY_BYTES, COMMITMENT_BYTES);
-        if (!commitmentMatches(commitment, view(blob, base + DATA_KEY_COMMITMENT_AT, COMMITMENT_BYTES))) {
+        if (!commitmentMatchesAt(okm, AEAD_KEY_BYTES, at.blob, at.base + DATA_KEY_COMMITMENT_AT)) {
           throw failed("data-key-commitment-mismatch");
         }
-        const ciphertextLength = blob.byteLength - (base - blob.byteOffset) - CIPHERTEXT_AT - AEAD_TAG_BYTES;
-        const plaintext = aeadOpen(
-          view(okm, okm.byteOffset, AEAD_KEY_BYTES),
-          view(blob, base + PAYLOAD_AT, AEAD_NONCE_BYTES),
-          view(blob, base + CIPHERTEXT_AT, ciphertextLength),
-          view(blob, base + CIPHERTEXT_AT + ciphertextLength, AEAD_TAG_BYTES),
-          at.aad.payload,
-        );
-        entry.usage.opens += 1;
+        const { payloadNonce, ciphertext, payloadTag } = at.fields;
+        const plaintext = aeadOpen(view(okm, 0, AEAD_KEY_BYTES), payloadNonce, ciphertext, payloadTag, at.aad.payload);
+        at.entry.usage.opens += 1;
         return plaintext;
       } finally {
-        dataKey.fill(0);
-        okm?.fill(0);
+        wipe(dataKey);
+        if (okm !== undefined) wipe(okm);
       }
     } catch (error) {
       throw coded(error);
@@ -352,13 +346,13 @@ export class KeyRing {
    * ```
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
-    const at = this.#locate(sealed, context);
+    const at = this.#locate(sealed, context, false);
     const { entry, blob, base } = at;
     try {
       const dataKey = this.#unwrap(at);
       const { encryptionKey, commitment } = deriveCommittedKey(dataKey, DATA_KEY_LABEL);
       try {
-        if (!commitmentMatches(commitment, view(blob, base + DATA_KEY_COMMITMENT_AT, COMMITMENT_BYTES))) {
+        if (!commitmentMatchesAt(commitment, 0, blob, base + DATA_KEY_COMMITMENT_AT)) {
           throw failed("data-key-commitment-mismatch");
         }
         const primary = this.#primary;
@@ -370,7 +364,7 @@ export class KeyRing {
           wrapCommitment: primary.commitment,
           wrappedKey: wrap.ciphertext,
           wrapTag: wrap.tag,
-          payloadSection: [view(blob, base + PAYLOAD_AT, blob.byteLength - (base - blob.byteOffset) - PAYLOAD_AT)],
+          payloadSection: [view(blob, base + PAYLOAD_AT, at.length - base - PAYLOAD_AT)],
         });
         entry.usage.rewraps += 1;
         return { sealed: moved, keyId: primary.id, formatVersion: SEALED_FORMAT_VERSION };
@@ -426,36 +420,35 @@ export class KeyRing {
    * string is built. A match implies version 1 and a valid key id, since only such headers are
    * in the ring; anything else goes through {@link readHeader} for the precise refusal.
    */
-  #locate(sealed: string, context: EnvelopeContext, scratch?: Scratch): Located {
-    const blob = scratch === undefined ? decodeSealedString(sealed) : decodeSealedString(sealed, scratch);
+  #locate(sealed: string, context: EnvelopeContext, useScratch: boolean): Located {
+    const scratch = useScratch ? openScratch : undefined;
+    let length = scratch === undefined ? -1 : decodeSealedStringInto(sealed, scratch.record);
+    const inScratch = length >= 0;
+    const blob: Uint8Array = inScratch ? (scratch as Scratch).record : decodeSealedString(sealed);
+    if (!inScratch) length = blob.byteLength;
     let entry: RingEntry | undefined;
     for (const candidate of this.#list) {
-      if (headerMatches(candidate.header, blob)) {
+      if (headerMatches(candidate.header, blob, length)) {
         entry = candidate;
         break;
       }
     }
-    const headerLength = entry === undefined ? readHeader(blob).headerLength : entry.header.byteLength;
-    if (blob.byteLength < headerLength + FIXED_TAIL) throw failed("malformed-length");
-    const aad = associatedData(context, entry === undefined ? blob.subarray(0, headerLength) : entry.header, scratch);
+    const headerLength = entry === undefined ? readHeader(view(blob, 0, length)).headerLength : entry.header.byteLength;
+    if (length < headerLength + FIXED_TAIL) throw failed("malformed-length");
+    const aad = associatedData(context, entry === undefined ? view(blob, 0, headerLength) : entry.header, inScratch ? scratch : undefined);
     if (entry === undefined) throw new WalletAuthError("UNKNOWN_KEY", { reason: "key-not-in-ring" });
-    return { entry, blob, base: blob.byteOffset + headerLength, aad };
+    const fields = inScratch ? scratchRecordViews(headerLength, length) : recordViews(blob, headerLength, length);
+    return { entry, blob, length, base: headerLength, aad, fields };
   }
 
   /** Checks the wrapping commitment, then unwraps the data key (caller zeroes it). */
-  #unwrap({ entry, blob, base, aad }: Located): Buffer {
-    if (!commitmentMatches(entry.commitment, view(blob, base + WRAP_COMMITMENT_AT, COMMITMENT_BYTES))) {
+  #unwrap({ entry, blob, base, aad, fields }: Located): Buffer {
+    if (!commitmentMatchesAt(entry.commitment, 0, blob, base + WRAP_COMMITMENT_AT)) {
       throw failed("wrap-commitment-mismatch");
     }
-    const dataKey = aeadOpen(
-      entry.wrapKey,
-      view(blob, base + WRAP_NONCE_AT, AEAD_NONCE_BYTES),
-      view(blob, base + WRAPPED_KEY_AT, AEAD_KEY_BYTES),
-      view(blob, base + WRAP_TAG_AT, AEAD_TAG_BYTES),
-      aad.wrap,
-    );
+    const dataKey = aeadOpen(entry.wrapKey, fields.wrapNonce, fields.wrappedKey, fields.wrapTag, aad.wrap);
     if (dataKey.byteLength !== AEAD_KEY_BYTES) {
-      dataKey.fill(0);
+      wipe(dataKey);
       throw failed("data-key-length");
     }
     return dataKey;
@@ -463,9 +456,9 @@ export class KeyRing {
 }
 
 /** `true` when `blob` starts with `header` (version, key-id length, key id). Key ids are public. */
-function headerMatches(header: Uint8Array, blob: Uint8Array): boolean {
+function headerMatches(header: Uint8Array, blob: Uint8Array, blobLength: number): boolean {
   const length = header.byteLength;
-  if (blob.byteLength < length || blob[1] !== header[1]) return false;
+  if (blobLength < length || blob[1] !== header[1]) return false;
   for (let i = 0; i < length; i += 1) if (blob[i] !== header[i]) return false;
   return true;
 }

@@ -100,3 +100,20 @@ export function deriveKeyMaterial(sourceKey: Uint8Array, label: string): Buffer 
 export function commitmentMatches(expected: Uint8Array, actual: Uint8Array): boolean {
   return expected.byteLength === actual.byteLength && timingSafeEqual(expected, actual);
 }
+
+/**
+ * Constant-time check that `COMMITMENT_BYTES` bytes of `expected` from `expectedIndex` equal
+ * those of `record` from `recordIndex`, comparing in place (no views, no native call: this runs
+ * twice per open). Every byte is read and the differences are OR-ed together with no branch on
+ * their values, so the time depends only on the fixed length, as with `timingSafeEqual`.
+ * Returns `false` when either range runs past its array.
+ */
+export function commitmentMatchesAt(expected: Uint8Array, expectedIndex: number, record: Uint8Array, recordIndex: number): boolean {
+  if (expectedIndex < 0 || recordIndex < 0) return false;
+  if (expectedIndex + COMMITMENT_BYTES > expected.byteLength || recordIndex + COMMITMENT_BYTES > record.byteLength) return false;
+  let difference = 0;
+  for (let i = 0; i < COMMITMENT_BYTES; i += 1) {
+    difference |= (expected[expectedIndex + i] as number) ^ (record[recordIndex + i] as number);
+  }
+  return difference === 0;
+}

@@ -1,7 +1,6 @@
 import { WalletAuthError } from "../errors/index.js";
 import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES } from "./aead.js";
 import { COMMITMENT_BYTES } from "./keyCommitment.js";
-import { type Scratch, takeScratch } from "./scratch.js";
 
 /** The sealed-format version this code writes. */
 export const SEALED_FORMAT_VERSION = 1;
@@ -105,10 +104,28 @@ const UNUSED_BITS_MASK = [0, -1, 0x0f, 0x03] as const;
  *
  * @throws {WalletAuthError} `DECRYPTION_FAILED` (reason `malformed-encoding`).
  */
-export function decodeSealedString(sealed: string): Buffer;
-/** The same, decoded into `scratch` when it fits (see scratch.ts for when that is safe). */
-export function decodeSealedString(sealed: string, scratch: Scratch): Uint8Array;
-export function decodeSealedString(sealed: string, scratch?: Scratch): Uint8Array {
+export function decodeSealedString(sealed: string): Buffer {
+  const expected = decodedLength(sealed);
+  const bytes = Buffer.allocUnsafe(expected);
+  if (bytes.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
+  return bytes;
+}
+
+/**
+ * {@link decodeSealedString} into `target` from offset 0, when the record fits.
+ *
+ * @returns The record's length, or -1 (nothing decoded) when it does not fit in `target`.
+ * @throws {WalletAuthError} As {@link decodeSealedString}.
+ */
+export function decodeSealedStringInto(sealed: string, target: Buffer): number {
+  const expected = decodedLength(sealed);
+  if (expected > target.byteLength) return -1;
+  if (target.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
+  return expected;
+}
+
+/** Every check but the decoder's byte count (see {@link decodeSealedString}); returns that count. */
+function decodedLength(sealed: string): number {
   if (typeof sealed !== "string") throw malformed("malformed-encoding");
   const length = sealed.length;
   const unusedBits = UNUSED_BITS_MASK[length & 3] as number;
@@ -118,16 +135,7 @@ export function decodeSealedString(sealed: string, scratch?: Scratch): Uint8Arra
   }
   const last = BASE64URL_VALUE[sealed.charCodeAt(length - 1)] as number;
   if (last < 0 || (last & unusedBits) !== 0) throw malformed("malformed-encoding");
-  const expected = Math.floor((length * 3) / 4);
-  const at = scratch === undefined ? -1 : takeScratch(scratch, expected);
-  if (scratch !== undefined && at >= 0) {
-    const { buffer } = scratch;
-    if (buffer.write(sealed, at, expected, "base64url") !== expected) throw malformed("malformed-encoding");
-    return new Uint8Array(buffer.buffer, buffer.byteOffset + at, expected);
-  }
-  const bytes = Buffer.allocUnsafe(expected);
-  if (bytes.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
-  return bytes;
+  return Math.floor((length * 3) / 4);
 }
 
 /**
