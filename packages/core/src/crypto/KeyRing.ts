@@ -2,7 +2,7 @@ import { type KeyObject, createSecretKey } from "node:crypto";
 import { inspect } from "node:util";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
-import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, aeadEncrypt, aeadOpen } from "./aead.js";
+import { AEAD_KEY_BYTES, aeadEncrypt, aeadOpen } from "./aead.js";
 import { type AssociatedData, associatedData, wrapAad } from "./associatedData.js";
 import { DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatchesAt, deriveCommittedKey, deriveKeyMaterial } from "./keyCommitment.js";
 import { assertKeyId, keyRingInvalid, parseKeyRingEnv } from "./keyRingConfig.js";
