@@ -134,7 +134,7 @@ describe("KeyRing.open with the shared scratch", () => {
     const { sealed } = ring.seal(plaintext, context);
     expect(Buffer.from(ring.open(sealed, context)).equals(plaintext)).toBe(true);
     const mutated = decodeSealedString(sealed);
-    mutated[mutated.byteLength - 20] ^= 1;
+    mutated[mutated.byteLength - 20] = (mutated[mutated.byteLength - 20] as number) ^ 1;
     expect(() => ring.open(mutated.toString("base64url"), context)).toThrowError(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
     expect(() => ring.open(sealed, { ...context, purpose: "other" })).toThrowError(expect.objectContaining({ code: "DECRYPTION_FAILED" }));
   });
@@ -180,7 +180,7 @@ describe("commitmentMatchesAt", () => {
     expect(commitmentMatchesAt(a, 8, b, 5)).toBe(true);
     for (let i = 0; i < COMMITMENT_BYTES; i += 1) {
       const c = Buffer.from(b);
-      c[5 + i] ^= 0x80;
+      c[5 + i] = (c[5 + i] as number) ^ 0x80;
       expect(commitmentMatchesAt(a, 8, c, 5)).toBe(false);
     }
     expect(commitmentMatchesAt(a, 9, b, 5)).toBe(false);
