@@ -100,7 +100,7 @@ const UNUSED_BITS_MASK = [0, -1, 0x0f, 0x03] as const;
  *   `floor(3 * length / 4)` bytes, so the byte count it reports must be exactly that.
  * A length of 1 mod 4 cannot come from any byte string, and the last character's unused low
  * bits must be zero (otherwise two strings would decode to the same bytes).
- * sealedFormat.test.ts tries every UTF-16 code unit at several positions to pin this down.
+ * openFastPath.test.ts tries every UTF-16 code unit at several positions to pin this down.
  *
  * @throws {WalletAuthError} `DECRYPTION_FAILED` (reason `malformed-encoding`).
  */
