@@ -3,22 +3,12 @@ import { inspect } from "node:util";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import { AEAD_KEY_BYTES, aeadEncrypt, aeadOpen } from "./aead.js";
-import { type AssociatedData, associatedData, wrapAad } from "./associatedData.js";
+import { associatedData, wrapAad } from "./associatedData.js";
 import { DATA_KEY_LABEL, WRAPPING_KEY_LABEL, commitmentMatchesAt, deriveCommittedKey, deriveKeyMaterial } from "./keyCommitment.js";
 import { assertKeyId, keyRingInvalid, parseKeyRingEnv } from "./keyRingConfig.js";
-import {
-  FIELD_OFFSET,
-  FIXED_TAIL,
-  SEALED_FORMAT_VERSION,
-  decodeSealedString,
-  decodeSealedStringInto,
-  encodeHeader,
-  encodeSealed,
-  readHeader,
-} from "./sealedFormat.js";
+import { type Located, locateRecord } from "./locateRecord.js";
+import { FIELD_OFFSET, SEALED_FORMAT_VERSION, decodeSealedString, encodeHeader, encodeSealed, readHeader } from "./sealedFormat.js";
 import type { EnvelopeContext, KeyRingOptions, KeyUsage, SealResult, SealedInfo } from "./types.js";
-import { type RecordViews, recordViews, scratchRecordViews } from "./recordViews.js";
-import { type Scratch, openScratch } from "./scratch.js";
 import { zeroize } from "./zeroize.js";
 
 /** What the ring keeps per key: never the configured key bytes, only what is derived from them. */
@@ -34,18 +24,6 @@ interface RingEntry {
   readonly usage: KeyUsage;
 }
 
-/** Where a record's fields are, and the ring entry and associated data to open it with. */
-interface Located {
-  readonly entry: RingEntry;
-  /** The record in `blob[0 .. length]` (`blob` may be the longer scratch). */
-  readonly blob: Uint8Array;
-  readonly length: number;
-  /** Index in `blob` of the first field after the header (the header's length). */
-  readonly base: number;
-  readonly aad: AssociatedData;
-  readonly fields: RecordViews;
-}
-
 const { wrapCommitment: WRAP_COMMITMENT_AT, payloadNonce: PAYLOAD_AT, dataKeyCommitment: DATA_KEY_COMMITMENT_AT } = FIELD_OFFSET;
 
 /** `length` bytes of `bytes` from `index`, without a copy; cheaper than `Buffer#subarray`. */
@@ -54,7 +32,7 @@ function view(bytes: Uint8Array, index: number, length: number): Uint8Array {
 }
 
 const fillTypedArray = Uint8Array.prototype.fill;
-/** Zeroes a buffer with the engine's fill (Buffer#fill goes through a native call for this). */
+/** Zeroes a buffer with the typed-array fill itself, skipping Buffer#fill's argument handling (twice per open). */
 function wipe(bytes: Uint8Array): void {
   fillTypedArray.call(bytes, 0);
 }
@@ -259,7 +237,7 @@ export class KeyRing {
     // Fields read once, up front: after this no code from outside runs until open returns,
     // which is what lets the record and its associated data live in the shared scratch.
     const fields: EnvelopeContext = { userId: context?.userId, recordId: context?.recordId, purpose: context?.purpose };
-    const at = this.#locate(sealed, fields, true);
+    const at = locateRecord(this.#list, sealed, fields, true);
     try {
       const dataKey = this.#unwrap(at);
       let okm: Buffer | undefined;
@@ -346,7 +324,7 @@ export class KeyRing {
    * ```
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
-    const at = this.#locate(sealed, context, false);
+    const at = locateRecord(this.#list, sealed, context, false);
     const { entry, blob, base } = at;
     try {
       const dataKey = this.#unwrap(at);
@@ -411,38 +389,8 @@ export class KeyRing {
     return `KeyRing { primaryKeyId: ${JSON.stringify(this.primaryKeyId)}, keyIds: ${JSON.stringify(this.keyIds())} }`;
   }
 
-  /**
-   * Decodes a sealed string and finds its key, checking (in this order, so each failure keeps
-   * its code) the encoding, the format version and header, the length, the context, and that
-   * the key is in the ring.
-   *
-   * The key is found by comparing the record's header bytes with each key's header: no key-id
-   * string is built. A match implies version 1 and a valid key id, since only such headers are
-   * in the ring; anything else goes through {@link readHeader} for the precise refusal.
-   */
-  #locate(sealed: string, context: EnvelopeContext, useScratch: boolean): Located {
-    const scratch = useScratch ? openScratch : undefined;
-    let length = scratch === undefined ? -1 : decodeSealedStringInto(sealed, scratch.record);
-    const inScratch = length >= 0;
-    const blob: Uint8Array = inScratch ? (scratch as Scratch).record : decodeSealedString(sealed);
-    if (!inScratch) length = blob.byteLength;
-    let entry: RingEntry | undefined;
-    for (const candidate of this.#list) {
-      if (headerMatches(candidate.header, blob, length)) {
-        entry = candidate;
-        break;
-      }
-    }
-    const headerLength = entry === undefined ? readHeader(view(blob, 0, length)).headerLength : entry.header.byteLength;
-    if (length < headerLength + FIXED_TAIL) throw failed("malformed-length");
-    const aad = associatedData(context, entry === undefined ? view(blob, 0, headerLength) : entry.header, inScratch ? scratch : undefined);
-    if (entry === undefined) throw new WalletAuthError("UNKNOWN_KEY", { reason: "key-not-in-ring" });
-    const fields = inScratch ? scratchRecordViews(headerLength, length) : recordViews(blob, headerLength, length);
-    return { entry, blob, length, base: headerLength, aad, fields };
-  }
-
   /** Checks the wrapping commitment, then unwraps the data key (caller zeroes it). */
-  #unwrap({ entry, blob, base, aad, fields }: Located): Buffer {
+  #unwrap({ entry, blob, base, aad, fields }: Located<RingEntry>): Buffer {
     if (!commitmentMatchesAt(entry.commitment, 0, blob, base + WRAP_COMMITMENT_AT)) {
       throw failed("wrap-commitment-mismatch");
     }
@@ -453,12 +401,4 @@ export class KeyRing {
     }
     return dataKey;
   }
-}
-
-/** `true` when `blob` starts with `header` (version, key-id length, key id). Key ids are public. */
-function headerMatches(header: Uint8Array, blob: Uint8Array, blobLength: number): boolean {
-  const length = header.byteLength;
-  if (blobLength < length || blob[1] !== header[1]) return false;
-  for (let i = 0; i < length; i += 1) if (blob[i] !== header[i]) return false;
-  return true;
 }
