@@ -9,6 +9,7 @@
  */
 export { type ErrorCode, errorCodes, errorMessages, isErrorCode, WalletAuthError, type WalletAuthErrorOptions, isWalletAuthError } from "./errors/index.js";
 export { Redacted } from "./secret/Redacted.js";
+export type { RequestContext } from "./context/RequestContext.js";
 export type {
   AlertQuery,
   AlertSeverity,
