@@ -155,3 +155,17 @@ describe("AlertDetectors and CredentialService events", () => {
     expect(await kinds()).toEqual(["credential.withdraw_enabled"]);
   });
 });
+
+describe("AlertDetectors and credential expiry", () => {
+  it("warns once before a credential expires and raises a high alert when it has expired", async () => {
+    const { audit, store, kinds, delivered } = setup();
+    const warn = { action: "credential.expiring", outcome: "success" as const, targetId: "c9", details: { expiresAt: "2026-12-03T00:00:00.000Z" } };
+    await audit.recordNow(store, alice, warn);
+    await audit.recordNow(store, alice, warn); // the next job run: still one open alert
+    expect(await kinds()).toEqual(["credential.expiring"]);
+    expect(delivered[0]).toMatchObject({ severity: "medium", details: { credentialId: "c9", expiresAt: "2026-12-03T00:00:00.000Z" } });
+    await audit.recordNow(store, alice, { action: "credential.expire", outcome: "success", targetId: "c9" });
+    expect(await kinds()).toEqual(["credential.expiring", "credential.expired"]);
+    expect(delivered[1]).toMatchObject({ severity: "high", userId: "user_alice" });
+  });
+});

@@ -57,8 +57,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * Watches committed audit events and raises alerts: failed-authentication bursts per user and
- * per IP, credential-use bursts, access from a new IP, wallet link/unlink churn, and a
- * credential gaining withdrawal permission.
+ * per IP, credential-use bursts, access from a new IP, wallet link/unlink churn, a credential
+ * gaining withdrawal permission, and a credential about to expire or expired (from
+ * `CredentialService.checkExpiry`).
  *
  * Actions watched: `auth.failure` (per user and per `ipHash`), `credential.use` (per
  * credential), `wallet.link` / `wallet.unlink`, `credential.withdraw_enabled`, and any
@@ -180,6 +181,17 @@ export class AlertDetectors {
         await this.#burst(this.#churn, this.#t.walletChurn, user, now, () =>
           raise({ userId: user, kind: "wallet.churn", severity: "medium", details: this.#window(this.#t.walletChurn) }),
         );
+      }
+      if ((event.action === "credential.expiring" || event.action === "credential.expire") && event.targetId !== null) {
+        const credentialId = event.targetId;
+        const expired = event.action === "credential.expire";
+        await raise({
+          userId: user,
+          kind: expired ? "credential.expired" : "credential.expiring",
+          severity: expired ? "high" : "medium",
+          details: expired ? { credentialId } : { credentialId, expiresAt: typeof event.details.expiresAt === "string" ? event.details.expiresAt : null },
+          dedupeKey: `${expired ? "credential.expired" : "credential.expiring"}:${credentialId}`,
+        });
       }
       await this.#checkWithdraw(event, user, raise);
       await this.#checkNewIp(event, user, now, raise);

@@ -54,8 +54,20 @@ describe("createWalletAuth", () => {
     });
   });
 
+  it("alerts the user before a stored credential expires (expiry job -> detectors)", async () => {
+    loop.addAccount({ apiKey: "wired-expiring-key-02", secret: "wired-secret-2" });
+    const expiresAt = new Date(Date.now() + 2 * 86_400_000);
+    const view = await auth.credentials.create(ctx, { exchange: "binance", label: "short-lived", apiKey: "wired-expiring-key-02", secret: "wired-secret-2", expiresAt });
+    expect((await auth.credentials.checkExpiry()).warned).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(async () => {
+      const page = await auth.alerts.list(ctx, { status: "open" });
+      expect(page.items).toContainEqual(expect.objectContaining({ kind: "credential.expiring", details: expect.objectContaining({ credentialId: view.id }) }));
+    });
+    await auth.credentials.delete(ctx, view.id);
+  });
+
   it("drops a deleted credential's cached balances instead of serving them", async () => {
-    const [view] = await auth.credentials.list(ctx);
+    const [view] = (await auth.credentials.list(ctx)).filter((c) => c.label === "main");
     await auth.credentials.delete(ctx, view!.id);
     await vi.waitFor(async () => {
       await expect(auth.balances.get(ctx, { source: { type: "exchange", credentialId: view!.id } })).rejects.toMatchObject({ code: "NOT_FOUND" });
