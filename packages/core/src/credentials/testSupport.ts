@@ -56,14 +56,22 @@ export interface Harness {
   keyRing: KeyRing;
   service(policy?: CredentialPolicy, keyRing?: KeyRing): CredentialService;
   events(userId: string): Promise<AuditEventRecord[]>;
+  /** Every row of every table as text (the store's probe). */
+  dump(): Promise<string>;
+  countCredentials(): Promise<number>;
 }
 
-export async function harness(): Promise<Harness> {
+/**
+ * Credential service scenarios on any store: memory by default, or a PostgreSQL store with a
+ * probe that dumps its tables (`dump`) and counts credential rows.
+ */
+export async function harness(backend?: { store: WalletAuthStore; dump(): Promise<string>; countCredentials(): Promise<number> }): Promise<Harness> {
   const loop = await startLoopbackExchange();
   const exchanges = createCcxtExchangeGateway({ urls: { binance: loop.origin }, allowedHosts: [new URL(loop.origin).host], enableRateLimit: false, timeoutMs: 5000 });
   const clock = new TestClock();
   const memory = createMemoryStore({ clock });
-  const { store, failing } = withFailingAudit(memory);
+  const root: WalletAuthStore = backend?.store ?? memory;
+  const { store, failing } = withFailingAudit(root);
   const audit = new AuditTrail({ hashKey: Redacted.make(fixedKey(9)), clock });
   const keyRing = ring();
   return {
@@ -77,6 +85,8 @@ export async function harness(): Promise<Harness> {
     keyRing,
     service: (policy, kr) =>
       new CredentialService({ store, keyRing: kr ?? keyRing, fingerprintKey: Redacted.make(fixedKey(5)), exchanges, audit, clock, ...(policy === undefined ? {} : { policy }) }),
-    events: async (userId) => (await memory.audit.query({ subjectUserId: userId, limit: 1000 })).items,
+    events: async (userId) => (await root.audit.query({ subjectUserId: userId, limit: 1000 })).items,
+    dump: backend ? () => backend.dump() : async () => memory.dump(),
+    countCredentials: backend ? () => backend.countCredentials() : async () => memory.countRows("api_credentials"),
   };
 }
