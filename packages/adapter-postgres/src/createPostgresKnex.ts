@@ -10,6 +10,17 @@ export interface PostgresKnexOptions {
   searchPath?: string | string[];
   /** How long a query waits for a pooled connection before `STORE_UNAVAILABLE`; default 10 s. */
   acquireTimeoutMs?: number;
+  /**
+   * Receives knex's own warnings (e.g. a failed connection attempt) as one line with no stack
+   * and no SQL. Default: dropped, since the store already reports `STORE_UNAVAILABLE`.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** knex logs stacks (and may log SQL): keep only the first line, cut before any SQL. */
+function oneLine(message: unknown): string {
+  const first = String(message).split("\n", 1)[0] ?? "";
+  return first.replace(/\s+-\s+(select|insert|update|delete|with|create|alter|drop)\b.*$/is, "").slice(0, 200);
 }
 
 /**
@@ -32,6 +43,14 @@ export function createPostgresKnex(options: PostgresKnexOptions): Knex {
     pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 },
     // Fail fast with STORE_UNAVAILABLE instead of queueing for a minute when the server is down.
     acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+    // knex writes warnings with stacks to the console by default; nothing of that reaches a log
+    // line unless the host asks for it, and then only one sanitised line.
+    log: {
+      warn: (message: unknown) => options.onWarning?.(oneLine(message)),
+      error: (message: unknown) => options.onWarning?.(oneLine(message)),
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
   };
   if (options.searchPath !== undefined) config.searchPath = options.searchPath;
   return knexFactory(config);
