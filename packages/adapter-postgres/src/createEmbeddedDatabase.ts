@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import knexFactory, { type Knex } from "knex";
 import ClientPgLite from "knex-pglite";
 import { WalletAuthError } from "@wallet-auth/core";
+import { quietKnexLog } from "./createPostgresKnex.js";
 
 /** Options for {@link createEmbeddedDatabase}. */
 export interface EmbeddedDatabaseOptions {
@@ -44,6 +45,7 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: "postgres",
     connection: () => ({ pglite }) as object,
+    log: quietKnexLog(),
   } as Knex.Config);
   let closing: Promise<void> | undefined;
   return {

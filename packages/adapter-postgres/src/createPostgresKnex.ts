@@ -45,13 +45,18 @@ export function createPostgresKnex(options: PostgresKnexOptions): Knex {
     acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
     // knex writes warnings with stacks to the console by default; nothing of that reaches a log
     // line unless the host asks for it, and then only one sanitised line.
-    log: {
-      warn: (message: unknown) => options.onWarning?.(oneLine(message)),
-      error: (message: unknown) => options.onWarning?.(oneLine(message)),
-      deprecate: () => undefined,
-      debug: () => undefined,
-    },
+    log: quietKnexLog(options.onWarning),
   };
   if (options.searchPath !== undefined) config.searchPath = options.searchPath;
   return knexFactory(config);
+}
+
+/** knex's `log` option: nothing to the console; warnings to `onWarning` as one sanitised line. */
+export function quietKnexLog(onWarning?: (message: string) => void): NonNullable<Knex.Config["log"]> {
+  return {
+    warn: (message: unknown) => onWarning?.(oneLine(message)),
+    error: (message: unknown) => onWarning?.(oneLine(message)),
+    deprecate: () => undefined,
+    debug: () => undefined,
+  };
 }
