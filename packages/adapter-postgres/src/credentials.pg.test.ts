@@ -7,11 +7,12 @@ import { atomicCreateScenario, secretLeakScenario } from "@wallet-auth/core/cred
 import { harness, type Harness } from "@wallet-auth/core/credentials/testSupport";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { createEmbeddedDatabase, type EmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { createPostgresStore } from "./createPostgresStore.js";
-import { migrateLatest } from "./migrate.js";
 import { createProbe } from "./test-support/probe.js";
-import { createServerSchema, type ServerSchema } from "./test-support/serverSchema.js";
+import { sharedPglite, sharedServerSchema } from "./test-support/sharedDatabases.js";
+
+const pglite = sharedPglite();
+const server = sharedServerSchema();
 
 function onKnex(knex: Knex): Promise<Harness> {
   const probe = createProbe(knex);
@@ -19,32 +20,24 @@ function onKnex(knex: Knex): Promise<Harness> {
 }
 
 describe("credential service on PGlite", () => {
-  let db: EmbeddedDatabase;
   let h: Harness;
   beforeAll(async () => {
-    db = await createEmbeddedDatabase();
-    await migrateLatest(db.knex);
-    h = await onKnex(db.knex);
+    h = await onKnex((await pglite()).knex);
   });
   afterAll(async () => {
     await h?.loop.close();
-    await db?.close();
   });
   it("planted secrets appear in no returned object, error, log line, audit row or table", () => secretLeakScenario(h));
   it("create is atomic with its audit event", () => atomicCreateScenario(h));
 });
 
 describe.skipIf(!process.env.DATABASE_URL)("credential service on the PostgreSQL server (DATABASE_URL)", () => {
-  let server: ServerSchema;
   let h: Harness;
   beforeAll(async () => {
-    server = await createServerSchema(process.env.DATABASE_URL as string);
-    await migrateLatest(server.knex);
-    h = await onKnex(server.knex);
+    h = await onKnex((await server(process.env.DATABASE_URL as string)).knex);
   });
   afterAll(async () => {
     await h?.loop.close();
-    await server?.drop();
   });
   it("planted secrets appear in no returned object, error, log line, audit row or table", () => secretLeakScenario(h));
   it("create is atomic with its audit event", () => atomicCreateScenario(h));

@@ -1,21 +1,11 @@
 import { describeStoreContract } from "@wallet-auth/testing/contract";
 import type { StoreRepositories } from "@wallet-auth/core";
-import { afterAll, describe, expect, it } from "vitest";
-import { type EmbeddedDatabase, createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
-import { migrateLatest } from "./migrate.js";
+import { describe, expect, it } from "vitest";
+import { sharedPglite } from "./test-support/sharedDatabases.js";
 import { harnessOn } from "./test-support/probe.js";
 
 // One PGlite per file: start-up costs seconds and hundreds of MB.
-let database: Promise<EmbeddedDatabase> | undefined;
-const shared = () =>
-  (database ??= createEmbeddedDatabase().then(async (db) => {
-    await migrateLatest(db.knex);
-    return db;
-  }));
-
-afterAll(async () => {
-  await (await database)?.close();
-});
+const shared = sharedPglite();
 
 describeStoreContract({
   name: "pglite",

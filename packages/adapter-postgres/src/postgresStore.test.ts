@@ -1,24 +1,14 @@
 import { describeStoreContract } from "@wallet-auth/testing/contract";
 import { auditBuilder } from "@wallet-auth/testing/contract/fixtures";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createPostgresKnex } from "./createPostgresKnex.js";
 import { createPostgresStore } from "./createPostgresStore.js";
-import { migrateLatest } from "./migrate.js";
 import { harnessOn, truncateAll } from "./test-support/probe.js";
-import { type ServerSchema, createServerSchema } from "./test-support/serverSchema.js";
+import { sharedServerSchema } from "./test-support/sharedDatabases.js";
 
 const url = process.env.DATABASE_URL;
 
-let schema: Promise<ServerSchema> | undefined;
-const shared = (connectionString: string) =>
-  (schema ??= createServerSchema(connectionString).then(async (s) => {
-    await migrateLatest(s.knex);
-    return s;
-  }));
-
-afterAll(async () => {
-  await (await schema)?.drop();
-});
+const shared = sharedServerSchema();
 
 if (url === undefined) {
   describe.skip("store contract: postgres (set DATABASE_URL)", () => {

@@ -9,22 +9,12 @@ import { PrivacyService } from "@wallet-auth/core/privacy/PrivacyService";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
 import { expectAllOnPrimary, rewrapCrashScenario, ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
 import type { Knex } from "knex";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type EmbeddedDatabase, createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";
-import { migrateLatest } from "./migrate.js";
+import { sharedPglite } from "./test-support/sharedDatabases.js";
 import { truncateAll } from "./test-support/probe.js";
 
-let database: Promise<EmbeddedDatabase> | undefined;
-const shared = () =>
-  (database ??= createEmbeddedDatabase().then(async (db) => {
-    await migrateLatest(db.knex);
-    return db;
-  }));
-
-afterAll(async () => {
-  await (await database)?.close();
-});
+const shared = sharedPglite();
 
 let knex: Knex;
 beforeEach(async () => {

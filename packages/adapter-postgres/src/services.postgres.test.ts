@@ -8,24 +8,14 @@ import { concurrentAppendScenario, hashChainScenario, manualClock, testHashKey }
 import { verifyAuditChain } from "@wallet-auth/core/audit/verifyAuditChain";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
 import { expectAllOnPrimary, rewrapCrashScenario, ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";
-import { migrateLatest } from "./migrate.js";
 import { truncateAll } from "./test-support/probe.js";
-import { type ServerSchema, createServerSchema } from "./test-support/serverSchema.js";
+import { sharedServerSchema } from "./test-support/sharedDatabases.js";
 
 const url = process.env.DATABASE_URL;
 
-let schema: Promise<ServerSchema> | undefined;
-const shared = (connectionString: string) =>
-  (schema ??= createServerSchema(connectionString).then(async (s) => {
-    await migrateLatest(s.knex);
-    return s;
-  }));
-
-afterAll(async () => {
-  await (await schema)?.drop();
-});
+const shared = sharedServerSchema();
 
 if (url === undefined) {
   describe.skip("services on postgres (set DATABASE_URL)", () => {
