@@ -13,10 +13,9 @@
  *
  * Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest bench --run packages/adapter-postgres/src/services.bench.ts`
  */
-import { randomUUID } from "node:crypto";
-import type { AuditEventRecord, WalletAuthStore } from "@wallet-auth/core";
+import type { WalletAuthStore } from "@wallet-auth/core";
 import { AuditTrail } from "@wallet-auth/core";
-import { testHashKey } from "@wallet-auth/core/audit/auditScenarios";
+import { prebuiltAuditEvent as prebuilt, testHashKey } from "@wallet-auth/core/audit/auditScenarios";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
 import { ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
 import { afterAll, bench, describe } from "vitest";
@@ -58,26 +57,6 @@ const hashKey = testHashKey();
 const audit = new AuditTrail({ hashKey });
 const users = Array.from({ length: WRITERS }, (_, i) => `user_bench_${i}`);
 const entry = { action: "credential.use", outcome: "success" as const, targetType: "credential", targetId: "cred_1", details: { exchange: "binance" } };
-const prebuilt = (chainKey: string, head: { seq: number; hash: string } | null): AuditEventRecord => ({
-  id: randomUUID(),
-  chainKey,
-  seq: (head?.seq ?? 0) + 1,
-  subjectUserId: null,
-  actorType: "user",
-  actorId: null,
-  action: "credential.use",
-  targetType: "credential",
-  targetId: "cred_1",
-  outcome: "success",
-  requestId: null,
-  ipHash: null,
-  userAgent: null,
-  details: { exchange: "binance" },
-  personalDigest: "d",
-  occurredAt: new Date(),
-  prevHash: head?.hash ?? "0".repeat(64),
-  hash: "h",
-});
 
 // Rewrap fixture: RECORDS credentials on key "a"; iterations alternate the primary a <-> b.
 const seeded = await seedCredentials(env.store, ringOf(["a"]), { count: RECORDS, prefix: "benchrw", users: 50 });

@@ -6,12 +6,10 @@
  *
  * Run: `npx vitest bench --run packages/core/src/audit/auditAppend.bench.ts` (from the repo root).
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, bench, describe } from "vitest";
 import { createMemoryStore } from "../memory.js";
-import type { AuditEventRecord } from "../ports/AuditLog.js";
 import { AuditTrail } from "./AuditTrail.js";
-import { testHashKey } from "./auditScenarios.js";
+import { prebuiltAuditEvent as prebuilt, testHashKey } from "./auditScenarios.js";
 import { verifyAuditChain } from "./verifyAuditChain.js";
 
 const WRITERS = 16;
@@ -24,26 +22,6 @@ const rawStore = createMemoryStore();
 const directStore = createMemoryStore();
 const entry = { action: "credential.use", outcome: "success" as const, targetType: "credential", targetId: "cred_1", details: { exchange: "binance" } };
 
-const prebuilt = (chainKey: string, head: { seq: number; hash: string } | null): AuditEventRecord => ({
-  id: randomUUID(),
-  chainKey,
-  seq: (head?.seq ?? 0) + 1,
-  subjectUserId: null,
-  actorType: "user",
-  actorId: null,
-  action: "credential.use",
-  targetType: "credential",
-  targetId: "cred_1",
-  outcome: "success",
-  requestId: null,
-  ipHash: null,
-  userAgent: null,
-  details: { exchange: "binance" },
-  personalDigest: "d",
-  occurredAt: new Date(),
-  prevHash: head?.hash ?? "0".repeat(64),
-  hash: "h",
-});
 
 const started = Date.now();
 let events = 0;

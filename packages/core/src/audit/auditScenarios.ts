@@ -2,6 +2,7 @@
  * Store-agnostic audit scenarios, run by the tests beside this file on the memory store and
  * by adapter-postgres on PGlite / PostgreSQL. Test support only: not exported by the package.
  */
+import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import type { AuditEventRecord, AuditLog } from "../ports/AuditLog.js";
 import type { Clock } from "../ports/Clock.js";
@@ -164,4 +165,31 @@ export async function concurrentAppendScenario(store: WalletAuthStore, options: 
   for (const userId of users) {
     expect(await verifyAuditChain({ store, userId, hashKey })).toMatchObject({ ok: true, count: options.perUser });
   }
+}
+
+/**
+ * A well-linked event with placeholder hashes, for benchmarks of the store's bare append (no
+ * hashing, no transaction): the baseline the hash-chained path is compared with.
+ */
+export function prebuiltAuditEvent(chainKey: string, head: { seq: number; hash: string } | null): AuditEventRecord {
+  return {
+    id: randomUUID(),
+    chainKey,
+    seq: (head?.seq ?? 0) + 1,
+    subjectUserId: null,
+    actorType: "user",
+    actorId: null,
+    action: "credential.use",
+    targetType: "credential",
+    targetId: "cred_1",
+    outcome: "success",
+    requestId: null,
+    ipHash: null,
+    userAgent: null,
+    details: { exchange: "binance" },
+    personalDigest: "d",
+    occurredAt: new Date(),
+    prevHash: head?.hash ?? "0".repeat(64),
+    hash: "h",
+  };
 }

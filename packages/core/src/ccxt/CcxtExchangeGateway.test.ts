@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isWalletAuthError, type WalletAuthError } from "../errors/index.js";
+import type { WalletAuthError } from "../errors/index.js";
+import { failure } from "../credentials/testSupport.js";
 import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
 import { createCcxtExchangeGateway } from "./CcxtExchangeGateway.js";
 
@@ -10,16 +11,6 @@ const KEY = "PLANTEDKEY-valid-0001";
 let loop: LoopbackExchange;
 let gateway: ExchangeGateway;
 let skewMs = 0;
-
-async function failure(promise: Promise<unknown>): Promise<WalletAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isWalletAuthError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 function expectNoSecret(error: WalletAuthError): void {
   for (const text of [error.message, JSON.stringify(error), inspect(error, { depth: 0 }), String(error.reason), JSON.stringify(error.details ?? {})]) {

@@ -1,9 +1,8 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isWalletAuthError, type WalletAuthError } from "../errors/index.js";
 import type { RequestContext } from "../context/RequestContext.js";
 import type { CredentialService } from "./CredentialService.js";
-import { harness, ring, type Harness } from "./testSupport.js";
+import { failure, harness, ring, type Harness } from "./testSupport.js";
 
 let h: Harness;
 let svc: CredentialService;
@@ -18,16 +17,6 @@ function newKey(extra: Parameters<Harness["loop"]["addAccount"]>[0]["permissions
   const secret = `SECRET${n}-planted-QwErTy-${n}`;
   h.loop.addAccount({ apiKey, secret, balances: { BTC: { free: "1", locked: "0" } }, permissions: { enableSpotAndMarginTrading: true, ...extra }, ...more });
   return { apiKey, secret };
-}
-
-async function failure(promise: Promise<unknown>): Promise<WalletAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isWalletAuthError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
 }
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
 import { AuditTrail } from "../audit/AuditTrail.js";
+import { isWalletAuthError, type WalletAuthError } from "../errors/index.js";
 import { createCcxtExchangeGateway } from "../ccxt/CcxtExchangeGateway.js";
 import { KeyRing } from "../crypto/KeyRing.js";
 import { createMemoryStore, type MemoryWalletAuthStore } from "../memory/createMemoryStore.js";
@@ -89,4 +90,15 @@ export async function harness(backend?: { store: WalletAuthStore; dump(): Promis
     dump: backend ? () => backend.dump() : async () => memory.dump(),
     countCredentials: backend ? () => backend.countCredentials() : async () => memory.countRows("api_credentials"),
   };
+}
+
+/** Awaits a promise that must fail with a coded error and returns it (anything else rethrows). */
+export async function failure(promise: Promise<unknown>): Promise<WalletAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isWalletAuthError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a failure");
 }
