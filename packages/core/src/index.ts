@@ -215,3 +215,17 @@ export type {
 // --- setup (composition root) ---
 export { createWalletAuth, type CreateWalletAuthOptions, type WalletAuth } from "./setup/createWalletAuth.js";
 export { loadWalletAuthSecrets, type WalletAuthSecrets } from "./setup/loadWalletAuthSecrets.js";
+export {
+  dateSchema,
+  durationMsSchema,
+  idSchema,
+  isSafeText,
+  isStorableText,
+  labelSchema,
+  parseContext,
+  parseId,
+  parseInput,
+  requestContextSchema,
+  storableText,
+  userIdSchema,
+} from "./validation/index.js";

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { isSafeText, isStorableText } from "./textRules.js";
+
+/**
+ * Shared zod building blocks. Every service parses its arguments with these at run time (not
+ * only their types), and the HTTP adapter parses request bodies, params and queries with the
+ * same schemas, so the SDK and the API refuse exactly the same input.
+ */
+
+/** A record id (credential, wallet, lease, token...): a non-empty string of at most 128 safe ASCII characters. */
+export const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
+
+/** A user id (Clerk's `user_...`, or a bot's own id): 1-256 printable ASCII characters. */
+export const userIdSchema = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/);
+
+/** A label a person gives a credential, wallet or token: trimmed, 1-100 characters, {@link isSafeText}. */
+export const labelSchema = z
+  .string()
+  .max(400)
+  .transform((value) => value.trim())
+  .pipe(z.string().min(1).max(100).refine(isSafeText, { message: "unsafe characters" }));
+
+/** Free text that is stored but never shown as a name (user agents, request ids): storable, bounded. */
+export function storableText(max: number) {
+  return z.string().max(max).refine(isStorableText, { message: "unstorable characters" });
+}
+
+/** A date PostgreSQL can store (years 1970-9999), from a `Date` or an ISO-8601 string. */
+export const dateSchema = z.coerce
+  .date()
+  .refine((d) => Number.isFinite(d.getTime()) && d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, {
+    message: "out of range",
+  });
+
+/** A positive integer number of milliseconds no greater than `max`. */
+export function durationMsSchema(max: number) {
+  return z.number().int().positive().max(max);
+}
+
+/** The `RequestContext` every service call takes. Unknown fields are refused. */
+export const requestContextSchema = z.strictObject({
+  userId: userIdSchema,
+  actor: z
+    .strictObject({
+      type: z.enum(["user", "operator", "system", "anonymous"]),
+      id: z.string().min(1).max(256).refine(isStorableText).nullable(),
+    })
+    .optional(),
+  requestId: storableText(128).optional(),
+  ip: z.string().max(64).regex(/^[0-9A-Fa-f:.%a-zA-Z]*$/).optional(),
+  userAgent: storableText(1024).optional(),
+});
