@@ -1,4 +1,4 @@
-import { type BalanceSource, isWalletAuthError, WalletAuthError, errorMessages } from "@wallet-auth/core";
+import { type BalanceSource, errorMessages, isWalletAuthError } from "@wallet-auth/core";
 import { verifyAuditChain } from "@wallet-auth/core";
 import Big from "big.js";
 import { route, type RouteSpec } from "../routeSpec.js";
@@ -165,4 +165,3 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
   ];
 }
 
-void WalletAuthError;
