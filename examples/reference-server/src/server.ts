@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createWalletAuthRouter } from "@wallet-auth/adapter-express";
 import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
 import {
@@ -162,10 +163,21 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       }),
     );
     if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
-    app.get("/", (_req, res) => {
-      res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-      res.type("html").send(placeholderPage(origin));
-    });
+    // The demo UI of @wallet-auth/react when it has been built; else a page that shows how to sign in.
+    const demoDir = fileURLToPath(new URL("../../../packages/react/demo-dist/", import.meta.url));
+    if (existsSync(join(demoDir, "index.html"))) {
+      app.use(
+        express.static(demoDir, {
+          index: "index.html",
+          setHeaders: (res) => res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"),
+        }),
+      );
+    } else {
+      app.get("/", (_req, res) => {
+        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.type("html").send(placeholderPage(origin));
+      });
+    }
 
     // Background jobs, each run by one replica at a time (leases in the store).
     const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
