@@ -7,6 +7,7 @@ export default defineConfig({
     contract: "src/contract.ts",
     exchange: "src/exchange.ts",
     chain: "src/chain.ts",
+    clerk: "src/clerk.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -14,6 +15,6 @@ export default defineConfig({
   clean: true,
   target: "node20",
   splitting: true,
-  external: ["vitest", "ganache", "solc", "viem", "ccxt", /^@wallet-auth\//],
+  external: ["vitest", "ganache", "solc", "viem", "ccxt", "jose", /^@wallet-auth\//],
   tsconfig: "tsconfig.build.json",
 });

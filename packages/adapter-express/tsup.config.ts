@@ -1,0 +1,14 @@
+import { defineConfig } from "tsup";
+
+// One entry per `exports` subpath in package.json: keep the two lists in step.
+export default defineConfig({
+  entry: { index: "src/index.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node20",
+  treeshake: true,
+  external: [/^@wallet-auth\//, "express", /^@clerk\//, "helmet", "express-rate-limit", "rate-limit-redis", "ioredis", "zod", "@asteasolutions/zod-to-openapi"],
+  tsconfig: "tsconfig.build.json",
+});
