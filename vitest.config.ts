@@ -13,7 +13,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "examples/*/src/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "examples/*/src/**/*.test.ts", "docs/**/*.test.ts", "security/**/*.test.ts"],
     benchmark: { include: ["packages/*/src/**/*.bench.ts"] },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -7,13 +7,15 @@ export default defineConfig({
     contract: "src/contract.ts",
     exchange: "src/exchange.ts",
     chain: "src/chain.ts",
+    clerk: "src/clerk.ts",
   },
   format: ["esm", "cjs"],
-  dts: true,
+  // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.
+  dts: process.env.WALLET_AUTH_SKIP_DTS !== "1",
   sourcemap: true,
   clean: true,
   target: "node20",
   splitting: true,
-  external: ["vitest", "ganache", "solc", "viem", "ccxt", /^@wallet-auth\//],
+  external: ["vitest", "ganache", "solc", "viem", "ccxt", "jose", /^@wallet-auth\//],
   tsconfig: "tsconfig.build.json",
 });

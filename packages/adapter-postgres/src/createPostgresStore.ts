@@ -56,7 +56,7 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
  * driver error is kept as `cause`, without bound values).
  *
  * @param options - the knex instance and optional kind, clock.
- * @returns a {@link WalletAuthStore}.
+ * @returns a `WalletAuthStore` (`@wallet-auth/core`).
  * @throws WalletAuthError from its methods: `CREDENTIAL_DUPLICATE`, `CONFLICT`, `NOT_FOUND`,
  * `INVALID_INPUT`, `STORE_UNAVAILABLE`, `INTERNAL`.
  *

@@ -23,6 +23,7 @@ import { createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { createPostgresStore } from "./createPostgresStore.js";
 import { migrateLatest } from "./migrate.js";
 import { createServerSchema } from "./test-support/serverSchema.js";
+import { reportBench } from "../../../bench/report.js";
 
 const url = process.env.DATABASE_URL;
 const POOL = 10;
@@ -131,6 +132,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 afterAll(async () => {
   for (const name of auditMeter.keys()) {
+    if (name !== UNBATCHED_RECORD) reportBench(import.meta.url, { name: `audit append, ${name}`, value: eventsPerSecond(name), unit: "events/s", baseline: { name: "recordNow, auditBatching: false", value: eventsPerSecond(UNBATCHED_RECORD) }, target: `${env.target}, ${WRITERS} writers` });
     console.log(
       `${name}: ${Math.round(eventsPerSecond(name))} events/s (${env.target}, ${WRITERS} writers); ` +
         `${(eventsPerSecond(name) / eventsPerSecond(UNBATCHED_RECORD)).toFixed(2)}x recordNow without batching`,
@@ -140,6 +142,7 @@ afterAll(async () => {
   for (const t of rewrapTimes) byName.set(t.name, [...(byName.get(t.name) ?? []), (RECORDS / t.ms) * 1000]);
   const base = median(byName.get(PER_ROW) ?? [Number.NaN]);
   for (const [name, rates] of byName) {
+    if (name !== PER_ROW) reportBench(import.meta.url, { name: `rewrap, ${name}`, value: median(rates), unit: "records/s", baseline: { name: "per-row UPDATEs", value: base }, target: env.target });
     console.log(`${name}: median ${Math.round(median(rates))} records/s over ${rates.length} runs of ${RECORDS} (${env.target}); ${(median(rates) / base).toFixed(2)}x the per-row baseline`);
   }
   await env.close();

@@ -13,6 +13,7 @@ import { createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { createPostgresStore } from "./createPostgresStore.js";
 import { migrateLatest } from "./migrate.js";
 import { createServerSchema } from "./test-support/serverSchema.js";
+import { reportVitestFigures } from "../../../bench/report.js";
 
 const BATCH = 50;
 const OPTIONS = { time: 4000, warmupTime: 500 };
@@ -101,6 +102,7 @@ async function setUp() {
 }
 
 const env = await setUp();
+reportVitestFigures(import.meta.url, { multiplier: BATCH });
 await env.store.users.ensure(USER, new Date());
 const ids: string[] = [];
 for (let i = 0; i < 500; i++) ids.push((await env.store.credentials.insert(record())).id);

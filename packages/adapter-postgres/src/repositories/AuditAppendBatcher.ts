@@ -2,7 +2,7 @@ import { type AuditEventRecord, isWalletAuthError } from "@wallet-auth/core";
 import type { Db } from "../internal/Db.js";
 import { insertEvent, insertEvents } from "./auditInsert.js";
 
-/** How {@link AuditAppendBatcher} groups appends. */
+/** How the store groups concurrent audit appends into one transaction (`auditBatching` of `createPostgresStore`). */
 export interface AuditBatchOptions {
   /** Most events in one INSERT. Default 32. */
   maxSize?: number;

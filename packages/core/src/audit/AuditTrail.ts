@@ -48,6 +48,8 @@ export interface SystemAuditOptions {
   /** Actor of the act; default `{ type: "system", id: null }`. */
   actor?: { type: AuditActorType; id: string | null } | undefined;
   requestId?: string | undefined;
+  /** Client IP of an anonymous act (failed sign-ins): stored only as a keyed hash. */
+  ip?: string | undefined;
 }
 
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
@@ -179,7 +181,7 @@ export class AuditTrail {
       actorType: actor.type,
       actorId: actor.id,
       requestId: options.requestId,
-      ip: undefined,
+      ip: options.ip,
       userAgent: undefined,
     });
     this.#afterWrite(repos, event);

@@ -11,6 +11,7 @@ import { createMemoryStore } from "../memory.js";
 import { AuditTrail } from "./AuditTrail.js";
 import { prebuiltAuditEvent as prebuilt, testHashKey } from "./auditScenarios.js";
 import { verifyAuditChain } from "./verifyAuditChain.js";
+import { reportVitestFigures } from "../../../../bench/report.js";
 
 const WRITERS = 16;
 const OPTIONS = { time: 3000, warmupTime: 300 };
@@ -24,6 +25,7 @@ const entry = { action: "credential.use", outcome: "success" as const, targetTyp
 
 
 const started = Date.now();
+reportVitestFigures(import.meta.url, { multiplier: WRITERS, unit: "events/s" });
 let events = 0;
 afterAll(async () => {
   const check = await verifyAuditChain({ store: trailStore, userId: users[0] as string, hashKey });

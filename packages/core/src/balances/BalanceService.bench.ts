@@ -3,6 +3,7 @@ import { afterAll, bench, describe } from "vitest";
 import { createMemoryStore } from "../memory.js";
 import { createViemChainGateway } from "../viem.js";
 import { BalanceService } from "./BalanceService.js";
+import { reportBench, reportVitestFigures } from "../../../../bench/report.js";
 
 // Upstream: a real EVM (ganache in-process), native + one ERC-20 through Multicall3.
 const chain = await startLocalChain();
@@ -40,6 +41,8 @@ console.log(
     `${withoutCollapse.requests} in ${withoutCollapse.ms.toFixed(1)} ms without (${(withoutCollapse.requests / withCollapse.requests).toFixed(0)}x fewer upstream calls)`,
 );
 
+reportVitestFigures(import.meta.url);
+reportBench(import.meta.url, { name: "single flight: upstream requests for 100 concurrent cold reads", value: withCollapse.requests, unit: "requests", baseline: { name: "without collapsing", value: withoutCollapse.requests }, higherIsBetter: false });
 afterAll(() => chain.close());
 
 describe("balance reads", () => {

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { WalletAuthError } from "../errors/index.js";
+import { labelSchema } from "../validation/schemas.js";
 
 const exchangeId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
-const label = z.string().trim().min(1).max(100);
+// One label rule for credentials and wallets: no control, bidi-override or lone-surrogate characters.
+const label = labelSchema;
 // API keys are printable ASCII without spaces; secrets may be PEM keys (Binance RSA/Ed25519), so
 // only NUL and length are refused there.
 const apiKey = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/);

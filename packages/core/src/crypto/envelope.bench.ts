@@ -12,6 +12,7 @@ import { afterAll, bench, describe } from "vitest";
 import { KeyRing } from "./KeyRing.js";
 import { generateKey } from "./generateKey.js";
 import type { EnvelopeContext } from "./types.js";
+import { reportBench } from "../../../../bench/report.js";
 
 interface RawRecord {
   wrapNonce: Buffer;
@@ -127,6 +128,7 @@ afterAll(() => {
     const ours = roundsOf(`KeyRing.${op} ${label}`);
     const ratio = median(ours.map((hz, i) => hz / (raws[i] as number)));
     const verdict = ratio >= targets[op] ? "meets" : "MISSES";
+    reportBench(import.meta.url, { name: `KeyRing.${op} ${label}`, value: median(ours), unit: "ops/s", baseline: { name: `raw node:crypto ${op}`, value: median(raws) }, ratio, target: `target ${targets[op]}x` });
     return `${op} ${label}: KeyRing ${fmt(median(ours))} ops/s, raw ${fmt(median(raws))} ops/s, ratio ${ratio.toFixed(2)} (${verdict} ${targets[op]})`;
   });
   console.log(

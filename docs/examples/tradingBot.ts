@@ -1,0 +1,50 @@
+// docs/embedding.md shows this file verbatim; docs/examples/tradingBot.test.ts runs it against
+// the loopback Binance exchange, so the example cannot drift from the SDK.
+import { createEmbeddedDatabase, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
+import { KeyRing, createWalletAuth, loadWalletAuthSecrets, verifyAuditChain } from "@wallet-auth/core";
+import { type CcxtClientSettings, createCcxtClient, createCcxtExchangeGateway } from "@wallet-auth/core/ccxt";
+
+/** What the bot needs: where to keep data, the keys (from the environment), the exchange settings. */
+export interface TradingBotOptions {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv; // WALLET_AUTH_KEYS, WALLET_AUTH_PRIMARY_KEY_ID, WALLET_AUTH_FINGERPRINT_KEY, WALLET_AUTH_AUDIT_KEY
+  exchange?: CcxtClientSettings; // e.g. { urls: { binance: "https://testnet.binance.vision" } }
+}
+
+/** Stores a user's Binance key once, then trades with it through a lease. */
+export async function runTradingBot(options: TradingBotOptions, user: { id: string; apiKey: string; secret: string }) {
+  const env = options.env ?? process.env;
+  const db = await createEmbeddedDatabase({ dataDir: options.dataDir }); // or createPostgresKnex({ connectionString })
+  await migrateLatest(db.knex);
+  const auth = createWalletAuth({
+    store: createPostgresStore({ knex: db.knex, kind: "pglite" }),
+    keyRing: KeyRing.fromEnv(env),
+    secrets: loadWalletAuthSecrets(env),
+    exchanges: createCcxtExchangeGateway(options.exchange ?? {}),
+  });
+  try {
+    const ctx = { userId: user.id }; // the Clerk user id of the acting user
+    // Validated live with the exchange, sealed, audited; the view never holds the secret.
+    const credential = await auth.credentials.create(ctx, { exchange: "binance", label: "main", apiKey: user.apiKey, secret: user.secret });
+
+    // One audit event for the whole burst of calls, however many orders the bot places.
+    const lease = await auth.credentials.lease(ctx, credential.id, { ttlMs: 60_000 });
+    let usdt = "0";
+    try {
+      usdt = await lease.use(async (secret) => {
+        const client = await createCcxtClient({ exchange: "binance", secret, ...options.exchange });
+        const balance = await client.fetchBalance();
+        return String(balance["USDT"]?.free ?? "0");
+      });
+    } finally {
+      await lease.close();
+    }
+
+    const balances = await auth.balances.get(ctx, { source: { type: "exchange", credentialId: credential.id } });
+    const chain = await verifyAuditChain({ store: auth.store, userId: user.id, hashKey: loadWalletAuthSecrets(env).auditKey });
+    return { credential, usdt, totalUsd: balances.totalUsd, auditChainOk: chain.ok };
+  } finally {
+    await auth.shutdown();
+    await db.close();
+  }
+}

@@ -1,0 +1,125 @@
+import { verifyToken } from "@clerk/backend";
+import { userIdSchema } from "@wallet-auth/core";
+import type { RequestHandler, Request, Response } from "express";
+
+/** How the router verifies Clerk session tokens: offline, with the instance's PEM public key. */
+export interface ClerkAuthOptions {
+  /** The instance's JWT verification key (PEM). No network call is made per request. */
+  jwtKey: string;
+  /** Origins allowed in the token's `azp` claim. Required: without it any `azp` passes. */
+  authorizedParties: readonly string[];
+  /** When set, the token's `iss` must equal it. */
+  issuer?: string | undefined;
+  /** Allowed clock skew in ms. Default 5000 (Clerk's own default). */
+  clockSkewMs?: number | undefined;
+}
+
+/** The verified caller of a request. */
+export interface SessionPrincipal {
+  kind: "session";
+  userId: string;
+  sessionId: string | null;
+  /** `true` when the token came from the `__session` cookie (CSRF applies). */
+  viaCookie: boolean;
+  /** Clerk's factor-verification-age claim: minutes since the first and second factor, `-1` when none. */
+  factorVerificationAge: [number, number] | null;
+  /** The verified claims (for role checks). */
+  claims: Readonly<Record<string, unknown>>;
+}
+
+/** Attached to `res.locals.principal` by {@link authenticate}; `null` when no valid token came. */
+export type Principal = SessionPrincipal;
+
+/** Why a token was refused; goes to the audit log and the failed-authentication detector, never to a response. */
+export type AuthFailureReason =
+  | "token-missing"
+  | "token-expired"
+  | "token-not-active-yet"
+  | "token-invalid-signature"
+  | "token-invalid-authorized-parties"
+  | "token-invalid-issuer"
+  | "token-invalid-algorithm"
+  | "token-invalid-subject"
+  | "token-invalid";
+
+const KNOWN_REASONS: ReadonlySet<string> = new Set([
+  "token-expired",
+  "token-not-active-yet",
+  "token-invalid-signature",
+  "token-invalid-authorized-parties",
+  "token-invalid-algorithm",
+  "token-invalid",
+]);
+
+/** The session token of a request: `Authorization: Bearer`, else Clerk's `__session` cookie. */
+export function sessionTokenOf(req: Request): { token: string; viaCookie: boolean } | null {
+  const header = req.get("authorization");
+  if (header !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header);
+    return match?.[1] ? { token: match[1], viaCookie: false } : { token: "", viaCookie: false };
+  }
+  const cookie = (req.cookies as Record<string, unknown> | undefined)?.__session;
+  return typeof cookie === "string" && cookie.length > 0 && cookie.length <= 8192 ? { token: cookie, viaCookie: true } : null;
+}
+
+/**
+ * Verifies a Clerk session token offline. Every failure becomes one {@link AuthFailureReason};
+ * Clerk's own error text is never kept.
+ */
+export async function verifySessionToken(
+  token: string,
+  options: ClerkAuthOptions,
+): Promise<{ ok: true; principal: Omit<SessionPrincipal, "viaCookie"> } | { ok: false; reason: AuthFailureReason }> {
+  if (token.length === 0) return { ok: false, reason: "token-invalid" };
+  let payload: Record<string, unknown>;
+  try {
+    payload = (await verifyToken(token, {
+      jwtKey: options.jwtKey,
+      authorizedParties: [...options.authorizedParties],
+      clockSkewInMs: options.clockSkewMs ?? 5_000,
+    })) as unknown as Record<string, unknown>;
+  } catch (error) {
+    const reason = (error as { reason?: unknown } | null)?.reason;
+    return { ok: false, reason: typeof reason === "string" && KNOWN_REASONS.has(reason) ? (reason as AuthFailureReason) : "token-invalid" };
+  }
+  if (options.issuer !== undefined && payload.iss !== options.issuer) return { ok: false, reason: "token-invalid-issuer" };
+  if (!userIdSchema.safeParse(payload.sub).success) return { ok: false, reason: "token-invalid-subject" };
+  const fva = payload.fva;
+  const factorVerificationAge =
+    Array.isArray(fva) && fva.length === 2 && fva.every((n) => typeof n === "number" && Number.isFinite(n)) ? ([fva[0], fva[1]] as [number, number]) : null;
+  return {
+    ok: true,
+    principal: {
+      kind: "session",
+      userId: payload.sub as string,
+      sessionId: typeof payload.sid === "string" ? payload.sid : null,
+      factorVerificationAge,
+      claims: payload,
+    },
+  };
+}
+
+/**
+ * Attaches the verified caller to `res.locals.principal` (or `null`), never redirects and never
+ * answers: the per-route guard decides. A failed verification is reported through `onFailure`.
+ */
+export function authenticate(options: ClerkAuthOptions, onFailure: (req: Request, res: Response, reason: AuthFailureReason) => void): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = null;
+    const found = sessionTokenOf(req);
+    if (found === null) return next();
+    const result = await verifySessionToken(found.token, options);
+    if (result.ok) res.locals.principal = { ...result.principal, viaCookie: found.viaCookie } satisfies SessionPrincipal;
+    else {
+      res.locals.authFailure = result.reason;
+      onFailure(req, res, result.reason);
+    }
+    next();
+  };
+}
+
+/** The caller attached by {@link authenticate}. Reading it before that middleware ran is a developer error. */
+export function principalOf(res: Response): Principal | null {
+  if (!("principal" in res.locals)) throw new Error("principalOf() read before the authenticate middleware ran");
+  return res.locals.principal as Principal | null;
+}

@@ -1,0 +1,80 @@
+import type { RequestHandler, Request, Response } from "express";
+import { type Options, ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
+import { sendError } from "../sendError.js";
+
+/** One limit: at most `limit` requests per `windowMs`. */
+export interface LimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Rate limits. In-process counters by default; give `sendCommand` (e.g. ioredis
+ * `(...args) => redis.call(...args)`) so every replica shares them through Redis.
+ * When Redis is unreachable the limiter fails open to letting requests through (the
+ * library's `passOnStoreError`), so an outage of the cache never takes the API down; the
+ * failure is logged.
+ */
+export interface RateLimitOptions {
+  sendCommand?: ((...args: string[]) => Promise<RedisReply>) | undefined;
+  /** Key prefix in Redis. Default `wa:rl:`. */
+  prefix?: string | undefined;
+  /** Every request, per client IP. Default 600 / minute. */
+  perIp?: LimitRule | undefined;
+  /** Every authenticated request, per user. Default 300 / minute. */
+  perUser?: LimitRule | undefined;
+  /** Credential create/validate and wallet challenges, per user. Default 20 / minute. */
+  sensitive?: LimitRule | undefined;
+  /** Failed authentications (401), per client IP. Default 20 / 15 minutes. */
+  authFailures?: LimitRule | undefined;
+}
+
+/** The four limiters, built once per router. */
+export interface RateLimiters {
+  perIp: RequestHandler;
+  authFailures: RequestHandler;
+  perUser: RequestHandler;
+  sensitive: RequestHandler;
+}
+
+function tooMany(req: Request, res: Response): void {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+  sendError(res, "RATE_LIMITED", { "Retry-After": String(seconds) });
+}
+
+const userKey = (_req: Request, res: Response): string => {
+  const principal = res.locals.principal as { userId?: string } | null | undefined;
+  return `u:${principal?.userId ?? "anonymous"}`;
+};
+const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
+
+/** Builds the limiters from the options (resolved once, not per request). */
+export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?: (error: unknown) => void): RateLimiters {
+  const prefix = options.prefix ?? "wa:rl:";
+  const make = (name: string, rule: LimitRule, extra: Partial<Options>): RequestHandler =>
+    rateLimit({
+      windowMs: rule.windowMs,
+      limit: rule.limit,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      passOnStoreError: true,
+      handler: tooMany,
+      validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
+      ...(options.sendCommand ? { store: new RedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}${name}:` }) } : {}),
+      ...extra,
+    });
+  const limiters = {
+    perIp: make("ip", options.perIp ?? { limit: 600, windowMs: 60_000 }, { keyGenerator: ipKey }),
+    authFailures: make("authfail", options.authFailures ?? { limit: 20, windowMs: 15 * 60_000 }, {
+      keyGenerator: ipKey,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    }),
+    perUser: make("user", options.perUser ?? { limit: 300, windowMs: 60_000 }, { keyGenerator: userKey }),
+    sensitive: make("sensitive", options.sensitive ?? { limit: 20, windowMs: 60_000 }, { keyGenerator: userKey }),
+  };
+  void onStoreError;
+  return limiters;
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from "tsup";
+
+// One entry per `exports` subpath in package.json: keep the two lists in step.
+export default defineConfig({
+  entry: { index: "src/index.ts" },
+  format: ["esm", "cjs"],
+  // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.
+  dts: process.env.WALLET_AUTH_SKIP_DTS !== "1",
+  sourcemap: true,
+  clean: true,
+  target: "node20",
+  treeshake: true,
+  external: [/^@wallet-auth\//, "express", /^@clerk\//, "helmet", "express-rate-limit", "rate-limit-redis", "ioredis", "zod", "@asteasolutions/zod-to-openapi"],
+  tsconfig: "tsconfig.build.json",
+});
