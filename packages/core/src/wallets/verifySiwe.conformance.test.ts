@@ -194,7 +194,7 @@ const negativeReasons: Record<string, string> = {
 for (const [positiveFile, negativeFile] of [
   ["verification_positive.json", "verification_negative.json"],
   ["validation_positive.json", "validation_negative.json"],
-]) {
+] as const) {
   describe(`SIWE conformance: ${positiveFile} / ${negativeFile}`, () => {
     const positive = load<SiweObject>(positiveFile);
     const negative = load<SiweObject>(negativeFile);
