@@ -94,10 +94,10 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
       garbage: "token-invalid",
     });
     // The reason reaches the audit log (the system chain "auth"), never the response.
-    await new Promise((r) => setTimeout(r, 50));
-    const events = await h.walletAuth.store.audit.listChain(h.walletAuth.audit.systemChainKeyOf("auth"), 0, 100);
-    const failures = events.filter((e) => e.action === "auth.failure");
-    expect(failures.length).toBeGreaterThanOrEqual(Object.keys(bad).length);
+    const authFailures = async () => (await h.walletAuth.store.audit.listChain(h.walletAuth.audit.systemChainKeyOf("auth"), 0, 100)).filter((e) => e.action === "auth.failure");
+    // Written after the response (off the request path): wait for them.
+    await expect.poll(async () => (await authFailures()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(Object.keys(bad).length);
+    const failures = await authFailures();
     expect(failures.map((e) => e.details?.reason)).toContain("token-expired");
     expect(failures.every((e) => e.ipHash !== null)).toBe(true);
     expect((await call("GET", "/v1/credentials")).status).toBe(401);
