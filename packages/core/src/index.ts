@@ -25,6 +25,9 @@ export type {
   BalanceSnapshotRecord,
   BalanceSnapshotStore,
   BalanceSourceType,
+  BotTokenRecord,
+  BotTokenScope,
+  BotTokenStore,
   ChainGateway,
   Clock,
   CredentialPatch,
@@ -36,6 +39,9 @@ export type {
   ExchangeCallInput,
   ExchangeDescription,
   ExchangeGateway,
+  ProxyArgs,
+  ProxyCallInput,
+  ProxyMethod,
   ExchangeHistoryEntry,
   ExchangeKeyInfo,
   ExchangeSecret,
@@ -253,3 +259,14 @@ export {
   storableText,
   userIdSchema,
 } from "./validation/index.js";
+export {
+  BotTokenService,
+  type BotTokenPrincipal,
+  type BotTokenServiceOptions,
+  type BotTokenView,
+  type CreateBotTokenInput,
+  botTokenScopes,
+  createBotTokenInputSchema,
+  looksLikeBotToken,
+} from "./tokens/BotTokenService.js";
+export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";

@@ -18,6 +18,8 @@ import type {
   WalletAuthStore,
 } from "../ports/index.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
+import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
+import { BotTokenService } from "../tokens/BotTokenService.js";
 import { RotationService } from "../rotation/RotationService.js";
 import { checkSiweSettings, type SiweSettings } from "../wallets/siweSettings.js";
 import { WalletService } from "../wallets/WalletService.js";
@@ -66,6 +68,10 @@ export interface WalletAuth {
   balances: BalanceService;
   rotation: RotationService;
   privacy: PrivacyService;
+  /** Bot access tokens for the hosted API. */
+  tokens: BotTokenService;
+  /** Runs allowlisted exchange calls with a stored credential for a caller that never sees the secret. */
+  exchangeProxy: ExchangeProxyService;
   /**
    * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
    * Does not close the store: its owner does.
@@ -140,6 +146,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     random,
   });
   const privacy = new PrivacyService({ store, audit, clock });
+  const tokens = new BotTokenService({ store, audit, clock, random });
+  const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 
   // A cached balance must not outlive the source it was read from.
   const unsubscribe = audit.subscribe((event) => {
@@ -163,6 +171,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     balances,
     rotation,
     privacy,
+    tokens,
+    exchangeProxy,
     async shutdown() {
       detach();
       unsubscribe();
@@ -178,6 +188,7 @@ const noExchanges: ExchangeGateway = {
   validate: refuseExchange,
   fetchBalances: refuseExchange,
   fetchHistory: refuseExchange,
+  proxy: refuseExchange,
 };
 
 function refuseExchange(): Promise<never> {
