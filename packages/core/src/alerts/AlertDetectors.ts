@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import type { AuditEventRecord } from "../ports/AuditLog.js";
@@ -91,9 +92,9 @@ export class AlertDetectors {
   readonly #use: SlidingWindowCounter;
   readonly #churn: SlidingWindowCounter;
   /** userId -> ipHash -> last seen (ms). */
-  readonly #knownIps = new Map<string, Map<string, number>>();
+  readonly #knownIps: LRUCache<string, Map<string, number>>;
   /** `userId \0 credentialId` -> last known withdraw permission. */
-  readonly #withdraw = new Map<string, boolean>();
+  readonly #withdraw: LRUCache<string, boolean>;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(options: AlertDetectorsOptions) {
@@ -103,6 +104,8 @@ export class AlertDetectors {
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
     this.#maxKeys = options.maxTrackedKeys ?? 100_000;
+    this.#knownIps = new LRUCache({ max: this.#maxKeys });
+    this.#withdraw = new LRUCache({ max: this.#maxKeys });
     const counter = (w: WindowThreshold) => new SlidingWindowCounter({ windowMs: w.windowMs, maxKeys: this.#maxKeys });
     this.#authUser = counter(this.#t.authFailuresPerUser);
     this.#authIp = counter(this.#t.authFailuresPerIp);
@@ -238,13 +241,13 @@ export class AlertDetectors {
         dedupeKey: `credential.withdraw_enabled:${credentialId}`,
       });
     if (event.action === "credential.withdraw_enabled") {
-      this.#remember(this.#withdraw, key, true);
+      this.#withdraw.set(key, true);
       return fire();
     }
     const now = event.details.withdraw;
     if (typeof now !== "boolean") return;
     const before = typeof event.details.previousWithdraw === "boolean" ? event.details.previousWithdraw : this.#withdraw.get(key);
-    this.#remember(this.#withdraw, key, now);
+    this.#withdraw.set(key, now);
     // `escalation: true` is how CredentialService.revalidate reports false -> true.
     if (now && (before === false || event.details.escalation === true)) await fire();
   }
@@ -255,7 +258,7 @@ export class AlertDetectors {
     let known = this.#knownIps.get(user);
     if (!known) {
       known = await this.#baseline(user, event.id, now - lookback);
-      this.#remember(this.#knownIps, user, known);
+      this.#knownIps.set(user, known);
     }
     const last = known.get(event.ipHash);
     const isNew = known.size > 0 && (last === undefined || last < now - lookback);
@@ -281,14 +284,5 @@ export class AlertDetectors {
       if ((known.get(e.ipHash) ?? 0) < t) known.set(e.ipHash, t);
     }
     return known;
-  }
-
-  #remember<V>(map: Map<string, V>, key: string, value: V) {
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > this.#maxKeys) {
-      const oldest = map.keys().next();
-      if (!oldest.done) map.delete(oldest.value);
-    }
   }
 }
