@@ -10,7 +10,7 @@ describe("MemoryBalanceCache", () => {
     await cache.set("k", entry("BTC"), 5_000);
     now += 4_999;
     expect(await cache.get("k")).toEqual(entry("BTC"));
-    now += 1;
+    now += 2;
     expect(await cache.get("k")).toBeNull();
   });
 
