@@ -229,3 +229,5 @@ export {
   storableText,
   userIdSchema,
 } from "./validation/index.js";
+export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
+export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";

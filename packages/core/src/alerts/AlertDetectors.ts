@@ -3,6 +3,7 @@ import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import type { AuditEventRecord } from "../ports/AuditLog.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
+import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/Logger.js";
 import type { StoreRepositories } from "../ports/UnitOfWork.js";
 import type { AlertService, RaiseAlertInput } from "./AlertService.js";
 import { SlidingWindowCounter } from "./SlidingWindowCounter.js";
@@ -50,8 +51,13 @@ export interface AlertDetectorsOptions {
   clock?: Clock | undefined;
   /** Users (and credentials) whose state is kept; least recently seen forgotten first. Default 100,000. */
   maxTrackedKeys?: number | undefined;
-  /** Called when handling an event fails (e.g. the alert store is down). */
+  /** Called when handling an event fails (e.g. the alert store is down), after `logger`. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Where a detector failure is logged (`alert detector failed`, with the event's action and
+   * {@link safeErrorFields}; never the event's details or the error's message). Default: `console`.
+   */
+  logger?: WalletAuthLogger | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -86,6 +92,7 @@ export class AlertDetectors {
   readonly #t: AlertThresholds;
   readonly #clock: Clock;
   readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #logger: WalletAuthLogger;
   readonly #maxKeys: number;
   readonly #authUser: SlidingWindowCounter;
   readonly #authIp: SlidingWindowCounter;
@@ -103,6 +110,7 @@ export class AlertDetectors {
     this.#t = { ...defaultAlertThresholds, ...options.thresholds };
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
+    this.#logger = options.logger ?? stderrLogger;
     this.#maxKeys = options.maxTrackedKeys ?? 100_000;
     this.#knownIps = new LRUCache({ max: this.#maxKeys });
     this.#withdraw = new LRUCache({ max: this.#maxKeys });
@@ -135,7 +143,7 @@ export class AlertDetectors {
 
   /**
    * Runs every detector over one committed event; returns the alerts it newly created. Errors
-   * are reported to `onError` and swallowed.
+   * are logged to `logger`, reported to `onError`, and do not reach the caller.
    */
   async handle(event: AuditEventRecord): Promise<SecurityAlertRecord[]> {
     const raised: SecurityAlertRecord[] = [];
@@ -199,6 +207,7 @@ export class AlertDetectors {
       await this.#checkWithdraw(event, user, raise);
       await this.#checkNewIp(event, user, now, raise);
     } catch (error) {
+      this.#logger.error({ event: "alert_detector_failed", action: event.action, ...safeErrorFields(error) }, "alert detector failed");
       this.#onError?.(error);
     }
     return raised;
