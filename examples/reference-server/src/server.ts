@@ -187,7 +187,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     const jobs = startJobs(
       [
         { name: "credential-expiry", everyMs: 60 * 60_000, run: () => walletAuth.credentials.checkExpiry() },
-        { name: "siwe-nonce-prune", everyMs: 10 * 60_000, run: () => walletAuth.wallets!.pruneChallenges() },
+        { name: "siwe-nonce-prune", everyMs: 10 * 60_000, run: () => walletAuth.wallets.pruneChallenges() },
         { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.status() },
       ],
       store.leases,
