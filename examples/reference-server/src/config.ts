@@ -51,6 +51,10 @@ const schema = z.object({
   WALLET_AUTH_ALERT_WEBHOOK_URL: url.optional(),
   WALLET_AUTH_ALERT_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   WALLET_AUTH_CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  WALLET_AUTH_SNAPSHOT_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days").min(1).max(3650).default(400),
+  WALLET_AUTH_ANCHOR_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(3600),
+  WALLET_AUTH_ANCHOR_FILE: z.string().min(1).optional(),
+  WALLET_AUTH_LOCAL_CHAIN: z.enum(["0", "1"]).optional(),
 });
 
 /** The validated configuration. */

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import {
   KeyRing,
   RedisBalanceCache,
   Redacted,
+  WEBHOOK_SIGNATURE_HEADER,
   type WalletAuth,
   createWalletAuth,
   createWebhookAlertSink,
@@ -23,11 +24,21 @@ import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testi
 import express from "express";
 import type { Knex } from "knex";
 import type { Logger } from "pino";
+import { anchorHeads } from "./cli/commands.js";
 import type { ServerConfig } from "./config.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
 import { startJobs } from "./jobs.js";
 import { createMetrics } from "./metrics.js";
+
+/** Posts an anchor to the alert webhook, signed exactly like alerts (`verifyWebhookSignature` checks it). */
+async function postAnchor(url: string, secret: string, anchor: unknown): Promise<void> {
+  const body = JSON.stringify({ type: "audit.anchor", anchor });
+  const t = Math.floor(Date.now() / 1000);
+  const headers = { "content-type": "application/json", [WEBHOOK_SIGNATURE_HEADER]: `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`, "utf8").digest("hex")}` };
+  const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`anchor webhook status ${res.status}`);
+}
 
 /** A running server. */
 export interface RunningServer {
@@ -188,11 +199,33 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       [
         { name: "credential-expiry", everyMs: 60 * 60_000, run: () => walletAuth.credentials.checkExpiry() },
         { name: "siwe-nonce-prune", everyMs: 10 * 60_000, run: () => walletAuth.wallets.pruneChallenges() },
-        { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.status() },
+        { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.checkKeyAge() },
+        {
+          name: "snapshot-retention",
+          everyMs: 60 * 60_000,
+          run: () => knex("balance_snapshots").where("taken_at", "<", new Date(Date.now() - config.WALLET_AUTH_SNAPSHOT_RETENTION_DAYS * 86_400_000)).delete(),
+        },
+        // Leases left by crashed replicas (jobs, balance refresher) are removed once expired.
+        { name: "lease-expiry", everyMs: 10 * 60_000, run: () => knex("leases").where("expires_at", "<", new Date(Date.now() - 60_000)).delete() },
+        {
+          name: "audit-anchor",
+          everyMs: config.WALLET_AUTH_ANCHOR_INTERVAL_S * 1000,
+          run: async () => {
+            const anchor = await anchorHeads({ knex, walletAuth });
+            if (config.WALLET_AUTH_ALERT_WEBHOOK_URL && config.WALLET_AUTH_ALERT_WEBHOOK_SECRET) await postAnchor(config.WALLET_AUTH_ALERT_WEBHOOK_URL, config.WALLET_AUTH_ALERT_WEBHOOK_SECRET, anchor);
+            else appendFileSync(config.WALLET_AUTH_ANCHOR_FILE ?? join(dataDir, "audit-anchors.ndjson"), `${JSON.stringify(anchor)}\n`, { mode: 0o600 });
+            logger.info({ chains: Object.keys(anchor.heads).length }, "audit chain heads anchored");
+          },
+        },
       ],
       store.leases,
       owner,
-      { onRun: (name, outcome) => metrics.jobRuns.inc({ job: name, outcome }) },
+      {
+        onRun: (name, outcome) => {
+          metrics.jobRuns.inc({ job: name, outcome });
+          if (outcome !== "skipped") logger.info({ job: name, outcome }, "job run");
+        },
+      },
     );
     closers.push(() => jobs.stop());
 
