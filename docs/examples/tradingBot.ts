@@ -21,6 +21,8 @@ export async function runTradingBot(options: TradingBotOptions, user: { id: stri
     keyRing: KeyRing.fromEnv(env),
     secrets: loadWalletAuthSecrets(env),
     exchanges: createCcxtExchangeGateway(options.exchange ?? {}),
+    // Required: wallet linking is always wired; a missing or malformed field fails here, named.
+    siwe: { domain: "bot.example.com", uri: "https://bot.example.com", chainIds: ["eip155:1"] },
   });
   try {
     const ctx = { userId: user.id }; // the Clerk user id of the acting user

@@ -4,7 +4,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: { index: "src/index.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.
+  dts: process.env.WALLET_AUTH_SKIP_DTS !== "1",
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -10,7 +10,8 @@ export default defineConfig({
     clerk: "src/clerk.ts",
   },
   format: ["esm", "cjs"],
-  dts: true,
+  // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.
+  dts: process.env.WALLET_AUTH_SKIP_DTS !== "1",
   sourcemap: true,
   clean: true,
   target: "node20",

@@ -3,7 +3,7 @@ import { type ErrorCode, type RequestContext, type WalletAuth, errorMessages, is
 import cookieParser from "cookie-parser";
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
 import { type RouterLogger, silentLogger } from "./logger.js";
-import { type AuthFailureReason, type ClerkAuthOptions, type SessionPrincipal, authenticate, principalOf } from "./middleware/authenticate.js";
+import { type AuthFailureReason, type ClerkAuthOptions, type Principal, type SessionPrincipal, authenticate, principalOf } from "./middleware/authenticate.js";
 import { type RateLimitOptions, createRateLimiters } from "./middleware/rateLimits.js";
 import { requestId } from "./middleware/requestId.js";
 import { securityHeaders } from "./middleware/securityHeaders.js";
@@ -14,6 +14,7 @@ import { accountRoutes } from "./routes/accountRoutes.js";
 import { credentialRoutes } from "./routes/credentialRoutes.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { walletRoutes } from "./routes/walletRoutes.js";
+import { botRoutes } from "./routes/botRoutes.js";
 import { emptyQuery } from "./schemas.js";
 import { errorStatus } from "./errorStatus.js";
 import { publicCode, sendError } from "./sendError.js";
@@ -102,15 +103,16 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   const allowedOrigins = new Set(options.allowedOrigins);
   const limiters = createRateLimiters(options.rateLimit);
 
-  const csrfTokenFor = (p: SessionPrincipal) => createHmac("sha256", csrfSecret).update(`csrf:${p.userId}:${p.sessionId ?? ""}`).digest("base64url");
+  const csrfTokenFor = (p: Principal) =>
+    createHmac("sha256", csrfSecret).update(`csrf:${p.userId}:${p.kind === "session" ? (p.sessionId ?? "") : p.tokenId}`).digest("base64url");
   const deps: RouteDeps = {
     walletAuth,
     logger,
     csrfTokenFor,
-    isAdmin: (p) => isAdminClaims(p.claims),
-    recentlyVerified: (p) => isRecentlyVerified(p, stepUp),
+    isAdmin: (p) => p.kind === "session" && isAdminClaims(p.claims),
+    recentlyVerified: (p) => p.kind === "session" && isRecentlyVerified(p, stepUp),
   };
-  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps)];
+  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps)];
   let openApi: Record<string, unknown> | undefined;
 
   const onAuthFailure = (req: Request, res: Response, reason: AuthFailureReason) => {
@@ -145,7 +147,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     next();
   });
   router.use(express.json({ limit: options.bodyLimit ?? "64kb", strict: true, type: "application/json" }));
-  router.use(authenticate(options.clerk, onAuthFailure));
+  router.use(authenticate(options.clerk, onAuthFailure, walletAuth.tokens));
   router.use(limiters.perUser);
 
   router.get("/openapi.json", (_req, res) => {
@@ -154,7 +156,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   });
 
   for (const spec of routes) {
-    const chain = spec.limit === "sensitive" ? [limiters.sensitive] : [];
+    const chain = spec.limit === "sensitive" ? [limiters.sensitive] : spec.limit === "proxy" ? [limiters.proxy] : [];
     router[spec.method](spec.path, ...chain, async (req, res, next) => {
       try {
         const principal = principalOf(res);
@@ -162,20 +164,28 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
           res.setHeader("WWW-Authenticate", 'Bearer realm="wallet-auth"');
           return sendError(res, "UNAUTHENTICATED");
         }
-        if (principal.viaCookie && UNSAFE.has(req.method) && !csrfOk(req, principal)) return sendError(res, "CSRF_INVALID");
-        if (spec.auth === "admin" && !deps.isAdmin(principal)) return sendError(res, "FORBIDDEN");
+        if (principal.kind === "session" && principal.viaCookie && UNSAFE.has(req.method) && !csrfOk(req, principal)) return sendError(res, "CSRF_INVALID");
         const params = parseInput(spec.params ?? z.strictObject({}), { ...req.params }, "params");
+        if (principal.kind === "bot") {
+          // A bot token reaches only routes that name a scope it holds; never tokens, privacy, admin or step-up routes.
+          const scope = typeof spec.scope === "function" ? spec.scope(params) : spec.scope;
+          if (scope === undefined || spec.auth === "admin" || spec.stepUp) return sendError(res, "FORBIDDEN");
+          if (scope !== "any" && !principal.scopes.includes(scope)) return sendError(res, "FORBIDDEN");
+          if (spec.credentialParam !== undefined && !principal.credentialIds.includes(String((params as Record<string, unknown>)[spec.credentialParam]))) {
+            return sendError(res, "FORBIDDEN");
+          }
+        } else if (spec.auth === "admin" && !deps.isAdmin(principal)) return sendError(res, "FORBIDDEN");
         const query = parseInput(spec.query ?? emptyQuery, { ...(req.query as object) }, "query");
         const body = spec.body ? parseInput(spec.body, req.body ?? {}, "body") : parseInput(z.union([z.undefined(), z.strictObject({})]), req.body, "body");
         const needsStepUp = typeof spec.stepUp === "function" ? spec.stepUp(body) : spec.stepUp === true;
-        if (needsStepUp && !isRecentlyVerified(principal, stepUp)) {
+        if (needsStepUp && (principal.kind !== "session" || !isRecentlyVerified(principal, stepUp))) {
           const status = errorStatus.FORBIDDEN;
           res.status(status).json({ error: { code: "FORBIDDEN", message: errorMessages.FORBIDDEN, requestId: res.locals.requestId }, ...reverificationBody(stepUp) });
           return;
         }
         const ctx: RequestContext = {
           userId: principal.userId,
-          actor: { type: "user", id: principal.userId },
+          actor: { type: "user", id: principal.kind === "bot" ? `token:${principal.tokenId}` : principal.userId },
           requestId: String(res.locals.requestId),
           ...(req.ip ? { ip: req.ip } : {}),
           ...(cleanUserAgent(req.get("user-agent")) ? { userAgent: cleanUserAgent(req.get("user-agent")) } : {}),
@@ -210,8 +220,8 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   return router;
 }
 
-function principalOfSafe(res: Response): SessionPrincipal | null {
-  return (res.locals.principal as SessionPrincipal | null | undefined) ?? null;
+function principalOfSafe(res: Response): Principal | null {
+  return (res.locals.principal as Principal | null | undefined) ?? null;
 }
 
 /** The one last-resort handler: logs what happened (code, reason; never a message or stack), answers the generic body. */

@@ -1,7 +1,8 @@
 import type { RequestContext } from "@wallet-auth/core";
 import type { Request, Response } from "express";
 import type { z } from "zod";
-import type { SessionPrincipal } from "./middleware/authenticate.js";
+import type { BotTokenScope } from "@wallet-auth/core";
+import type { Principal } from "./middleware/authenticate.js";
 
 /** Who may call a route. */
 export type RouteAuth = "session" | "admin";
@@ -9,7 +10,7 @@ export type RouteAuth = "session" | "admin";
 /** What a handler receives: parsed, validated input and the caller's request context. */
 export interface RouteCall<P, Q, B> {
   ctx: RequestContext;
-  principal: SessionPrincipal;
+  principal: Principal;
   params: P;
   query: Q;
   body: B;
@@ -40,7 +41,14 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** Needs a recent factor verification (Clerk reverification). A function decides from the body. */
   stepUp?: boolean | ((body: z.output<B>) => boolean);
   /** Extra, stricter rate limit. */
-  limit?: "sensitive";
+  limit?: "sensitive" | "proxy";
+  /**
+   * Bot tokens may call the route with this scope (`"any"`: every valid bot token). Without it the
+   * route is for signed-in people only. A function decides from the params.
+   */
+  scope?: BotTokenScope | "any" | ((params: z.output<P>) => BotTokenScope);
+  /** For bot tokens: the param naming a credential, which must be one the token lists. */
+  credentialParam?: string;
   handler(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }
 

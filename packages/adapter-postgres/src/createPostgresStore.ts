@@ -6,6 +6,7 @@ import { AuditAppendBatcher, type AuditBatchOptions } from "./repositories/Audit
 import { AuditAppendState, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
+import { pgBotTokens } from "./repositories/pgBotTokens.js";
 import { pgNonces } from "./repositories/pgNonces.js";
 import { pgRotationJobs } from "./repositories/pgRotationJobs.js";
 import { pgSnapshots } from "./repositories/pgSnapshots.js";
@@ -46,6 +47,7 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
     alerts: pgAlerts(db),
     rotationJobs: pgRotationJobs(db),
     leases: pgLeases(db),
+    botTokens: pgBotTokens(db),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { migrateLatest, migrateRollback, migrationStatus } from "./migrate.js";
-import { MIGRATIONS_TABLE } from "./migrations/migrationSource.js";
+import { MIGRATIONS_TABLE, migrationSource } from "./migrations/migrationSource.js";
 import { type ServerSchema, createServerSchema } from "./test-support/serverSchema.js";
 
 /** Columns, indexes, constraints and triggers of the current schema, as sorted text. */
@@ -33,10 +33,17 @@ async function tables(knex: Knex): Promise<string[]> {
   return result.rows.map((r) => r.t).sort();
 }
 
+/** Every migration name, in order (each helper appends its own to migrationSource.ts). */
+async function allNames(): Promise<string[]> {
+  return (await migrationSource.getMigrations([])).map((m) => migrationSource.getMigrationName(m));
+}
+
 async function migrationRoundTrip(knex: Knex): Promise<void> {
+  const names = await allNames();
+  expect(names.slice(0, 2)).toEqual(["001_initial", "002_one_primary_wallet"]);
   expect((await migrationStatus(knex)).applied).toEqual([]);
-  expect((await migrateLatest(knex)).migrations).toEqual(["001_initial"]);
-  expect(await migrationStatus(knex)).toEqual({ applied: ["001_initial"], pending: [] });
+  expect((await migrateLatest(knex)).migrations).toEqual(names);
+  expect(await migrationStatus(knex)).toEqual({ applied: names, pending: [] });
   expect((await migrateLatest(knex)).migrations).toEqual([]);
   const first = await describeSchema(knex);
   expect(await tables(knex)).toEqual([
@@ -53,10 +60,10 @@ async function migrationRoundTrip(knex: Knex): Promise<void> {
   ]);
   expect(first.length).toBeGreaterThan(100);
 
-  expect((await migrateRollback(knex, { all: true })).migrations).toEqual(["001_initial"]);
+  expect((await migrateRollback(knex, { all: true })).migrations).toEqual([...names].reverse());
   expect(await tables(knex)).toEqual([]);
   expect(await describeSchema(knex)).toEqual([]);
-  expect((await migrationStatus(knex)).pending).toEqual(["001_initial"]);
+  expect((await migrationStatus(knex)).pending).toEqual(names);
 
   await migrateLatest(knex);
   expect(await describeSchema(knex)).toEqual(first);
@@ -74,12 +81,35 @@ async function auditIsAppendOnly(knex: Knex): Promise<void> {
   await knex.raw(`UPDATE audit_events SET subject_user_id = NULL, ip_hash = NULL WHERE id = 'e1'`);
 }
 
+/** m002 on a schema that already holds the defect it fixes: a user with three primaries. */
+async function onePrimaryPerUser(knex: Knex): Promise<void> {
+  await migrateRollback(knex, { all: true });
+  await knex.migrate.up({ migrationSource, tableName: MIGRATIONS_TABLE, name: "001_initial" } as never);
+  await knex.raw(`INSERT INTO users (id, created_at, updated_at) VALUES ('u1', now(), now())`);
+  for (const [id, at] of [["w2", "2024-01-02"], ["w1", "2024-01-01"], ["w3", "2024-01-03"]] as const) {
+    await knex.raw(
+      `INSERT INTO wallets (id, user_id, chain_namespace, chain_reference, address, is_primary, verified_at, created_at, updated_at)
+       VALUES (?, 'u1', 'eip155', '1', ?, true, ?, ?, ?)`,
+      [id, `0x${id.padEnd(40, "0")}`, at, at, at],
+    );
+  }
+  await migrateLatest(knex);
+  const { rows } = (await knex.raw(`SELECT id FROM wallets WHERE is_primary ORDER BY id`)) as { rows: { id: string }[] };
+  expect(rows.map((r) => r.id)).toEqual(["w1"]);
+  await expect(knex.raw(`UPDATE wallets SET is_primary = true WHERE id = 'w2'`)).rejects.toThrow();
+  await migrateRollback(knex, { all: true });
+}
+
 describe("migrations on PGlite", () => {
   const db = createEmbeddedDatabase();
   afterAll(async () => (await db).close());
 
   it("up, down, up again leaves the same schema", async () => {
     await migrationRoundTrip((await db).knex);
+  });
+
+  it("m002 keeps only the oldest of several primary wallets and refuses a second primary afterwards", async () => {
+    await onePrimaryPerUser((await db).knex);
   });
 
   it("audit_events accepts inserts and erasure, and refuses edits and deletes", async () => {
@@ -98,5 +128,10 @@ describe.skipIf(url === undefined)("migrations on PostgreSQL", () => {
     server = await createServerSchema(url as string, { min: 0, max: 2 });
     await migrationRoundTrip(server.knex);
     await auditIsAppendOnly(server.knex);
+  });
+
+  it("m002 keeps only the oldest of several primary wallets and refuses a second primary afterwards", async () => {
+    server ??= await createServerSchema(url as string, { min: 0, max: 2 });
+    await onePrimaryPerUser(server.knex);
   });
 });

@@ -25,6 +25,9 @@ export type {
   BalanceSnapshotRecord,
   BalanceSnapshotStore,
   BalanceSourceType,
+  BotTokenRecord,
+  BotTokenScope,
+  BotTokenStore,
   ChainGateway,
   Clock,
   CredentialPatch,
@@ -36,6 +39,9 @@ export type {
   ExchangeCallInput,
   ExchangeDescription,
   ExchangeGateway,
+  ProxyArgs,
+  ProxyCallInput,
+  ProxyMethod,
   ExchangeHistoryEntry,
   ExchangeKeyInfo,
   ExchangeSecret,
@@ -177,11 +183,35 @@ export {
   userBindingResource,
   type WalletChallengeOptions,
   type WalletChallengeResult,
+  type WalletIdOptions,
   type WalletLinkOptions,
   WalletService,
   type WalletServiceOptions,
   type WalletUpdateOptions,
 } from "./wallets/WalletService.js";
+export { WalletLinkService, type WalletLinkServiceOptions } from "./wallets/WalletLinkService.js";
+export { WalletDirectory, type WalletDirectoryOptions } from "./wallets/WalletDirectory.js";
+export { checkSiweSettings, siweSettingsSchema } from "./wallets/siweSettings.js";
+export {
+  walletChallengeInputSchema,
+  walletIdInputSchema,
+  walletLinkInputSchema,
+  walletMetadataSchema,
+  walletUpdateInputSchema,
+} from "./wallets/walletSchemas.js";
+export {
+  formatSiweText,
+  isRfc3986Uri,
+  isSiweDomain,
+  isSiweStatement,
+  matchesSiweRule,
+  parseRfc3339,
+  parseSiweText,
+  type SiweMessageText,
+  type SiweParseResult,
+  type SiweRule,
+  siweRules,
+} from "./wallets/siweGrammar.js";
 export type { WalletView } from "./wallets/WalletView.js";
 export type { BalanceCache, CachedBalanceEntry, PriceSource } from "./ports/index.js";
 export {
@@ -229,3 +259,14 @@ export {
   storableText,
   userIdSchema,
 } from "./validation/index.js";
+export {
+  BotTokenService,
+  type BotTokenPrincipal,
+  type BotTokenServiceOptions,
+  type BotTokenView,
+  type CreateBotTokenInput,
+  botTokenScopes,
+  createBotTokenInputSchema,
+  looksLikeBotToken,
+} from "./tokens/BotTokenService.js";
+export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";

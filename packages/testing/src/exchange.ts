@@ -12,6 +12,7 @@ export type {
   LoopbackExchange,
   LoopbackMode,
   LoopbackPermissions,
+  LoopbackOrder,
   LoopbackTrade,
   LoopbackWithdrawal,
   StartLoopbackExchangeOptions,

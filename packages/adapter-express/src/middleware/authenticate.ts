@@ -1,5 +1,5 @@
 import { verifyToken } from "@clerk/backend";
-import { userIdSchema } from "@wallet-auth/core";
+import { type BotTokenScope, type BotTokenService, isWalletAuthError, looksLikeBotToken, userIdSchema } from "@wallet-auth/core";
 import type { RequestHandler, Request, Response } from "express";
 
 /** How the router verifies Clerk session tokens: offline, with the instance's PEM public key. */
@@ -27,8 +27,18 @@ export interface SessionPrincipal {
   claims: Readonly<Record<string, unknown>>;
 }
 
+/** A bot calling with a bot access token (`wab_...`). */
+export interface BotPrincipal {
+  kind: "bot";
+  userId: string;
+  tokenId: string;
+  scopes: BotTokenScope[];
+  credentialIds: string[];
+  viaCookie: false;
+}
+
 /** Attached to `res.locals.principal` by {@link authenticate}; `null` when no valid token came. */
-export type Principal = SessionPrincipal;
+export type Principal = SessionPrincipal | BotPrincipal;
 
 /** Why a token was refused; goes to the audit log and the failed-authentication detector, never to a response. */
 export type AuthFailureReason =
@@ -40,7 +50,8 @@ export type AuthFailureReason =
   | "token-invalid-issuer"
   | "token-invalid-algorithm"
   | "token-invalid-subject"
-  | "token-invalid";
+  | "token-invalid"
+  | "bot-token-invalid";
 
 const KNOWN_REASONS: ReadonlySet<string> = new Set([
   "token-expired",
@@ -103,11 +114,26 @@ export async function verifySessionToken(
  * Attaches the verified caller to `res.locals.principal` (or `null`), never redirects and never
  * answers: the per-route guard decides. A failed verification is reported through `onFailure`.
  */
-export function authenticate(options: ClerkAuthOptions, onFailure: (req: Request, res: Response, reason: AuthFailureReason) => void): RequestHandler {
+export function authenticate(
+  options: ClerkAuthOptions,
+  onFailure: (req: Request, res: Response, reason: AuthFailureReason) => void,
+  bots?: BotTokenService,
+): RequestHandler {
   return async (req, res, next) => {
     res.locals.principal = null;
     const found = sessionTokenOf(req);
     if (found === null) return next();
+    if (!found.viaCookie && bots && looksLikeBotToken(found.token)) {
+      try {
+        const bot = await bots.authenticate(found.token, { ip: req.ip, requestId: String(res.locals.requestId ?? "") });
+        res.locals.principal = { kind: "bot", ...bot, viaCookie: false } satisfies BotPrincipal;
+      } catch (error) {
+        if (!isWalletAuthError(error, "UNAUTHENTICATED")) return next(error);
+        res.locals.authFailure = "bot-token-invalid";
+        onFailure(req, res, "bot-token-invalid");
+      }
+      return next();
+    }
     const result = await verifySessionToken(found.token, options);
     if (result.ok) res.locals.principal = { ...result.principal, viaCookie: found.viaCookie } satisfies SessionPrincipal;
     else {

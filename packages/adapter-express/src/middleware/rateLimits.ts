@@ -26,6 +26,8 @@ export interface RateLimitOptions {
   perUser?: LimitRule | undefined;
   /** Credential create/validate and wallet challenges, per user. Default 20 / minute. */
   sensitive?: LimitRule | undefined;
+  /** Exchange proxy calls, per credential. Default 60 / minute. */
+  proxy?: LimitRule | undefined;
   /** Failed authentications (401), per client IP. Default 20 / 15 minutes. */
   authFailures?: LimitRule | undefined;
 }
@@ -36,6 +38,7 @@ export interface RateLimiters {
   authFailures: RequestHandler;
   perUser: RequestHandler;
   sensitive: RequestHandler;
+  proxy: RequestHandler;
 }
 
 function tooMany(req: Request, res: Response): void {
@@ -44,10 +47,12 @@ function tooMany(req: Request, res: Response): void {
   sendError(res, "RATE_LIMITED", { "Retry-After": String(seconds) });
 }
 
+/** People are limited per user; bots per token, so one runaway bot cannot starve its owner's other bots. */
 const userKey = (_req: Request, res: Response): string => {
-  const principal = res.locals.principal as { userId?: string } | null | undefined;
-  return `u:${principal?.userId ?? "anonymous"}`;
+  const principal = res.locals.principal as { kind?: string; userId?: string; tokenId?: string } | null | undefined;
+  return principal?.kind === "bot" ? `t:${principal.tokenId}` : `u:${principal?.userId ?? "anonymous"}`;
 };
+const credentialKey = (req: Request): string => `c:${String(req.params.id ?? "")}`;
 const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
 
 /** Builds the limiters from the options (resolved once, not per request). */
@@ -74,6 +79,7 @@ export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?
     }),
     perUser: make("user", options.perUser ?? { limit: 300, windowMs: 60_000 }, { keyGenerator: userKey }),
     sensitive: make("sensitive", options.sensitive ?? { limit: 20, windowMs: 60_000 }, { keyGenerator: userKey }),
+    proxy: make("proxy", options.proxy ?? { limit: 60, windowMs: 60_000 }, { keyGenerator: credentialKey }),
   };
   void onStoreError;
   return limiters;

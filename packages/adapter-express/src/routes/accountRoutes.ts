@@ -1,4 +1,4 @@
-import { type BalanceSource, isWalletAuthError, WalletAuthError, errorMessages } from "@wallet-auth/core";
+import { type BalanceSource, errorMessages, isWalletAuthError } from "@wallet-auth/core";
 import { verifyAuditChain } from "@wallet-auth/core";
 import Big from "big.js";
 import { route, type RouteSpec } from "../routeSpec.js";
@@ -48,18 +48,18 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
 
   return [
     route({
-      method: "get", path: "/v1/me", operationId: "getMe", summary: "Who you are signed in as", tag: "account", auth: "session",
+      method: "get", path: "/v1/me", operationId: "getMe", summary: "Who you are signed in as (a person or a bot token)", tag: "account", auth: "session", scope: "any",
       response: meSchema,
       handler: async ({ principal }) => ({
         userId: principal.userId,
-        sessionId: principal.sessionId,
+        sessionId: principal.kind === "session" ? principal.sessionId : null,
         recentlyVerified: recentlyVerified(principal),
         admin: isAdmin(principal),
         csrfToken: principal.viaCookie ? csrfTokenFor(principal) : null,
       }),
     }),
     route({
-      method: "get", path: "/v1/balances", operationId: "getAllBalances", summary: "Balances of every source, with a USD total", tag: "balances", auth: "session",
+      method: "get", path: "/v1/balances", operationId: "getAllBalances", scope: "balances:read", summary: "Balances of every source, with a USD total", tag: "balances", auth: "session",
       response: allBalancesSchema,
       handler: async ({ ctx }) => {
         const results = await Promise.all(
@@ -87,7 +87,7 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
       },
     }),
     route({
-      method: "get", path: "/v1/balances/history", operationId: "getBalanceHistory", summary: "Stored balance snapshots of one source", tag: "balances", auth: "session",
+      method: "get", path: "/v1/balances/history", operationId: "getBalanceHistory", scope: "balances:read", summary: "Stored balance snapshots of one source", tag: "balances", auth: "session",
       query: historyQuery, response: snapshotPageSchema,
       handler: ({ ctx, query }) => {
         const { source, ...rest } = query;
@@ -95,12 +95,12 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
       },
     }),
     route({
-      method: "get", path: "/v1/audit", operationId: "listAuditEvents", summary: "Your audit log, newest first", tag: "audit", auth: "session",
+      method: "get", path: "/v1/audit", operationId: "listAuditEvents", scope: "audit:read", summary: "Your audit log, newest first", tag: "audit", auth: "session",
       query: auditQuery, response: auditPageSchema,
       handler: ({ ctx, query }) => auditLog.query(ctx, query),
     }),
     route({
-      method: "get", path: "/v1/audit/export", operationId: "exportAuditEvents", summary: "Download your audit log (json, ndjson or csv)", tag: "audit", auth: "session",
+      method: "get", path: "/v1/audit/export", operationId: "exportAuditEvents", scope: "audit:read", summary: "Download your audit log (json, ndjson or csv)", tag: "audit", auth: "session",
       query: auditExportQuery, response: "stream",
       handler: async ({ ctx, query, res }) => {
         const result = await auditLog.export(ctx, query);
@@ -119,7 +119,7 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
       },
     }),
     route({
-      method: "get", path: "/v1/audit/verify", operationId: "verifyAuditChain", summary: "Check your audit chain for edits, deletions and reordering", tag: "audit", auth: "session",
+      method: "get", path: "/v1/audit/verify", operationId: "verifyAuditChain", scope: "audit:read", summary: "Check your audit chain for edits, deletions and reordering", tag: "audit", auth: "session",
       response: auditVerifySchema,
       handler: async ({ ctx }) => {
         const result = await verifyAuditChain({ store: walletAuth.store, chainKey: walletAuth.audit.chainKeyOf(ctx.userId) });
@@ -165,4 +165,3 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
   ];
 }
 
-void WalletAuthError;

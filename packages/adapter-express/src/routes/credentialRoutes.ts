@@ -8,7 +8,7 @@ export function credentialRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
   const { credentials, balances } = walletAuth;
   return [
     route({
-      method: "get", path: "/v1/credentials", operationId: "listCredentials", summary: "List your exchange credentials", tag: "credentials", auth: "session",
+      method: "get", path: "/v1/credentials", operationId: "listCredentials", scope: "credentials:read", summary: "List your exchange credentials", tag: "credentials", auth: "session",
       response: z.array(credentialSchema),
       handler: ({ ctx }) => credentials.list(ctx),
     }),
@@ -18,7 +18,7 @@ export function credentialRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
       handler: ({ ctx, body }) => credentials.create(ctx, body),
     }),
     route({
-      method: "get", path: "/v1/credentials/:id", operationId: "getCredential", summary: "One credential", tag: "credentials", auth: "session",
+      method: "get", path: "/v1/credentials/:id", operationId: "getCredential", scope: "credentials:read", summary: "One credential", tag: "credentials", auth: "session",
       params: idParams, response: credentialSchema,
       handler: ({ ctx, params }) => credentials.get(ctx, params.id),
     }),
@@ -50,12 +50,12 @@ export function credentialRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
       handler: ({ ctx, params }) => credentials.enable(ctx, params.id),
     }),
     route({
-      method: "get", path: "/v1/credentials/:id/balances", operationId: "getCredentialBalances", summary: "Balances on the exchange (cached up to 5 minutes)", tag: "balances", auth: "session",
+      method: "get", path: "/v1/credentials/:id/balances", operationId: "getCredentialBalances", scope: "balances:read", summary: "Balances on the exchange (cached up to 5 minutes)", tag: "balances", auth: "session",
       params: idParams, response: balancesResultSchema,
       handler: ({ ctx, params }) => balances.get(ctx, { source: { type: "exchange", credentialId: params.id } }),
     }),
     route({
-      method: "get", path: "/v1/credentials/:id/transactions", operationId: "listCredentialTransactions", summary: "Trades, deposits and withdrawals on the exchange", tag: "balances", auth: "session",
+      method: "get", path: "/v1/credentials/:id/transactions", operationId: "listCredentialTransactions", scope: "balances:read", summary: "Trades, deposits and withdrawals on the exchange", tag: "balances", auth: "session",
       params: idParams, query: pageQuery, response: transactionPageSchema,
       handler: async ({ ctx, params, query }) => {
         await credentials.get(ctx, params.id);

@@ -1,6 +1,6 @@
 import { type JsonObject, type WalletRecord, type WalletStore, WalletAuthError } from "@wallet-auth/core";
 import { type Db, type Row, query } from "../internal/Db.js";
-import { date, json, jsonParam, num, str, strOrNull } from "../internal/mappers.js";
+import { date, json, jsonParam, str, strOrNull } from "../internal/mappers.js";
 
 const COLUMNS = `id, user_id, chain_namespace, chain_reference, address, label, metadata, is_primary, verified_at, created_at, updated_at`;
 
@@ -43,6 +43,13 @@ export function pgWallets(db: Db): WalletStore {
         ],
       );
       if (rows[0]) return toWallet(rows[0]);
+      // DO NOTHING covers both unique indexes (address; one primary per user, m002) and leaves the
+      // transaction usable, so tell the caller which one it hit.
+      const { rows: owner } = await query(db, `SELECT 1 FROM wallets WHERE chain_namespace = ? AND lower(address) = lower(?)`, [
+        w.chainNamespace,
+        w.address,
+      ]);
+      if (owner.length === 0 && w.isPrimary) throw new WalletAuthError("CONFLICT", { reason: "wallet-primary-exists" });
       throw new WalletAuthError("CONFLICT", { reason: "wallet-address-linked" });
     },
     async get(userId, id) {
@@ -83,19 +90,14 @@ export function pgWallets(db: Db): WalletStore {
       return rows[0] ? toWallet(rows[0]) : null;
     },
     async setPrimary(userId, id, now) {
-      // One statement: the flag moves atomically, and only rows whose flag changes are touched.
-      const { rows } = await query(
-        db,
-        `WITH target AS (SELECT id FROM wallets WHERE id = ? AND user_id = ?),
-         moved AS (
-           UPDATE wallets SET is_primary = (id = ?), updated_at = ?
-           WHERE user_id = ? AND is_primary <> (id = ?) AND EXISTS (SELECT 1 FROM target)
-           RETURNING 1
-         )
-         SELECT count(*) AS n FROM target`,
-        [id, userId, id, now, userId, id],
-      );
-      return num(rows[0]?.n ?? 0) > 0;
+      // Two statements, cleared first: the one-primary index (m002) is checked row by row, so a
+      // single UPDATE that sets the new flag before clearing the old one could trip it.
+      const { rows } = await query(db, `SELECT is_primary FROM wallets WHERE id = ? AND user_id = ? FOR UPDATE`, [id, userId]);
+      if (!rows[0]) return false;
+      if (rows[0].is_primary === true) return true;
+      await query(db, `UPDATE wallets SET is_primary = false, updated_at = ? WHERE user_id = ? AND is_primary AND id <> ?`, [now, userId, id]);
+      await query(db, `UPDATE wallets SET is_primary = true, updated_at = ? WHERE id = ? AND user_id = ?`, [now, id, userId]);
+      return true;
     },
     async delete(userId, id) {
       return (await query(db, `DELETE FROM wallets WHERE id = ? AND user_id = ?`, [id, userId])).rowCount > 0;

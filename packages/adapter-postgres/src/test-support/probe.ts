@@ -4,6 +4,7 @@ import { createPostgresStore } from "../createPostgresStore.js";
 
 /** Every table the store writes, children first. */
 export const TABLES: readonly string[] = [
+  "bot_tokens",
   "leases",
   "key_rotation_jobs",
   "security_alerts",

@@ -5,6 +5,7 @@ import type { CredentialPermissions } from "../ports/CredentialStore.js";
 import type {
   ExchangeBalance,
   ExchangeCallInput,
+  ProxyCallInput,
   ExchangeDescription,
   ExchangeGateway,
   ExchangeHistoryEntry,
@@ -120,6 +121,41 @@ class CcxtExchangeGateway implements ExchangeGateway {
     });
   }
 
+  async proxy(input: ProxyCallInput): Promise<unknown> {
+    const { method, args } = input;
+    return this.withClient(input, async (client) => {
+      const amount = args.amount === undefined ? undefined : Number(args.amount);
+      const price = args.price === undefined ? undefined : Number(args.price);
+      let result: unknown;
+      switch (method) {
+        case "fetchBalance":
+          result = await client.fetchBalance();
+          break;
+        case "fetchTicker":
+          result = await client.fetchTicker(args.symbol!);
+          break;
+        case "fetchOpenOrders":
+          result = await client.fetchOpenOrders(args.symbol, args.since, args.limit);
+          break;
+        case "fetchOrder":
+          result = await client.fetchOrder(args.id!, args.symbol);
+          break;
+        case "fetchMyTrades":
+          result = await client.fetchMyTrades(args.symbol, args.since, args.limit);
+          break;
+        case "createOrder":
+          result = await client.createOrder(args.symbol!, args.type!, args.side!, amount!, price);
+          break;
+        case "cancelOrder":
+          result = await client.cancelOrder(args.id!, args.symbol);
+          break;
+        default:
+          throw new WalletAuthError("FORBIDDEN", { reason: "proxy-method-not-allowed" });
+      }
+      return toPlainJson(result);
+    });
+  }
+
   /** Configured symbols, else `ASSET/QUOTE` markets of assets with a balance; bounded. */
   private async historySymbols(client: Exchange, exchange: string): Promise<string[]> {
     const max = this.options.maxHistorySymbols ?? 10;
@@ -193,6 +229,11 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** ccxt's normalised result as plain JSON, without the raw exchange payloads (`info`). */
+function toPlainJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? null, (key, v: unknown) => (key === "info" ? undefined : typeof v === "bigint" ? v.toString() : v))) as unknown;
 }
 
 /** Drops the secret and the last signed request from a client that is done. */

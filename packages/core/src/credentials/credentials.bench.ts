@@ -20,6 +20,7 @@ const offline: ExchangeGateway = {
   validate: () => Promise.reject(new Error("validation is off in this benchmark")),
   fetchBalances: () => Promise.reject(new Error("unused")),
   fetchHistory: () => Promise.reject(new Error("unused")),
+  proxy: () => Promise.reject(new Error("unused")),
 };
 
 const keyRing = KeyRing.fromKeys({ keys: [{ id: "bench", key: new Uint8Array(32).fill(3) }], primaryKeyId: "bench" });

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { isWalletAuthError } from "../errors/index.js";
 import { aeadDecrypt, aeadEncryptWithNonce } from "./aead.js";
 
-// The repo root is four levels up; shared/ sits beside the repo (here and in CI).
-const vectorsPath = fileURLToPath(new URL("../../../../../shared/conformance/wycheproof/aes_gcm_test.json", import.meta.url));
+// Vendored in the repository (packages/testing/conformance/wycheproof/, Apache-2.0): a fresh clone needs nothing beside it.
+const vectorsPath = fileURLToPath(new URL("../../../testing/conformance/wycheproof/aes_gcm_test.json", import.meta.url));
 
 interface AeadCase {
   tcId: number;

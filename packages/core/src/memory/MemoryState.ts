@@ -1,3 +1,4 @@
+import type { BotTokenRecord } from "../ports/BotTokenStore.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import type { AuditEventRecord } from "../ports/AuditLog.js";
 import type { BalanceSnapshotRecord } from "../ports/BalanceSnapshotStore.js";
@@ -46,6 +47,8 @@ export class MemoryState {
   readonly openAlertByDedupe = new Map<string, string>();
   readonly rotationJobs = new Map<string, RotationJobRecord>();
   readonly leases = new Map<string, LeaseRow>();
+  readonly botTokens = new Map<string, BotTokenRecord>();
+  readonly botTokenByHash = new Map<string, string>();
 
   readonly #journal: (() => void)[] = [];
 

@@ -9,6 +9,7 @@ import { memoryAlerts } from "./repositories/memoryAlerts.js";
 import { memoryAudit } from "./repositories/memoryAudit.js";
 import { memoryCredentials } from "./repositories/memoryCredentials.js";
 import { memoryLeases } from "./repositories/memoryLeases.js";
+import { memoryBotTokens } from "./repositories/memoryBotTokens.js";
 import { memoryNonces } from "./repositories/memoryNonces.js";
 import { memoryRotationJobs } from "./repositories/memoryRotationJobs.js";
 import { memorySnapshots } from "./repositories/memorySnapshots.js";
@@ -46,6 +47,7 @@ function repositories(exec: Exec): StoreRepositories {
     alerts: memoryAlerts(exec),
     rotationJobs: memoryRotationJobs(exec),
     leases: memoryLeases(exec),
+    botTokens: memoryBotTokens(exec),
   };
 }
 

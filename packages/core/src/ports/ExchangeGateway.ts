@@ -68,6 +68,33 @@ export interface ExchangeCallInput {
  * `EXCHANGE_RATE_LIMITED`, `EXCHANGE_CLOCK_SKEW` (the upstream error kept as `cause` only).
  * Implementations never log or embed the secret.
  */
+/**
+ * The ccxt unified methods the exchange proxy may run for a caller that never sees the secret:
+ * reads and order placement/cancellation. Withdrawals, transfers and everything else are not
+ * representable here, so no adapter can be asked for them.
+ */
+export type ProxyMethod = "fetchBalance" | "fetchTicker" | "fetchOpenOrders" | "fetchOrder" | "fetchMyTrades" | "createOrder" | "cancelOrder";
+
+/** Arguments of a proxied call (already validated by the proxy service). Amounts are decimal strings. */
+export interface ProxyArgs {
+  symbol?: string | undefined;
+  /** Order id, for `fetchOrder` / `cancelOrder`. */
+  id?: string | undefined;
+  type?: "market" | "limit" | undefined;
+  side?: "buy" | "sell" | undefined;
+  amount?: string | undefined;
+  price?: string | undefined;
+  /** Epoch ms, for history reads. */
+  since?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** Input of {@link ExchangeGateway.proxy}. */
+export interface ProxyCallInput extends ExchangeCallInput {
+  method: ProxyMethod;
+  args: ProxyArgs;
+}
+
 export interface ExchangeGateway {
   /** Requirements of an exchange; throws `EXCHANGE_UNSUPPORTED` for an unknown id. */
   describe(exchange: string): Promise<ExchangeDescription>;
@@ -80,4 +107,13 @@ export interface ExchangeGateway {
   fetchBalances(input: ExchangeCallInput): Promise<ExchangeBalance[]>;
   /** Trades, deposits and withdrawals since `since` (all when absent), at most `limit` of each kind. */
   fetchHistory(input: ExchangeCallInput & { since?: Date | undefined; limit?: number | undefined }): Promise<ExchangeHistoryEntry[]>;
+  /**
+   * Runs one allowlisted unified method with the secret and returns the library's normalised
+   * result as plain JSON (no raw exchange payload). The secret is dropped from the client
+   * afterwards, whatever the outcome.
+   *
+   * @throws the same codes as {@link ExchangeGateway.fetchBalances}; `INVALID_INPUT` when the
+   *   exchange refuses the arguments.
+   */
+  proxy(input: ProxyCallInput): Promise<unknown>;
 }

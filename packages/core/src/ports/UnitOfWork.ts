@@ -1,3 +1,4 @@
+import type { BotTokenStore } from "./BotTokenStore.js";
 import type { AlertStore } from "./AlertStore.js";
 import type { AuditLog } from "./AuditLog.js";
 import type { BalanceSnapshotStore } from "./BalanceSnapshotStore.js";
@@ -21,6 +22,7 @@ export interface StoreRepositories {
   alerts: AlertStore;
   rotationJobs: RotationJobStore;
   leases: LeaseStore;
+  botTokens: BotTokenStore;
 }
 
 /** Runs work atomically across repositories. */

@@ -27,8 +27,12 @@ export type WalletPatch = Partial<Pick<WalletRecord, "label" | "metadata">> & { 
  */
 export interface WalletStore {
   /**
-   * Links a wallet. Throws `WalletAuthError("CONFLICT")` when the address is already linked
-   * (to anyone); atomic, so of two concurrent links of one address exactly one succeeds.
+   * Links a wallet. Throws `WalletAuthError("CONFLICT")` with reason `"wallet-address-linked"`
+   * when the address is already linked (to anyone); atomic, so of two concurrent links of one
+   * address exactly one succeeds. A user has at most one primary wallet: inserting a primary
+   * when the user already has one throws `CONFLICT` with reason `"wallet-primary-exists"`
+   * (enforced by the store, so of concurrent first links exactly one becomes primary), and
+   * leaves an open transaction usable so the caller can insert it as non-primary.
    * Throws `NOT_FOUND` when `userId` has no user row.
    */
   insert(record: WalletRecord): Promise<WalletRecord>;
@@ -41,8 +45,8 @@ export interface WalletStore {
   /** Applies `patch`; `null` when absent or another user's. */
   update(userId: string, id: string, patch: WalletPatch): Promise<WalletRecord | null>;
   /**
-   * Makes `id` the user's only primary wallet (clears the flag on the others in the same
-   * statement/transaction). `false` when absent or another user's.
+   * Makes `id` the user's only primary wallet (clears the flag on the others first; call it
+   * inside a transaction). `false` when absent or another user's.
    */
   setPrimary(userId: string, id: string, now: Date): Promise<boolean>;
   /** Unlinks; `false` when absent or another user's. */

@@ -20,6 +20,9 @@ export type {
   ExchangeCallInput,
   ExchangeDescription,
   ExchangeGateway,
+  ProxyArgs,
+  ProxyCallInput,
+  ProxyMethod,
   ExchangeHistoryEntry,
   ExchangeKeyInfo,
   ExchangeSecret,
@@ -34,3 +37,4 @@ export type { TransactionQuery, TransactionRecord, TransactionStore, Transaction
 export type { StoreRepositories, UnitOfWork, WalletAuthStore } from "./UnitOfWork.js";
 export type { UserRecord, UserStore } from "./UserStore.js";
 export type { WalletPatch, WalletRecord, WalletStore } from "./WalletStore.js";
+export type { BotTokenRecord, BotTokenScope, BotTokenStore } from "./BotTokenStore.js";

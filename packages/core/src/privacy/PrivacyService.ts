@@ -41,6 +41,7 @@ export interface PrivacyEraseResult {
     transactions: number;
     nonces: number;
     alerts: number;
+    botTokens: number;
     user: boolean;
   };
   /** Audit events whose personal fields were nulled. */
@@ -136,6 +137,7 @@ export class PrivacyService {
         transactions: await tx.transactions.deleteByUser(userId),
         nonces: await tx.nonces.deleteByUser(userId),
         alerts: await tx.alerts.deleteByUser(userId),
+        botTokens: await tx.botTokens.deleteByUser(userId),
         user: await tx.users.delete(userId),
       };
       const auditEventsPseudonymised = await tx.audit.erasePersonalData(chainKey, userId);

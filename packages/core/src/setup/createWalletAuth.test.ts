@@ -6,11 +6,17 @@ import { KeyRing } from "../crypto/KeyRing.js";
 import { isWalletAuthError } from "../errors/index.js";
 import { createMemoryStore } from "../memory/createMemoryStore.js";
 import { Redacted } from "../secret/Redacted.js";
+import { WalletService } from "../wallets/WalletService.js";
 import { createWalletAuth, type WalletAuth } from "./createWalletAuth.js";
 import { loadWalletAuthSecrets } from "./loadWalletAuthSecrets.js";
 
 const key = (byte: number) => new Uint8Array(32).fill(byte);
 const ctx = { userId: "user_wired", ip: "203.0.113.7" };
+const base = () => ({
+  store: createMemoryStore(),
+  keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),
+  secrets: { fingerprintKey: Redacted.make(key(2)), auditKey: Redacted.make(key(3)) },
+});
 
 describe("createWalletAuth", () => {
   let loop: LoopbackExchange;
@@ -74,20 +80,49 @@ describe("createWalletAuth", () => {
     });
   });
 
-  it("offers wallets only when Sign-In with Ethereum is configured", async () => {
-    expect(auth.wallets).toBeDefined();
-    const bare = createWalletAuth({
-      store: createMemoryStore(),
-      keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),
-      secrets: { fingerprintKey: Redacted.make(key(2)), auditKey: Redacted.make(key(3)) },
-    });
-    expect(bare.wallets).toBeUndefined();
-    // Without an exchange gateway, exchange work is refused with a coded error, not a crash.
+  it("always provides wallets, and refuses exchange work with a coded error when no gateway is configured", async () => {
+    const wallets: WalletService = auth.wallets;
+    expect(wallets).toBeInstanceOf(WalletService);
+    const bare = createWalletAuth({ ...base(), siwe: { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] } });
+    expect(bare.wallets).toBeInstanceOf(WalletService);
     await expect(bare.credentials.create(ctx, { exchange: "binance", label: "x", apiKey: "abcd-efgh-1234", secret: "s" })).rejects.toSatisfy(
       (error: unknown) => isWalletAuthError(error, "EXCHANGE_UNSUPPORTED"),
     );
     await bare.shutdown();
   });
+
+  it("fails start-up with a configuration error naming the missing or malformed SIWE setting", () => {
+    const good = { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] };
+    for (const [siwe, field] of [
+      [undefined, "siwe"],
+      [{ ...good, domain: "app example.com" }, "siwe.domain"],
+      [{ ...good, uri: "not a uri" }, "siwe.uri"],
+      [{ ...good, uri: "https://[::300.0.0.0]/" }, "siwe.uri"],
+      [{ ...good, statement: "Sign {in}" }, "siwe.statement"],
+      [{ ...good, scheme: "ht tps" }, "siwe.scheme"],
+      [{ ...good, chainIds: ["eip155:01"] }, "siwe.chainIds"],
+      [{ ...good, chainIds: [] }, "siwe.chainIds"],
+      [{ uri: good.uri, chainIds: good.chainIds }, "siwe.domain"],
+    ] as const) {
+      let caught: unknown;
+      try {
+        createWalletAuth({ ...base(), siwe: siwe as never });
+      } catch (error) {
+        caught = error;
+      }
+      expect(isWalletAuthError(caught, "INVALID_INPUT"), `${field} ${String(caught)}`).toBe(true);
+      expect((caught as { details?: { fields?: string[] } }).details?.fields).toEqual([field]);
+    }
+  });
+
+  it.each(["user@app.example.com", "[::1]:3000", "[2001:db8::1]", "app.example.com:8443", "127.0.0.1:8080", "test@127.0.0.1:8080"])(
+    "accepts the spec-valid SIWE domain %s",
+    (domain) => {
+      const wired = createWalletAuth({ ...base(), siwe: { domain, uri: "https://app.example.com", chainIds: ["eip155:1"] } });
+      expect(wired.wallets).toBeInstanceOf(WalletService);
+      void wired.shutdown();
+    },
+  );
 });
 
 describe("loadWalletAuthSecrets", () => {

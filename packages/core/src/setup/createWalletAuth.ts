@@ -18,8 +18,11 @@ import type {
   WalletAuthStore,
 } from "../ports/index.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
+import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
+import { BotTokenService } from "../tokens/BotTokenService.js";
 import { RotationService } from "../rotation/RotationService.js";
-import { type SiweSettings, WalletService } from "../wallets/WalletService.js";
+import { checkSiweSettings, type SiweSettings } from "../wallets/siweSettings.js";
+import { WalletService } from "../wallets/WalletService.js";
 import type { WalletAuthSecrets } from "./loadWalletAuthSecrets.js";
 
 /** Options for {@link createWalletAuth}. */
@@ -34,8 +37,11 @@ export interface CreateWalletAuthOptions {
   chains?: ChainGateway | undefined;
   /** USD valuation (`createCcxtPriceSource()` from `@wallet-auth/core/ccxt`). */
   prices?: PriceSource | undefined;
-  /** Sign-In with Ethereum settings. Without them `wallets` is `undefined`. */
-  siwe?: SiweSettings | undefined;
+  /**
+   * Sign-In with Ethereum settings (required): checked here, so a missing or malformed field
+   * fails start-up with `INVALID_INPUT` naming it (`details.fields`, e.g. `["siwe.domain"]`).
+   */
+  siwe: SiweSettings;
   /** Native currency and ERC-20 tokens read per CAIP-2 chain id. */
   chainAssets?: Readonly<Record<string, ChainAssets>> | undefined;
   /** Shared balance cache (`RedisBalanceCache`) for several replicas; in-process by default. */
@@ -57,11 +63,15 @@ export interface WalletAuth {
   alerts: AlertService;
   detectors: AlertDetectors;
   credentials: CredentialService;
-  /** `undefined` unless `siwe` was configured. */
-  wallets: WalletService | undefined;
+  /** Wallet linking (SIWE) and management; always present. */
+  wallets: WalletService;
   balances: BalanceService;
   rotation: RotationService;
   privacy: PrivacyService;
+  /** Bot access tokens for the hosted API. */
+  tokens: BotTokenService;
+  /** Runs allowlisted exchange calls with a stored credential for a caller that never sees the secret. */
+  exchangeProxy: ExchangeProxyService;
   /**
    * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
    * Does not close the store: its owner does.
@@ -77,7 +87,7 @@ export interface WalletAuth {
  *
  * @param options - The store, key ring and secrets, plus optional gateways and policies.
  * @returns The services. Call `shutdown()` before closing the store.
- * @throws Nothing itself; the services throw `WalletAuthError`s as documented on each.
+ * @throws WalletAuthError `INVALID_INPUT` when `siwe` is missing or a setting is malformed (the field is named in `details.fields`); the services throw `WalletAuthError`s as documented on each.
  *
  * @example
  * ```ts
@@ -88,6 +98,7 @@ export interface WalletAuth {
  *   store: createMemoryStore(),
  *   keyRing: KeyRing.fromEnv(),
  *   secrets: loadWalletAuthSecrets(),
+ *   siwe: { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] },
  * });
  * const list = await auth.credentials.list({ userId: "user_1" });
  * await auth.shutdown();
@@ -95,6 +106,8 @@ export interface WalletAuth {
  */
 export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   const { clock, random } = options;
+  // Checked before anything is wired, so a configuration error leaves no attached listener behind.
+  const siwe = checkSiweSettings(options.siwe);
   const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random });
   const store = audit.track(options.store);
   const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random });
@@ -112,9 +125,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     random,
     policy: options.credentialPolicy,
   });
-  const wallets = options.siwe
-    ? new WalletService({ store, audit, siwe: options.siwe, chains: options.chains, clock, random })
-    : undefined;
+  const wallets = new WalletService({ store, audit, siwe, chains: options.chains, clock, random });
   const balances = new BalanceService({
     store,
     exchanges: options.exchanges,
@@ -135,6 +146,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     random,
   });
   const privacy = new PrivacyService({ store, audit, clock });
+  const tokens = new BotTokenService({ store, audit, clock, random });
+  const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 
   // A cached balance must not outlive the source it was read from.
   const unsubscribe = audit.subscribe((event) => {
@@ -158,6 +171,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     balances,
     rotation,
     privacy,
+    tokens,
+    exchangeProxy,
     async shutdown() {
       detach();
       unsubscribe();
@@ -173,6 +188,7 @@ const noExchanges: ExchangeGateway = {
   validate: refuseExchange,
   fetchBalances: refuseExchange,
   fetchHistory: refuseExchange,
+  proxy: refuseExchange,
 };
 
 function refuseExchange(): Promise<never> {

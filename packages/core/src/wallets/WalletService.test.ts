@@ -261,3 +261,40 @@ describe("WalletService multi-wallet management", () => {
     expect(await wallets.list(alice)).toHaveLength(1);
   });
 });
+
+describe("WalletService SIWE settings", () => {
+  it.each(["user@app.example.com", "[::1]:3000", "app.example.com:8443", "[2001:db8::1]"])(
+    "links a wallet end to end with the spec-valid domain %s",
+    async (domain) => {
+      const clock = { now: () => new Date(now) };
+      const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(9)), clock });
+      const service = new WalletService({ store: audit.track(createMemoryStore({ clock })), audit, clock, siwe: { domain, uri: "https://app.example.com", chainIds: ["eip155:1"] } });
+      const { message } = await service.challenge(alice, { address: signer.address, chainId: "eip155:1" });
+      expect(message.startsWith(`${domain} wants you to sign in`)).toBe(true);
+      await expect(service.verifyAndLink(alice, { message, signature: await signer.signMessage({ message }) })).resolves.toMatchObject({ isPrimary: true });
+    },
+  );
+
+  it("refuses malformed settings when constructed, naming the field, never with a library message", () => {
+    const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(9)) });
+    const good = { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] };
+    for (const [siwe, field] of [
+      [{ ...good, domain: "" }, "siwe.domain"],
+      [{ ...good, domain: "app.example.com/path" }, "siwe.domain"],
+      [{ ...good, uri: "https://[::0.0.0.256]/" }, "siwe.uri"],
+      [{ ...good, statement: "Line one\nline two" }, "siwe.statement"],
+      [{ ...good, statement: "<script>" }, "siwe.statement"],
+      [{ ...good, scheme: "1https" }, "siwe.scheme"],
+      [{ ...good, chainIds: ["solana:mainnet"] }, "siwe.chainIds"],
+    ] as const) {
+      let caught: unknown;
+      try {
+        new WalletService({ store: audit.track(createMemoryStore()), audit, siwe });
+      } catch (error) {
+        caught = error;
+      }
+      expect(isWalletAuthError(caught, "INVALID_INPUT"), field).toBe(true);
+      expect(JSON.stringify(caught)).toBe(`{"code":"INVALID_INPUT","message":"The request is invalid.","details":{"fields":["${field}"]}}`);
+    }
+  });
+});

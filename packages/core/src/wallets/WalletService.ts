@@ -1,100 +1,48 @@
 import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { RequestContext } from "../context/RequestContext.js";
-import { isWalletAuthError, WalletAuthError } from "../errors/index.js";
-import type { AuditOutcome } from "../ports/AuditLog.js";
 import type { ChainGateway } from "../ports/ChainGateway.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
-import type { JsonObject } from "../ports/common.js";
 import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
-import { parseEip155ChainId } from "./caip2.js";
-import { loadViem } from "./loadViem.js";
-import { generateSiweNonce } from "./siweNonce.js";
-import { verificationFailed, type WalletVerificationReason } from "./verificationFailed.js";
-import { checkSiweMessage, verifySiweSignature } from "./verifySiwe.js";
-import { checkMetadata, normaliseLabel } from "./walletInput.js";
-import { toWalletView, type WalletView } from "./WalletView.js";
+import { durationMsSchema, parseInput } from "../validation/index.js";
+import { WalletDirectory } from "./WalletDirectory.js";
+import { type WalletChallengeResult, WalletLinkService } from "./WalletLinkService.js";
+import { checkSiweSettings, type SiweSettings } from "./siweSettings.js";
+import type { WalletChallengeOptions, WalletIdOptions, WalletLinkOptions, WalletUpdateOptions } from "./walletSchemas.js";
+import type { WalletView } from "./WalletView.js";
 
-/** How this deployment presents Sign-In with Ethereum messages. */
-export interface SiweSettings {
-  /** RFC 3986 authority the user signs in to, e.g. `"app.example.com"`. */
-  domain: string;
-  /** The `URI:` line, e.g. `"https://app.example.com/wallets"`. */
-  uri: string;
-  /** Human text shown by the wallet (one line). */
-  statement?: string | undefined;
-  /** Scheme shown before the domain; omitted when absent. */
-  scheme?: string | undefined;
-  /** Allowed CAIP-2 chain ids, e.g. `["eip155:1", "eip155:8453"]`. */
-  chainIds: readonly string[];
-}
+export type { SiweSettings } from "./siweSettings.js";
+export { userBindingResource, type WalletChallengeResult } from "./WalletLinkService.js";
+export type { WalletChallengeOptions, WalletIdOptions, WalletLinkOptions, WalletUpdateOptions } from "./walletSchemas.js";
 
 /** Options for {@link WalletService}. */
 export interface WalletServiceOptions {
   /** Pass the store wrapped by `audit.track(store)` so alert listeners see committed events. */
   store: WalletAuthStore;
   audit: AuditTrail;
+  /** Checked here (see `checkSiweSettings`): a bad or missing field fails construction, naming it. */
   siwe: SiweSettings;
   /** Needed for contract wallets (EIP-1271 / EIP-6492); plain accounts verify offline. */
   chains?: ChainGateway | undefined;
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
-  /** How long a challenge may be answered. Default 10 minutes. */
+  /** How long a challenge may be answered. Default 10 minutes, at most 1 day. */
   challengeTtlMs?: number | undefined;
-  /** Tolerance for wallet/server clock differences. Default 60 seconds. */
+  /** Tolerance for wallet/server clock differences. Default 60 seconds, at most 1 hour. */
   clockSkewMs?: number | undefined;
-}
-
-/** Input of {@link WalletService.challenge}. */
-export interface WalletChallengeOptions {
-  /** The address to prove (any case; shown EIP-55 in the message). */
-  address: string;
-  /** CAIP-2 chain id, e.g. `"eip155:1"`. */
-  chainId: string;
-}
-
-/** Result of {@link WalletService.challenge}. */
-export interface WalletChallengeResult {
-  /** The EIP-4361 text the wallet must sign, unchanged. */
-  message: string;
-  nonce: string;
-  expiresAt: Date;
-}
-
-/** Input of {@link WalletService.verifyAndLink}. */
-export interface WalletLinkOptions {
-  message: string;
-  signature: string;
-  label?: string | undefined;
-}
-
-/** Input of {@link WalletService.update}. */
-export interface WalletUpdateOptions {
-  walletId: string;
-  label?: string | null | undefined;
-  metadata?: JsonObject | undefined;
-}
-
-const DENIED: ReadonlySet<WalletVerificationReason> = new Set([
-  "nonce_unknown",
-  "nonce_address_mismatch",
-  "nonce_chain_mismatch",
-  "message_altered",
-  "user_binding_missing",
-  "address_owned_by_other_user",
-]);
-
-/** The resource that binds a challenge to the user it was issued to. */
-export function userBindingResource(userId: string): string {
-  return `urn:wallet-auth:user:${encodeURIComponent(userId)}`;
 }
 
 /**
  * Links wallets to users with Sign-In with Ethereum (EIP-4361) and manages them (list, label,
  * metadata, primary, unlink). A challenge is a single-use nonce bound to the user, the address,
- * the chain and an expiry; verification checks the message against it and the configuration,
- * proves the signature (offline for plain accounts, through the chain for contract wallets) and
- * links the wallet together with its audit event. One address belongs to one user.
+ * the chain and an expiry; verification checks the message against the EIP-4361 grammar, the
+ * challenge and the configuration, proves the signature (offline for plain accounts, through the
+ * chain for contract wallets) and links the wallet together with its audit event. One address
+ * belongs to one user; a user has exactly one primary wallet once they have any.
+ *
+ * Two parts with one face: {@link WalletLinkService} (challenge, verify, link) and
+ * {@link WalletDirectory} (list, label, primary, unlink). Every method checks its arguments at
+ * run time (`INVALID_INPUT` before any query).
  *
  * viem is loaded lazily on the first challenge or verification, so this class is on the main
  * entry without making `@wallet-auth/core` load viem.
@@ -115,170 +63,62 @@ export function userBindingResource(userId: string): string {
  * ```
  */
 export class WalletService {
-  readonly #store: WalletAuthStore;
-  readonly #audit: AuditTrail;
-  readonly #siwe: SiweSettings;
-  readonly #chains: ChainGateway | undefined;
-  readonly #clock: Clock;
-  readonly #random: RandomSource;
-  readonly #ttlMs: number;
-  readonly #skewMs: number;
+  /** The SIWE half: challenge, verify, link. */
+  readonly linking: WalletLinkService;
+  /** The management half: list, label, primary, unlink. */
+  readonly directory: WalletDirectory;
 
+  /**
+   * @throws WalletAuthError `INVALID_INPUT` naming the bad setting (`details.fields`, e.g. `["siwe.uri"]`).
+   */
   constructor(options: WalletServiceOptions) {
-    for (const id of options.siwe.chainIds) parseEip155ChainId(id);
-    this.#store = options.store;
-    this.#audit = options.audit;
-    this.#siwe = { ...options.siwe, chainIds: [...options.siwe.chainIds] };
-    this.#chains = options.chains;
-    this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? cryptoRandom;
-    this.#ttlMs = options.challengeTtlMs ?? 10 * 60_000;
-    this.#skewMs = options.clockSkewMs ?? 60_000;
+    const siwe = checkSiweSettings(options.siwe);
+    const clock = options.clock ?? systemClock;
+    this.linking = new WalletLinkService({
+      store: options.store,
+      audit: options.audit,
+      siwe,
+      chains: options.chains,
+      clock,
+      random: options.random ?? cryptoRandom,
+      challengeTtlMs: parseInput(durationMsSchema(24 * 60 * 60_000), options.challengeTtlMs ?? 10 * 60_000, "challengeTtlMs"),
+      clockSkewMs: parseInput(durationMsSchema(60 * 60_000), options.clockSkewMs ?? 60_000, "clockSkewMs"),
+    });
+    this.directory = new WalletDirectory({ store: options.store, audit: options.audit, clock });
   }
 
   /**
    * Issues a challenge: stores a fresh nonce bound to the user, address, chain and expiry, and
    * returns the EIP-4361 message to sign (configured domain, URI and statement; the user binding
-   * as a resource; the request id when the context has one).
+   * as a resource; the request id when the context has one that fits the grammar).
    *
    * @param ctx - The acting user.
    * @param options - Address and CAIP-2 chain id (must be allowed).
    * @returns The message, its nonce and expiry.
-   * @throws WalletAuthError `INVALID_INPUT` for a malformed address, `CHAIN_UNSUPPORTED` for a chain outside the allowlist.
+   * @throws WalletAuthError `INVALID_INPUT` for a bad context or a malformed address, `CHAIN_UNSUPPORTED` for a chain outside the allowlist.
    */
-  async challenge(ctx: RequestContext, options: WalletChallengeOptions): Promise<WalletChallengeResult> {
-    const { viem, siwe } = await loadViem();
-    if (typeof options.address !== "string" || !viem.isAddress(options.address, { strict: false })) {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "address-invalid", details: { field: "address" } });
-    }
-    const chain = parseEip155ChainId(options.chainId);
-    if (!this.#siwe.chainIds.includes(options.chainId)) throw new WalletAuthError("CHAIN_UNSUPPORTED", { reason: "chain-not-allowed" });
-    const address = viem.getAddress(options.address);
-    const now = this.#clock.now();
-    const expiresAt = new Date(now.getTime() + this.#ttlMs);
-    const nonce = generateSiweNonce(this.#random);
-    const message = siwe.createSiweMessage({
-      domain: this.#siwe.domain,
-      address,
-      uri: this.#siwe.uri,
-      version: "1",
-      chainId: chain.number,
-      nonce,
-      issuedAt: now,
-      expirationTime: expiresAt,
-      resources: [userBindingResource(ctx.userId)],
-      ...(this.#siwe.statement === undefined ? {} : { statement: this.#siwe.statement }),
-      ...(this.#siwe.scheme === undefined ? {} : { scheme: this.#siwe.scheme }),
-      ...(ctx.requestId === undefined || !/^[\x21-\x7e]{1,128}$/.test(ctx.requestId) ? {} : { requestId: ctx.requestId }),
-    });
-    await this.#store.users.ensure(ctx.userId, now);
-    await this.#store.nonces.create({ nonce, userId: ctx.userId, address, chainId: options.chainId, message, issuedAt: now, expiresAt, consumedAt: null });
-    return { message, nonce, expiresAt };
+  challenge(ctx: RequestContext, options: WalletChallengeOptions): Promise<WalletChallengeResult> {
+    return this.linking.challenge(ctx, options);
   }
 
   /**
-   * Verifies a signed challenge and links the wallet. Checks domain, URI, version, chain
-   * allowlist, issued-at age, expiry / not-before, user binding; consumes the nonce atomically
-   * (it must exist, belong to this user and this address: a replay fails); proves the signature;
-   * then links the wallet and writes its audit event in one transaction. The first wallet of a
-   * user becomes primary. Linking an address the user already holds returns that wallet.
+   * Verifies a signed challenge and links the wallet. Checks the EIP-4361 grammar (RFC 3986 URIs,
+   * statement characters, real calendar dates), domain, URI, version, chain allowlist, issued-at
+   * age, expiry / not-before, user binding; consumes the nonce atomically (it must exist, belong
+   * to this user and this address: a replay fails); proves the signature; then links the wallet
+   * and writes its audit event in one transaction. The user's first wallet becomes primary, and
+   * of concurrent first links exactly one does. Linking an address the user already holds
+   * returns that wallet.
    *
    * Every refusal is the same error; the specific reason goes to the audit log only.
    *
    * @param ctx - The acting user.
-   * @param options - The message exactly as signed, the signature, an optional label.
+   * @param options - The message exactly as signed, the signature, an optional label (shared label rule).
    * @returns The linked wallet.
-   * @throws WalletAuthError `WALLET_VERIFICATION_FAILED` for every refusal; `AUDIT_UNAVAILABLE` / `STORE_UNAVAILABLE` when storage fails.
+   * @throws WalletAuthError `INVALID_INPUT` for a bad context, label or non-string field; `WALLET_VERIFICATION_FAILED` for every refusal; `AUDIT_UNAVAILABLE` / `STORE_UNAVAILABLE` when storage fails.
    */
-  async verifyAndLink(ctx: RequestContext, options: WalletLinkOptions): Promise<WalletView> {
-    const label = normaliseLabel(options.label);
-    try {
-      return await this.#verifyAndLink(ctx, options, label);
-    } catch (error) {
-      if (!isWalletAuthError(error, "WALLET_VERIFICATION_FAILED")) throw error;
-      const reason = (error.reason ?? "unknown") as WalletVerificationReason;
-      await this.#audit.recordNow(this.#store, ctx, {
-        action: "wallet.link",
-        outcome: (DENIED.has(reason) ? "denied" : "failure") satisfies AuditOutcome,
-        details: { reason },
-      });
-      throw error;
-    }
-  }
-
-  async #verifyAndLink(ctx: RequestContext, options: WalletLinkOptions, label: string | null): Promise<WalletView> {
-    const now = this.#clock.now();
-    const fields = await checkSiweMessage({
-      message: options.message,
-      expected: {
-        domain: this.#siwe.domain,
-        uri: this.#siwe.uri,
-        scheme: this.#siwe.scheme,
-        chainIds: this.#siwe.chainIds,
-        time: now,
-        maxIssuedAgeMs: this.#ttlMs,
-        clockSkewMs: this.#skewMs,
-        resources: [userBindingResource(ctx.userId)],
-      },
-    });
-    // Consumed before the signature is checked: a nonce is worth one attempt, and a replayed
-    // message never costs a chain call.
-    const nonce = await this.#store.nonces.consume(fields.nonce, ctx.userId, now);
-    if (!nonce) throw verificationFailed("nonce_unknown");
-    if (nonce.address.toLowerCase() !== fields.address.toLowerCase()) throw verificationFailed("nonce_address_mismatch");
-    if (nonce.chainId !== fields.chainId) throw verificationFailed("nonce_chain_mismatch");
-    if (nonce.message !== options.message) throw verificationFailed("message_altered");
-    const method = await verifySiweSignature({
-      message: options.message,
-      address: fields.address,
-      chainId: fields.chainId,
-      signature: options.signature,
-      chains: this.#chains,
-    });
-    const chain = parseEip155ChainId(fields.chainId);
-    return this.#store.transaction(async (tx) => {
-      const existing = await tx.wallets.findByAddress(chain.namespace, fields.address);
-      if (existing && existing.userId !== ctx.userId) throw verificationFailed("address_owned_by_other_user");
-      if (existing) {
-        await this.#audit.record(tx, ctx, {
-          action: "wallet.link",
-          outcome: "success",
-          targetType: "wallet",
-          targetId: existing.id,
-          details: { chainId: fields.chainId, method, alreadyLinked: true },
-        });
-        return toWalletView(existing);
-      }
-      const isFirst = (await tx.wallets.listByUser(ctx.userId)).length === 0;
-      let record;
-      try {
-        record = await tx.wallets.insert({
-          id: this.#random.uuid(),
-          userId: ctx.userId,
-          chainNamespace: chain.namespace,
-          chainReference: chain.reference,
-          address: fields.address,
-          label,
-          metadata: {},
-          isPrimary: isFirst,
-          verifiedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        });
-      } catch (error) {
-        // Lost a race with another user's link of the same address.
-        if (isWalletAuthError(error, "CONFLICT")) throw verificationFailed("address_owned_by_other_user", error);
-        throw error;
-      }
-      await this.#audit.record(tx, ctx, {
-        action: "wallet.link",
-        outcome: "success",
-        targetType: "wallet",
-        targetId: record.id,
-        details: { chainId: fields.chainId, method },
-      });
-      return toWalletView(record);
-    });
+  verifyAndLink(ctx: RequestContext, options: WalletLinkOptions): Promise<WalletView> {
+    return this.linking.verifyAndLink(ctx, options);
   }
 
   /**
@@ -286,95 +126,54 @@ export class WalletService {
    *
    * @returns How many were deleted.
    */
-  async pruneChallenges(): Promise<number> {
-    return this.#store.nonces.deleteExpired(this.#clock.now());
+  pruneChallenges(): Promise<number> {
+    return this.linking.pruneChallenges();
   }
 
   /**
    * The user's wallets, primary first, then oldest first.
    *
    * @returns Wallet views (empty when none).
+   * @throws WalletAuthError `INVALID_INPUT` for a bad context.
    */
-  async list(ctx: RequestContext): Promise<WalletView[]> {
-    return (await this.#store.wallets.listByUser(ctx.userId)).map(toWalletView);
+  list(ctx: RequestContext): Promise<WalletView[]> {
+    return this.directory.list(ctx);
   }
 
   /**
    * One of the user's wallets.
    *
-   * @throws WalletAuthError `NOT_FOUND` when absent or another user's.
+   * @throws WalletAuthError `NOT_FOUND` when absent or another user's; `INVALID_INPUT` for a bad context or id.
    */
-  async get(ctx: RequestContext, options: { walletId: string }): Promise<WalletView> {
-    const record = await this.#store.wallets.get(ctx.userId, options.walletId);
-    if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
-    return toWalletView(record);
+  get(ctx: RequestContext, options: WalletIdOptions): Promise<WalletView> {
+    return this.directory.get(ctx, options);
   }
 
   /**
    * Changes a wallet's label and/or metadata (audited `"wallet.update"`).
    *
-   * @throws WalletAuthError `NOT_FOUND`; `INVALID_INPUT` for a label over 64 characters or metadata over 4 KiB.
+   * @throws WalletAuthError `NOT_FOUND`; `INVALID_INPUT` for a label breaking the shared label rule, metadata over 4 KiB or with unstorable strings.
    */
-  async update(ctx: RequestContext, options: WalletUpdateOptions): Promise<WalletView> {
-    const now = this.#clock.now();
-    const patch: Parameters<WalletAuthStore["wallets"]["update"]>[2] = { updatedAt: now };
-    if (options.label !== undefined) patch.label = normaliseLabel(options.label);
-    if (options.metadata !== undefined) patch.metadata = checkMetadata(options.metadata);
-    return this.#store.transaction(async (tx) => {
-      const record = await tx.wallets.update(ctx.userId, options.walletId, patch);
-      if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
-      await this.#audit.record(tx, ctx, {
-        action: "wallet.update",
-        outcome: "success",
-        targetType: "wallet",
-        targetId: record.id,
-        details: { label: options.label !== undefined, metadata: options.metadata !== undefined },
-      });
-      return toWalletView(record);
-    });
+  update(ctx: RequestContext, options: WalletUpdateOptions): Promise<WalletView> {
+    return this.directory.update(ctx, options);
   }
 
   /**
    * Makes a wallet the user's only primary wallet (audited `"wallet.set_primary"`).
    *
-   * @throws WalletAuthError `NOT_FOUND` when absent or another user's.
+   * @throws WalletAuthError `NOT_FOUND` when absent or another user's; `INVALID_INPUT` for a bad context or id.
    */
-  async setPrimary(ctx: RequestContext, options: { walletId: string }): Promise<WalletView> {
-    const now = this.#clock.now();
-    return this.#store.transaction(async (tx) => {
-      if (!(await tx.wallets.setPrimary(ctx.userId, options.walletId, now))) throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
-      await this.#audit.record(tx, ctx, { action: "wallet.set_primary", outcome: "success", targetType: "wallet", targetId: options.walletId });
-      const record = await tx.wallets.get(ctx.userId, options.walletId);
-      if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
-      return toWalletView(record);
-    });
+  setPrimary(ctx: RequestContext, options: WalletIdOptions): Promise<WalletView> {
+    return this.directory.setPrimary(ctx, options);
   }
 
   /**
    * Unlinks a wallet and drops its balance snapshots (audited `"wallet.unlink"`). When it was
    * primary, the oldest remaining wallet becomes primary.
    *
-   * @throws WalletAuthError `NOT_FOUND` when absent or another user's.
+   * @throws WalletAuthError `NOT_FOUND` when absent or another user's; `INVALID_INPUT` for a bad context or id.
    */
-  async unlink(ctx: RequestContext, options: { walletId: string }): Promise<void> {
-    const now = this.#clock.now();
-    await this.#store.transaction(async (tx) => {
-      const record = await tx.wallets.get(ctx.userId, options.walletId);
-      if (!record || !(await tx.wallets.delete(ctx.userId, options.walletId))) {
-        throw new WalletAuthError("NOT_FOUND", { reason: "wallet-not-found" });
-      }
-      await tx.snapshots.deleteBySource(ctx.userId, "wallet", record.id);
-      if (record.isPrimary) {
-        const [next] = await tx.wallets.listByUser(ctx.userId);
-        if (next) await tx.wallets.setPrimary(ctx.userId, next.id, now);
-      }
-      await this.#audit.record(tx, ctx, {
-        action: "wallet.unlink",
-        outcome: "success",
-        targetType: "wallet",
-        targetId: record.id,
-        details: { chainId: `${record.chainNamespace}:${record.chainReference}`, wasPrimary: record.isPrimary },
-      });
-    });
+  unlink(ctx: RequestContext, options: WalletIdOptions): Promise<void> {
+    return this.directory.unlink(ctx, options);
   }
 }

@@ -1,7 +1,7 @@
-import { isWalletAuthError } from "../errors/index.js";
 import type { ChainGateway } from "../ports/ChainGateway.js";
 import { eip155ChainId } from "./caip2.js";
 import { loadViem } from "./loadViem.js";
+import { parseRfc3339, parseSiweText } from "./siweGrammar.js";
 import { verificationFailed } from "./verificationFailed.js";
 
 /** What the verifier expects of an EIP-4361 message. Absent optional fields are not checked. */
@@ -60,15 +60,6 @@ export interface VerifySiweResult extends SiweFields {
   method: "eoa" | "erc1271" | "erc6492";
 }
 
-const DATE_LINE = /^(Issued At|Expiration Time|Not Before): (.*)$/gm;
-
-function canonicalDates(message: string): string {
-  return message.replace(DATE_LINE, (line, key: string, value: string) => {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? line : `${key}: ${date.toISOString()}`;
-  });
-}
-
 /**
  * Parses an EIP-4361 message and checks everything but the signature: structure, version,
  * domain, scheme, URI, chain allowlist, nonce, address, resources, and the time window.
@@ -84,28 +75,25 @@ function canonicalDates(message: string): string {
  */
 export async function checkSiweMessage(options: { message: string; expected: SiweExpectations }): Promise<SiweFields> {
   const { message, expected } = options;
-  const { viem, siwe } = await loadViem();
   if (typeof message !== "string" || message.length === 0 || message.length > 8192) throw verificationFailed("message_malformed");
-  const parsed = siwe.parseSiweMessage(message);
-  const { address, chainId, domain, uri, version, nonce, issuedAt } = parsed;
-  if (!address || chainId === undefined || !domain || !uri || !version || !nonce || !issuedAt) throw verificationFailed("message_malformed");
-  if (version !== "1") throw verificationFailed("version_unsupported");
-  const dates = [issuedAt, parsed.expirationTime, parsed.notBefore].filter((d): d is Date => d !== undefined);
-  if (dates.some((d) => Number.isNaN(d.getTime()))) throw verificationFailed("message_malformed");
-  // Round trip: the parser is lenient (unanchored suffix, trailing text ignored); a message that
-  // does not rebuild to itself carries something the checks below would not see.
-  try {
-    if (siwe.createSiweMessage({ ...parsed, address, chainId, domain, uri, version, nonce, issuedAt }) !== canonicalDates(message)) {
-      throw verificationFailed("message_malformed");
-    }
-  } catch (error) {
-    throw isWalletAuthError(error) ? error : verificationFailed("message_malformed", error);
-  }
-  if (viem.getAddress(address) !== address && address !== address.toLowerCase()) throw verificationFailed("message_malformed");
-  const checksummed = viem.getAddress(address);
+  // The product's own grammar check (EIP-4361 ABNF, RFC 3986, RFC 3339 with calendar checks):
+  // viem's parser accepts bad IP literals, any statement characters and rolled-over dates.
+  const parsed = parseSiweText(message);
+  if (!parsed.ok) throw verificationFailed(parsed.field === "version" ? "version_unsupported" : "message_malformed");
+  const { domain, uri, nonce } = parsed.fields;
+  const issuedAt = parseRfc3339(parsed.fields.issuedAt) as Date;
+  const expirationTime = parsed.fields.expirationTime === undefined ? undefined : (parseRfc3339(parsed.fields.expirationTime) as Date);
+  const notBefore = parsed.fields.notBefore === undefined ? undefined : (parseRfc3339(parsed.fields.notBefore) as Date);
+  const chainId = Number(parsed.fields.chainId);
+  if (!Number.isSafeInteger(chainId) || chainId < 1) throw verificationFailed("message_malformed");
+  const { viem } = await loadViem();
+  // EIP-55 is mandatory in EIP-4361 messages: an all-lowercase or wrongly cased address is malformed.
+  const checksummed = viem.getAddress(parsed.fields.address);
+  if (checksummed !== parsed.fields.address) throw verificationFailed("message_malformed");
+  const parsedScheme = parsed.fields.scheme;
 
   if (domain.toLowerCase() !== expected.domain.toLowerCase()) throw verificationFailed("domain_mismatch");
-  if (expected.scheme !== undefined && parsed.scheme !== undefined && parsed.scheme !== expected.scheme) throw verificationFailed("scheme_mismatch");
+  if (expected.scheme !== undefined && parsedScheme !== undefined && parsedScheme !== expected.scheme) throw verificationFailed("scheme_mismatch");
   if (expected.uri !== undefined && uri !== expected.uri) throw verificationFailed("uri_mismatch");
   const caip2 = eip155ChainId(chainId);
   if (expected.chainIds !== undefined && !expected.chainIds.includes(caip2)) throw verificationFailed("chain_not_allowed");
@@ -113,13 +101,13 @@ export async function checkSiweMessage(options: { message: string; expected: Siw
   if (expected.address !== undefined && !viem.isAddressEqual(checksummed, expected.address as `0x${string}`)) {
     throw verificationFailed("address_mismatch");
   }
-  const resources = parsed.resources ?? [];
+  const resources = parsed.fields.resources ?? [];
   if (expected.resources?.some((r) => !resources.includes(r))) throw verificationFailed("user_binding_missing");
 
   const now = (expected.time ?? new Date()).getTime();
   const skew = expected.clockSkewMs ?? 0;
-  if (parsed.expirationTime && now - skew >= parsed.expirationTime.getTime()) throw verificationFailed("expired");
-  if (parsed.notBefore && now + skew < parsed.notBefore.getTime()) throw verificationFailed("not_yet_valid");
+  if (expirationTime && now - skew >= expirationTime.getTime()) throw verificationFailed("expired");
+  if (notBefore && now + skew < notBefore.getTime()) throw verificationFailed("not_yet_valid");
   if (expected.maxIssuedAgeMs !== undefined) {
     if (issuedAt.getTime() > now + skew) throw verificationFailed("issued_at_in_future");
     if (now - issuedAt.getTime() > expected.maxIssuedAgeMs + skew) throw verificationFailed("issued_at_too_old");
@@ -131,8 +119,8 @@ export async function checkSiweMessage(options: { message: string; expected: Siw
     uri,
     nonce,
     issuedAt,
-    expirationTime: parsed.expirationTime ?? null,
-    notBefore: parsed.notBefore ?? null,
+    expirationTime: expirationTime ?? null,
+    notBefore: notBefore ?? null,
     resources,
   };
 }

@@ -1,5 +1,5 @@
 import { exchangeInfoBody, loopbackSpotPairs } from "./binanceMarkets.js";
-import type { LoopbackAccount } from "./types.js";
+import type { LoopbackAccount, LoopbackOrder } from "./types.js";
 
 /** What a route handler returns: status and JSON body. */
 export interface RouteResult {
@@ -62,7 +62,136 @@ function account(context: RouteContext): LoopbackAccount {
 }
 
 /** Routes by `METHOD path`. Shapes follow Binance's spot REST documentation. */
+let nextOrderId = 1_000_001;
+
+function orderBody(o: LoopbackOrder): Record<string, unknown> {
+  return {
+    symbol: o.symbol,
+    orderId: o.orderId,
+    orderListId: -1,
+    clientOrderId: o.clientOrderId,
+    price: o.price,
+    origQty: o.origQty,
+    executedQty: o.executedQty,
+    cummulativeQuoteQty: o.executedQty === "0" ? "0" : multiplyDecimals(o.price, o.executedQty),
+    status: o.status,
+    timeInForce: o.timeInForce,
+    type: o.type,
+    side: o.side,
+    stopPrice: "0.00000000",
+    icebergQty: "0.00000000",
+    time: o.time,
+    updateTime: o.updateTime,
+    isWorking: o.status === "NEW",
+    workingTime: o.time,
+    origQuoteOrderQty: "0.00000000",
+    selfTradePreventionMode: "EXPIRE_MAKER",
+  };
+}
+
+function findOrder(c: RouteContext): LoopbackOrder | RouteResult {
+  const symbol = c.params.get("symbol");
+  if (symbol === null || symbol === "") return mandatory("symbol");
+  const orderId = intParam(c.params, "orderId");
+  const clientId = c.params.get("origClientOrderId");
+  const order = (account(c).orders ?? []).find((o) => o.symbol === symbol && (o.orderId === orderId || (clientId !== null && o.clientOrderId === clientId)));
+  return order ?? bad(-2013, "Order does not exist.");
+}
+
+const isOrder = (value: LoopbackOrder | RouteResult): value is LoopbackOrder => "orderId" in value;
+
 export const binanceRoutes: Readonly<Record<string, Route>> = {
+  "GET /api/v3/ticker/24hr": {
+    signed: false,
+    handle: (c) => {
+      const symbol = c.params.get("symbol");
+      if (symbol === null || symbol === "") return mandatory("symbol");
+      if (!knownSymbols.has(symbol)) return bad(-1121, "Invalid symbol.");
+      const last = c.prices.get(symbol) ?? "1.00000000";
+      return ok({
+        symbol,
+        priceChange: "0.00000000",
+        priceChangePercent: "0.000",
+        weightedAvgPrice: last,
+        prevClosePrice: last,
+        lastPrice: last,
+        lastQty: "0.01000000",
+        bidPrice: last,
+        bidQty: "1.00000000",
+        askPrice: last,
+        askQty: "1.00000000",
+        openPrice: last,
+        highPrice: last,
+        lowPrice: last,
+        volume: "100.00000000",
+        quoteVolume: multiplyDecimals(last, "100"),
+        openTime: c.serverTime - 86_400_000,
+        closeTime: c.serverTime,
+        firstId: 1,
+        lastId: 100,
+        count: 100,
+      });
+    },
+  },
+  "POST /api/v3/order": {
+    signed: true,
+    handle: (c) => {
+      const a = account(c);
+      if (!(a.permissions?.enableSpotAndMarginTrading ?? false)) return { status: 401, body: { code: -2015, msg: "Invalid API-key, IP, or permissions for action." } };
+      const symbol = c.params.get("symbol");
+      if (symbol === null || symbol === "") return mandatory("symbol");
+      if (!knownSymbols.has(symbol)) return bad(-1121, "Invalid symbol.");
+      const side = c.params.get("side");
+      const type = c.params.get("type");
+      const quantity = c.params.get("quantity");
+      if (side !== "BUY" && side !== "SELL") return mandatory("side");
+      if (type !== "LIMIT" && type !== "MARKET") return bad(-1116, "Invalid orderType.");
+      if (quantity === null || !/^\d+(\.\d+)?$/.test(quantity)) return mandatory("quantity");
+      const price = type === "LIMIT" ? c.params.get("price") : (c.prices.get(symbol) ?? "1");
+      if (price === null || !/^\d+(\.\d+)?$/.test(price)) return mandatory("price");
+      const order: LoopbackOrder = {
+        orderId: nextOrderId++,
+        clientOrderId: c.params.get("newClientOrderId") ?? `loopback${nextOrderId}`,
+        symbol,
+        side,
+        type,
+        price,
+        origQty: quantity,
+        executedQty: type === "MARKET" ? quantity : "0",
+        status: type === "MARKET" ? "FILLED" : "NEW",
+        timeInForce: c.params.get("timeInForce") ?? "GTC",
+        time: c.serverTime,
+        updateTime: c.serverTime,
+      };
+      (a.orders ??= []).push(order);
+      return ok({ ...orderBody(order), transactTime: c.serverTime, fills: [] });
+    },
+  },
+  "GET /api/v3/order": {
+    signed: true,
+    handle: (c) => {
+      const found = findOrder(c);
+      return isOrder(found) ? ok(orderBody(found)) : found;
+    },
+  },
+  "DELETE /api/v3/order": {
+    signed: true,
+    handle: (c) => {
+      const found = findOrder(c);
+      if (!isOrder(found)) return found;
+      if (found.status !== "NEW") return bad(-2011, "Unknown order sent.");
+      found.status = "CANCELED";
+      found.updateTime = c.serverTime;
+      return ok({ ...orderBody(found), origClientOrderId: found.clientOrderId });
+    },
+  },
+  "GET /api/v3/openOrders": {
+    signed: true,
+    handle: (c) => {
+      const symbol = c.params.get("symbol");
+      return ok((account(c).orders ?? []).filter((o) => o.status === "NEW" && (symbol === null || o.symbol === symbol)).map(orderBody));
+    },
+  },
   "GET /api/v3/ping": { signed: false, handle: () => ok({}) },
   "GET /api/v3/time": { signed: false, handle: (c) => ok({ serverTime: c.serverTime }) },
   "GET /api/v3/exchangeInfo": { signed: false, handle: (c) => ok(exchangeInfoBody(c.serverTime)) },

@@ -77,6 +77,24 @@ export interface LoopbackAccount {
   trades?: LoopbackTrade[];
   deposits?: LoopbackDeposit[];
   withdrawals?: LoopbackWithdrawal[];
+  /** Orders placed through `POST /api/v3/order` (the exchange fills them in). */
+  orders?: LoopbackOrder[];
+}
+
+/** A spot order on the loopback exchange: LIMIT orders stay open, MARKET orders fill at the last price. */
+export interface LoopbackOrder {
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: "BUY" | "SELL";
+  type: "LIMIT" | "MARKET";
+  price: string;
+  origQty: string;
+  executedQty: string;
+  status: "NEW" | "FILLED" | "CANCELED";
+  timeInForce: string;
+  time: number;
+  updateTime: number;
 }
 
 /** Options for {@link startLoopbackExchange}. */

@@ -26,6 +26,9 @@ export function memoryWallets(exec: Exec): WalletStore {
         const key = walletAddressKey(record.chainNamespace, record.address);
         if (s.walletByAddress.has(key)) throw new WalletAuthError("CONFLICT", { reason: "wallet-address-linked" });
         if (s.wallets.has(record.id)) throw new WalletAuthError("CONFLICT", { reason: "wallet-id-exists" });
+        if (record.isPrimary && [...s.wallets.values()].some((w) => w.userId === record.userId && w.isPrimary)) {
+          throw new WalletAuthError("CONFLICT", { reason: "wallet-primary-exists" });
+        }
         const row = copyWallet(record);
         s.put(s.wallets, row.id, row);
         s.put(s.walletByAddress, key, row.id);

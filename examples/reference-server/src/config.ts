@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/** Thrown for a bad environment variable: its message is the one line printed at start-up. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const jsonMap = (what: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string" && /^https?:\/\//.test(v))) {
+        return value as Record<string, string>;
+      }
+    } catch {
+      /* fall through */
+    }
+    ctx.addIssue({ code: "custom", message: `must be a JSON object of ${what} -> http(s) URL` });
+    return z.NEVER;
+  });
+
+const url = z.string().url();
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  WALLET_AUTH_DATA_DIR: z.string().min(1).optional(),
+  WALLET_AUTH_KEYS: z.string().min(1).optional(),
+  WALLET_AUTH_PRIMARY_KEY_ID: z.string().min(1).optional(),
+  WALLET_AUTH_FINGERPRINT_KEY: z.string().min(1).optional(),
+  WALLET_AUTH_AUDIT_KEY: z.string().min(1).optional(),
+  CLERK_JWT_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
+  CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(live|test)_[A-Za-z0-9+/=]+$/, "must be a Clerk publishable key (pk_live_...)").optional(),
+  CLERK_SECRET_KEY: z.string().regex(/^sk_(live|test)_/, "must be a Clerk secret key (sk_live_...)").optional(),
+  CLERK_AUTHORIZED_PARTIES: z
+    .string()
+    .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(url).min(1))
+    .optional(),
+  WALLET_AUTH_ORIGIN: url.optional(),
+  WALLET_AUTH_SIWE_CHAIN_IDS: z
+    .string()
+    .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^eip155:[1-9][0-9]{0,15}$/, "must be CAIP-2 ids like eip155:1")).min(1))
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  WALLET_AUTH_EXCHANGE_BASE_URLS: jsonMap("exchange id").optional(),
+  WALLET_AUTH_CHAIN_RPC_URLS: jsonMap("chain id").optional(),
+  WALLET_AUTH_ALERT_WEBHOOK_URL: url.optional(),
+  WALLET_AUTH_ALERT_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  WALLET_AUTH_CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+});
+
+/** The validated configuration. */
+export type ServerConfig = z.infer<typeof schema> & { development: boolean };
+
+/**
+ * Reads and validates the environment. Empty strings count as unset. Production
+ * (`NODE_ENV=production`) refuses to start without real keys, Clerk settings and an origin:
+ * nothing "development" runs there.
+ *
+ * @throws ConfigError naming the first bad variable (never its value).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const config = { ...parsed.data, development: parsed.data.NODE_ENV !== "production" };
+  if (!config.development) {
+    for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
+      if (config[name] === undefined) throw new ConfigError(`${name}: required when NODE_ENV=production (development defaults are refused)`);
+    }
+  }
+  if ((config.WALLET_AUTH_ALERT_WEBHOOK_URL === undefined) !== (config.WALLET_AUTH_ALERT_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError("WALLET_AUTH_ALERT_WEBHOOK_SECRET: set it together with WALLET_AUTH_ALERT_WEBHOOK_URL");
+  }
+  return config;
+}

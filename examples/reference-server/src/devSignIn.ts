@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import { type ClerkTestKeys, mintSessionToken } from "@wallet-auth/testing/clerk";
+import type { LoopbackAccount, LoopbackExchange } from "@wallet-auth/testing/exchange";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import express, { type Router } from "express";
+
+/**
+ * Development-only routes (never mounted when NODE_ENV=production): a sign-in that mints
+ * Clerk-shaped session tokens with the local development key (verified by the very same Clerk
+ * code path as production tokens), and fresh accounts on the loopback exchange.
+ */
+export function devRoutes(options: { keys: ClerkTestKeys; origin: string; exchange: LoopbackExchange | null; accountsFile: string }): Router {
+  const router = express.Router();
+  // The loopback exchange forgets its accounts when the process ends; the development accounts
+  // are kept (0600) beside the development keys, so stored credentials still work after a restart.
+  const accounts: LoopbackAccount[] = existsSync(options.accountsFile) ? (JSON.parse(readFileSync(options.accountsFile, "utf8")) as LoopbackAccount[]) : [];
+  for (const account of accounts) options.exchange?.addAccount(account);
+  router.use(express.json({ limit: "4kb" }));
+  router.post("/sign-in", async (req, res) => {
+    const body = (req.body ?? {}) as { userId?: unknown; stale?: unknown; expiresInS?: unknown; admin?: unknown };
+    const userId = typeof body.userId === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(body.userId) ? body.userId : null;
+    if (!userId) return void res.status(400).json({ error: { code: "INVALID_INPUT", message: "The request is invalid.", requestId: "" } });
+    const expiresInS = typeof body.expiresInS === "number" && body.expiresInS > 0 && body.expiresInS <= 3600 ? Math.trunc(body.expiresInS) : 900;
+    const token = await mintSessionToken(options.keys, {
+      userId,
+      azp: options.origin,
+      expiresInS,
+      verifiedMinutesAgo: body.stale === true ? [120, -1] : [0, -1],
+      ...(body.admin === true ? { claims: { metadata: { role: "admin" } } } : {}),
+    });
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ token, expiresAt: new Date(Date.now() + expiresInS * 1000).toISOString() });
+  });
+  router.post("/exchange-account", (_req, res) => {
+    if (!options.exchange) return void res.status(404).json({ error: { code: "NOT_FOUND", message: "The resource was not found.", requestId: "" } });
+    const apiKey = `DEV${randomBytes(16).toString("hex").toUpperCase()}`;
+    const secret = randomBytes(24).toString("base64url");
+    const account: LoopbackAccount = { apiKey, secret, balances: { BTC: { free: "0.25", locked: "0.05" }, ETH: { free: "3", locked: "0" }, USDT: { free: "1500", locked: "0" } } };
+    options.exchange.addAccount(account);
+    accounts.push(account);
+    writeFileSync(options.accountsFile, JSON.stringify(accounts), { mode: 0o600 });
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ exchange: "binance", apiKey, secret, note: "A key on the loopback development exchange only." });
+  });
+  return router;
+}
+
+/** The page at `/` until the React demo is built: a development sign-in that shows what to call next. */
+export function placeholderPage(origin: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wallet-auth (development)</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<h1>wallet-auth reference server</h1>
+<p><strong>Development mode.</strong> Keys and the Clerk signing key were generated into the data folder. Never use them in production.</p>
+<h2>Sign in (development)</h2>
+<pre>curl -s -X POST -H 'content-type: application/json' -d '{"userId":"user_me"}' \\
+  ${origin}/dev/sign-in</pre>
+<p>Then call the API with <code>Authorization: Bearer &lt;token&gt;</code>, e.g. <code>GET /api/v1/me</code>. The API is described at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+</body></html>`;
+}

@@ -1,0 +1,226 @@
+import { createHmac } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createWalletAuthRouter } from "@wallet-auth/adapter-express";
+import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
+import {
+  type AlertSink,
+  BalanceRefresher,
+  KeyRing,
+  RedisBalanceCache,
+  Redacted,
+  type WalletAuth,
+  createWalletAuth,
+  createWebhookAlertSink,
+  loadWalletAuthSecrets,
+} from "@wallet-auth/core";
+import { createCcxtExchangeGateway, createCcxtPriceSource } from "@wallet-auth/core/ccxt";
+import { type ClerkTestKeys, createClerkTestKeys } from "@wallet-auth/testing/clerk";
+import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testing/exchange";
+import express from "express";
+import type { Knex } from "knex";
+import type { Logger } from "pino";
+import type { ServerConfig } from "./config.js";
+import { devRoutes, placeholderPage } from "./devSignIn.js";
+import { loadOrCreateDevSecrets } from "./devSecrets.js";
+import { startJobs } from "./jobs.js";
+import { createMetrics } from "./metrics.js";
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  walletAuth: WalletAuth;
+  /** Stops accepting, drains in-flight requests (at most `graceMs`), stops jobs, closes pools. */
+  close(graceMs?: number): Promise<void>;
+}
+
+function devClerkKeys(dataDir: string): ClerkTestKeys {
+  const file = join(dataDir, "dev-clerk-key.pem");
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    return createClerkTestKeys({ privateKeyPem: readFileSync(file, "utf8") });
+  }
+  const keys = createClerkTestKeys();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, keys.privateKeyPem, { mode: 0o600 });
+  return keys;
+}
+
+/**
+ * Starts the reference server: store (a PostgreSQL server from `DATABASE_URL`, else embedded
+ * PGlite in the data folder) with migrations applied, the services, the API router at `/api`,
+ * health, readiness and metrics, background jobs, and in development the sign-in and the
+ * loopback exchange.
+ */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  // `pnpm start` runs in the package folder; INIT_CWD is where the person typed it.
+  const dataDir = config.WALLET_AUTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), ".data");
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const { env, generated, file } = loadOrCreateDevSecrets(dataDir);
+    if (file) logger.warn({ file }, generated ? "DEVELOPMENT KEYS GENERATED: never use them in production" : "using DEVELOPMENT keys from the data folder: never in production");
+    const keyRing = KeyRing.fromEnv(env);
+    const secrets = loadWalletAuthSecrets(env);
+
+    let knex: Knex;
+    if (config.DATABASE_URL) {
+      knex = createPostgresKnex({ connectionString: config.DATABASE_URL, pool: { min: 0, max: 10 } });
+      closers.push(() => knex.destroy());
+    } else {
+      const db = await createEmbeddedDatabase({ dataDir: join(dataDir, "pglite") });
+      knex = db.knex;
+      closers.push(() => db.close());
+    }
+    await migrateLatest(knex);
+
+    let exchange: LoopbackExchange | null = null;
+    let exchangeUrls = config.WALLET_AUTH_EXCHANGE_BASE_URLS;
+    if (!exchangeUrls && config.development) {
+      exchange = await startLoopbackExchange();
+      exchange.setPrices({ BTCUSDT: "97000.50", ETHUSDT: "3500.25" });
+      closers.push(() => exchange!.close());
+      exchangeUrls = { binance: exchange.origin };
+    }
+    const gatewayOptions = { ...(exchangeUrls ? { urls: exchangeUrls } : {}), timeoutMs: 10_000, ...(exchange ? { enableRateLimit: false } : {}) };
+
+    let redis: import("ioredis").Redis | null = null;
+    if (config.REDIS_URL) {
+      const { Redis } = await import("ioredis");
+      redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+      redis.on("error", () => undefined);
+      closers.push(async () => redis!.quit());
+    }
+
+    const clerkKeys = config.CLERK_JWT_KEY ? null : devClerkKeys(dataDir);
+    if (clerkKeys) logger.warn("DEVELOPMENT sign-in enabled with a local Clerk signing key: never in production");
+    const origin = config.WALLET_AUTH_ORIGIN ?? `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`;
+    const alertSinks: AlertSink[] = [];
+    if (config.WALLET_AUTH_ALERT_WEBHOOK_URL && config.WALLET_AUTH_ALERT_WEBHOOK_SECRET) {
+      alertSinks.push(createWebhookAlertSink({ url: config.WALLET_AUTH_ALERT_WEBHOOK_URL, signingSecret: Redacted.make(config.WALLET_AUTH_ALERT_WEBHOOK_SECRET) }));
+    }
+
+    const store = createPostgresStore({ knex, kind: config.DATABASE_URL ? "postgres" : "pglite" });
+    const walletAuth = createWalletAuth({
+      store,
+      keyRing,
+      secrets,
+      exchanges: createCcxtExchangeGateway(gatewayOptions),
+      prices: createCcxtPriceSource(gatewayOptions),
+      siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1"] },
+      alertSinks,
+      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: "wallet-auth:balances:" }) } : {}),
+    });
+    closers.push(async () => {
+      await walletAuth.shutdown();
+      await store.close();
+    });
+
+    const metrics = createMetrics();
+    const app = express();
+    app.disable("x-powered-by");
+    app.set("trust proxy", config.development ? false : 1);
+    app.use((req, res, next) => {
+      const started = performance.now();
+      res.on("finish", () =>
+        logger.info({ requestId: res.getHeader("x-request-id"), method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
+      );
+      next();
+    });
+    app.get("/healthz", (_req, res) => void res.json({ ok: true }));
+    app.get("/readyz", async (_req, res) => {
+      const checks: Record<string, boolean> = {};
+      checks.database = await knex.raw("select 1").then(() => true, () => false);
+      if (redis) checks.redis = await redis.ping().then(() => true, () => false);
+      res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ok: Object.values(checks).every(Boolean), checks });
+    });
+    app.get("/metrics", async (_req, res) => {
+      res.setHeader("Content-Type", metrics.registry.contentType);
+      res.send(await metrics.registry.metrics());
+    });
+    // Every replica derives the same CSRF key; it is never the audit key itself.
+    const csrfSecret = config.WALLET_AUTH_CSRF_SECRET
+      ? Buffer.from(config.WALLET_AUTH_CSRF_SECRET)
+      : createHmac("sha256", Redacted.unwrap(secrets.auditKey)).update("wallet-auth csrf v1").digest();
+    app.use(
+      "/api",
+      createWalletAuthRouter(walletAuth, {
+        clerk: {
+          jwtKey: config.CLERK_JWT_KEY ?? clerkKeys!.publicKeyPem,
+          authorizedParties: config.CLERK_AUTHORIZED_PARTIES ?? [origin],
+          ...(clerkKeys ? { issuer: clerkKeys.issuer } : {}),
+        },
+        allowedOrigins: [origin],
+        csrfSecret,
+        logger,
+        observe: metrics.observe,
+        ...(redis ? { rateLimit: { sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
+      }),
+    );
+    if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
+    // The demo UI of @wallet-auth/react when it has been built; else a page that shows how to sign in.
+    const demoDir = fileURLToPath(new URL("../../../packages/react/demo-dist/", import.meta.url));
+    if (existsSync(join(demoDir, "index.html"))) {
+      app.use(
+        express.static(demoDir, {
+          index: "index.html",
+          setHeaders: (res) => res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"),
+        }),
+      );
+    } else {
+      app.get("/", (_req, res) => {
+        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.type("html").send(placeholderPage(origin));
+      });
+    }
+
+    // Background jobs, each run by one replica at a time (leases in the store).
+    const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    const refresher = new BalanceRefresher({ balances: walletAuth.balances, leases: store.leases, owner });
+    refresher.start();
+    closers.push(() => refresher.stop());
+    const jobs = startJobs(
+      [
+        { name: "credential-expiry", everyMs: 60 * 60_000, run: () => walletAuth.credentials.checkExpiry() },
+        { name: "siwe-nonce-prune", everyMs: 10 * 60_000, run: () => walletAuth.wallets.pruneChallenges() },
+        { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.status() },
+      ],
+      store.leases,
+      owner,
+      { onRun: (name, outcome) => metrics.jobRuns.inc({ job: name, outcome }) },
+    );
+    closers.push(() => jobs.stop());
+
+    const server: Server = app.listen(config.PORT, config.HOST);
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", () => resolve());
+      server.once("error", reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.HOST}:${port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      walletAuth,
+      close(graceMs = 10_000) {
+        closing ??= (async () => {
+          const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+          await drained;
+          clearTimeout(timer);
+          await closeAll();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,201 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { AuditTrail } from "../audit/AuditTrail.js";
+import type { RequestContext } from "../context/RequestContext.js";
+import { WalletAuthError } from "../errors/index.js";
+import type { BotTokenRecord, BotTokenScope } from "../ports/BotTokenStore.js";
+import { type Clock, systemClock } from "../ports/Clock.js";
+import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
+import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { idSchema, labelSchema } from "../validation/schemas.js";
+import { parseContext, parseId, parseInput } from "../validation/parseInput.js";
+
+/** Every scope a bot token can carry. */
+export const botTokenScopes: readonly BotTokenScope[] = ["credentials:read", "balances:read", "audit:read", "exchange:read", "exchange:trade"];
+
+const DAY = 86_400_000;
+
+/** Input of {@link BotTokenService.create}. */
+export const createBotTokenInputSchema = z.strictObject({
+  label: labelSchema,
+  scopes: z.array(z.enum(botTokenScopes as [BotTokenScope, ...BotTokenScope[]])).min(1).max(botTokenScopes.length),
+  /** Credentials the exchange scopes may use; required with an exchange scope. */
+  credentialIds: z.array(idSchema).max(50).optional(),
+  /** 1..365, default 90. */
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+
+/** Parsed input of {@link BotTokenService.create}. */
+export type CreateBotTokenInput = z.input<typeof createBotTokenInputSchema>;
+
+/** What callers see of a token: never the token or its hash. */
+export interface BotTokenView {
+  id: string;
+  label: string;
+  prefix: string;
+  scopes: BotTokenScope[];
+  credentialIds: string[];
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Who a valid token acts for. */
+export interface BotTokenPrincipal {
+  userId: string;
+  tokenId: string;
+  scopes: BotTokenScope[];
+  credentialIds: string[];
+}
+
+function toView(r: BotTokenRecord): BotTokenView {
+  return {
+    id: r.id,
+    label: r.label,
+    prefix: r.prefix,
+    scopes: [...r.scopes],
+    credentialIds: [...r.credentialIds],
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    lastUsedAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  };
+}
+
+const TOKEN = /^wab_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
+const hashOf = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
+/** `true` when `value` has the shape of a bot token (so the HTTP layer can tell it from a session JWT). */
+export function looksLikeBotToken(value: string): boolean {
+  return value.startsWith("wab_");
+}
+
+/** Options of {@link BotTokenService}. */
+export interface BotTokenServiceOptions {
+  store: WalletAuthStore;
+  audit: AuditTrail;
+  clock?: Clock | undefined;
+  random?: RandomSource | undefined;
+  /** How often a token's use is written (`lastUsedAt` and a `token.use` audit event). Default 60 s. */
+  useThrottleMs?: number | undefined;
+}
+
+/**
+ * Bot access tokens: a signed-in user gives a bot on another machine scoped, expiring access to
+ * the hosted API without handing it a session or any exchange secret. A token is
+ * `wab_<8 visible chars>_<32 random bytes>`; it is returned once by `create` and stored only as
+ * its SHA-256 hash (a 256-bit random token needs no slow hash). Creating and revoking are
+ * audited; use is audited at most once per `useThrottleMs` per token, with `lastUsedAt`.
+ */
+export class BotTokenService {
+  readonly #o: BotTokenServiceOptions;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+
+  constructor(options: BotTokenServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? cryptoRandom;
+  }
+
+  /**
+   * Creates a token.
+   * @returns the token (show it once; it cannot be read again) and its view.
+   * @throws `INVALID_INPUT` (bad label, unknown scope, an exchange scope without credentials, expiry over a year)
+   */
+  async create(ctx: RequestContext, input: CreateBotTokenInput): Promise<{ token: string; view: BotTokenView }> {
+    const context = parseContext(ctx);
+    const parsed = parseInput(createBotTokenInputSchema, input);
+    const scopes = [...new Set(parsed.scopes)].sort() as BotTokenScope[];
+    const credentialIds = [...new Set(parsed.credentialIds ?? [])];
+    const exchangeScope = scopes.some((s) => s.startsWith("exchange:"));
+    if (exchangeScope !== credentialIds.length > 0) {
+      throw new WalletAuthError("INVALID_INPUT", { reason: "bot-token-credentials", details: { fields: ["credentialIds"] } });
+    }
+    const now = this.#clock.now();
+    const visible = Buffer.from(this.#random.bytes(5)).toString("hex").slice(0, 8);
+    const token = `wab_${visible}_${Buffer.from(this.#random.bytes(32)).toString("base64url")}`;
+    const record: BotTokenRecord = {
+      id: this.#random.uuid(),
+      userId: context.userId,
+      label: parsed.label,
+      prefix: `wab_${visible}`,
+      hash: hashOf(token),
+      scopes,
+      credentialIds,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + (parsed.expiresInDays ?? 90) * DAY),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.#o.store.transaction(async (tx) => {
+      await tx.users.ensure(context.userId, now);
+      // The credentials must be the user's own: a foreign id is NOT_FOUND, as everywhere.
+      for (const id of credentialIds) if ((await tx.credentials.get(context.userId, id)) === null) throw new WalletAuthError("NOT_FOUND");
+      await tx.botTokens.insert(record);
+      await this.#o.audit.record(tx, context, {
+        action: "token.create",
+        outcome: "success",
+        targetType: "bot_token",
+        targetId: record.id,
+        details: { scopes: scopes.join(" "), credentials: credentialIds.length, expiresInDays: parsed.expiresInDays ?? 90 },
+      });
+    });
+    return { token, view: toView(record) };
+  }
+
+  /** The user's tokens, newest first. */
+  async list(ctx: RequestContext): Promise<BotTokenView[]> {
+    const context = parseContext(ctx);
+    return (await this.#o.store.botTokens.listByUser(context.userId)).map(toView);
+  }
+
+  /**
+   * Revokes a token at once (every replica refuses it on its next request: the store is checked on each use).
+   * @throws `NOT_FOUND` when absent, another user's, or already revoked.
+   */
+  async revoke(ctx: RequestContext, id: string): Promise<BotTokenView> {
+    const context = parseContext(ctx);
+    const tokenId = parseId(id);
+    return this.#o.store.transaction(async (tx) => {
+      const revoked = await tx.botTokens.revoke(context.userId, tokenId, this.#clock.now());
+      if (revoked === null) throw new WalletAuthError("NOT_FOUND");
+      await this.#o.audit.record(tx, context, { action: "token.revoke", outcome: "success", targetType: "bot_token", targetId: tokenId });
+      return toView(revoked);
+    });
+  }
+
+  /**
+   * Checks a presented token: it must exist, not be revoked and not be expired. Unknown,
+   * revoked and expired tokens all throw the same error; for a known token the reason is
+   * audited on its owner's chain (`token.use`, denied).
+   *
+   * @throws `UNAUTHENTICATED`
+   */
+  async authenticate(rawToken: string, meta: { ip?: string | undefined; requestId?: string | undefined; userAgent?: string | undefined } = {}): Promise<BotTokenPrincipal> {
+    if (typeof rawToken !== "string" || !TOKEN.test(rawToken)) throw new WalletAuthError("UNAUTHENTICATED", { reason: "bot-token-malformed" });
+    const record = await this.#o.store.botTokens.getByHash(hashOf(rawToken));
+    if (record === null) throw new WalletAuthError("UNAUTHENTICATED", { reason: "bot-token-unknown" });
+    const now = this.#clock.now();
+    const ctx: RequestContext = {
+      userId: record.userId,
+      actor: { type: "user", id: `token:${record.id}` },
+      ...(meta.ip ? { ip: meta.ip } : {}),
+      ...(meta.requestId ? { requestId: meta.requestId } : {}),
+      ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+    };
+    const refusal = record.revokedAt !== null ? "revoked" : record.expiresAt.getTime() <= now.getTime() ? "expired" : null;
+    if (refusal !== null) {
+      await this.#o.audit
+        .recordNow(this.#o.store, ctx, { action: "token.use", outcome: "denied", targetType: "bot_token", targetId: record.id, details: { reason: refusal } })
+        .catch(() => undefined);
+      throw new WalletAuthError("UNAUTHENTICATED", { reason: `bot-token-${refusal}` });
+    }
+    const throttle = this.#o.useThrottleMs ?? 60_000;
+    if (await this.#o.store.botTokens.touchLastUsed(record.id, now, new Date(now.getTime() - throttle))) {
+      await this.#o.audit.recordNow(this.#o.store, ctx, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: record.id }).catch(() => undefined);
+    }
+    return { userId: record.userId, tokenId: record.id, scopes: [...record.scopes], credentialIds: [...record.credentialIds] };
+  }
+}
