@@ -1,6 +1,6 @@
 /**
  * Secret canary over a whole run of every flow: planted exchange keys and secrets, session
- * tokens, a wallet's private key, and the key-ring, fingerprint and audit keys are searched for
+ * tokens, bot tokens, a wallet's private key, and the key-ring, fingerprint and audit keys are searched for
  * in every response body and header, every log line, every row of every table (audit rows
  * included) and every file of the embedded database's data folder, as text, hex, base64 and
  * base64url. Zero hits.
@@ -28,6 +28,7 @@ describe("secret canary over every flow (embedded PGlite in a data folder)", () 
   let h: SecurityHarness;
   let dataDir: string;
   const seen: string[] = [];
+  const shownOnce: string[] = [];
   const planted: Array<{ name: string; value: string | Uint8Array }> = [];
 
   beforeAll(async () => {
@@ -104,6 +105,20 @@ describe("secret canary over every flow (embedded PGlite in a data folder)", () 
     await call(alice, "PATCH", `/v1/wallets/${linked.json.id}`, { label: "vault" });
     await call(alice, "POST", `/v1/wallets/${linked.json.id}/primary`, {});
 
+    const minted = await call(alice, "POST", "/v1/tokens", { label: "canary bot", scopes: ["balances:read", "exchange:read", "exchange:trade"], credentialIds: [id], expiresInDays: 1 });
+    expect(minted.status).toBe(201);
+    const botToken = minted.json.token as string;
+    shownOnce.push(seen.pop() as string); // the one answer that must carry the new token
+    planted.push({ name: "bot token", value: botToken });
+    expect((await call(botToken, "POST", `/v1/credentials/${id}/exchange/fetchBalance`, {})).status).toBe(200);
+    await call(botToken, "POST", `/v1/credentials/${id}/exchange/fetchTicker`, { args: { symbol: "BTC/USDT" } });
+    await call(botToken, "POST", `/v1/credentials/${id}/exchange/withdraw`, { args: {} });
+    await call(botToken, "GET", `/v1/credentials/${id}/balances`);
+    await call(alice, "GET", "/v1/tokens");
+    expect((await call(alice, "DELETE", `/v1/tokens/${minted.json.view.id}`)).status).toBe(200);
+    expect((await call(botToken, "GET", `/v1/credentials/${id}/balances`)).status).toBe(401);
+    await call(`${botToken.slice(0, -4)}AAAA`, "GET", "/v1/me");
+
     for (const format of ["json", "ndjson", "csv"]) expect((await call(alice, "GET", `/v1/audit/export?format=${format}`)).status).toBe(200);
     expect((await call(alice, "GET", "/v1/audit")).status).toBe(200);
     expect((await call(alice, "GET", "/v1/audit/verify")).json.ok).toBe(true);
@@ -131,6 +146,7 @@ describe("secret canary over every flow (embedded PGlite in a data folder)", () 
     for (const p of planted) {
       for (const needle of forms(p.value)) {
         for (const [where, hay] of Object.entries(haystacks)) if (hay.includes(needle)) hits.push(`${p.name} in ${where}`);
+        if (p.name !== "bot token" && shownOnce.some((r) => r.includes(needle))) hits.push(`${p.name} in the token-creation response`);
         for (const { f, bytes } of files) if (bytes.includes(needle)) hits.push(`${p.name} in ${f}`);
       }
       if (typeof p.value !== "string") for (const { f, bytes } of files) if (bytes.includes(Buffer.from(p.value))) hits.push(`${p.name} (raw bytes) in ${f}`);

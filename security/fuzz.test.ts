@@ -91,7 +91,7 @@ const contentType = fc.oneof(
 /** Header values fetch can send (no CR, LF or NUL): latin-1 printable. */
 const headerText = fc.oneof(fc.constantFrom("Bearer ", "Bearer x.y.z", "Basic YTpi", "bearer  ", "Bearer " + "A".repeat(8000), "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyXzEifQ."), fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, "")));
 
-const auth = fc.oneof({ weight: 5, arbitrary: fc.constant("valid" as const) }, { weight: 1, arbitrary: fc.constant("admin" as const) }, { weight: 2, arbitrary: fc.oneof(fc.constant("none" as const), headerText.map((h) => ({ header: h }))) });
+const auth = fc.oneof({ weight: 4, arbitrary: fc.constant("valid" as const) }, { weight: 2, arbitrary: fc.constant("bot" as const) }, { weight: 1, arbitrary: fc.constant("admin" as const) }, { weight: 2, arbitrary: fc.oneof(fc.constant("none" as const), headerText.map((h) => ({ header: h }))) });
 
 const caseFor = (op: Operation) =>
   fc.record({
@@ -136,6 +136,8 @@ describe.each(stores)("fuzz every route ($name)", ({ store: makeStore }) => {
     real = { id: credential.id, method: "fetchBalance" };
     tokens.valid = await h.token("user_fuzz");
     tokens.admin = await h.token("user_fuzz_admin", { role: "admin" });
+    const bot = await h.walletAuth.tokens.create(ctx, { label: "fuzz bot", scopes: ["credentials:read", "balances:read", "audit:read", "exchange:read", "exchange:trade"], credentialIds: [credential.id] });
+    tokens.bot = bot.token;
     const doc = await (await fetch(`${h.base}/openapi.json`)).json();
     ops = operationsOf(doc as Parameters<typeof operationsOf>[0]);
   });
@@ -166,7 +168,7 @@ describe.each(stores)("fuzz every route ($name)", ({ store: makeStore }) => {
           });
           const qs = c.query.map(([k, v]) => `${raw(k)}=${raw(v)}`).join("&");
           const headers: Record<string, string> = {};
-          if (c.auth === "valid" || c.auth === "admin") headers.authorization = `Bearer ${tokens[c.auth]}`;
+          if (c.auth === "valid" || c.auth === "admin" || c.auth === "bot") headers.authorization = `Bearer ${tokens[c.auth]}`;
           else if (c.auth !== "none") headers.authorization = c.auth.header;
           if (c.requestId !== undefined) headers["x-request-id"] = c.requestId;
           if (c.origin !== undefined) headers.origin = c.origin;
