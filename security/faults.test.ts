@@ -168,3 +168,52 @@ describe.skipIf(!process.env.DATABASE_URL)("PostgreSQL cut mid-run (real server 
     expect((await call(h, token, "GET", "/v1/audit/verify")).json.ok).toBe(true);
   }, 120_000);
 });
+
+describe.skipIf(!process.env.REDIS_URL)("Redis cut under the shared rate limits (real Redis through a TCP proxy)", () => {
+  let h: SecurityHarness;
+  let proxy: TcpProxy;
+  let redis: import("ioredis").Redis;
+  beforeAll(async () => {
+    const url = new URL(process.env.REDIS_URL as string);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    const { Redis } = await import("ioredis");
+    // The reference server's client settings (examples/reference-server/src/server.ts).
+    redis = new Redis({ host: "127.0.0.1", port: proxy.port, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+    redis.on("error", () => {});
+    const prefix = `wa:sec:${randomBytes(4).toString("hex")}:`;
+    h = await startSecurityHarness({
+      store: { kind: "memory" },
+      router: { rateLimit: { prefix, sendCommand: (...args: string[]) => redis.call(args[0]!, ...args.slice(1)) as never, perUser: { limit: 5, windowMs: 60_000 } } },
+    });
+  });
+  afterAll(async () => {
+    proxy.setMode("forward");
+    await h.close();
+    redis.disconnect();
+    await proxy.close();
+  });
+
+  it("fails open as documented: while Redis is unreachable requests are served (no 5xx, no hang); limits return with it", async () => {
+    const token = await h.token("user_redis_fault");
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await call(h, token, "GET", "/v1/me")).status);
+    expect(statuses.slice(0, 5).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    proxy.setMode("cut");
+    const during = [];
+    for (let i = 0; i < 10; i++) during.push(await call(h, await h.token(`user_redis_cut_${i % 2}`), "GET", "/v1/me"));
+    console.log(`[faults] Redis cut: statuses ${during.map((r) => r.status).join(",")}; slowest ${Math.round(Math.max(...during.map((r) => r.ms)))} ms`);
+    for (const r of during) {
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(2_000);
+    }
+    proxy.setMode("forward");
+    let limited = false;
+    for (let i = 0; i < 60 && !limited; i++) {
+      limited = (await call(h, token, "GET", "/v1/me")).status === 429;
+      if (!limited) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(limited).toBe(true);
+  }, 60_000);
+});
