@@ -23,7 +23,10 @@ function typeOf(schema: Schema | undefined, depth = 0): string {
     if (Array.isArray(options)) return options.map((o) => typeOf(o as Schema, depth)).join(" | ");
   }
   const type = Array.isArray(schema.type) ? schema.type.join(" | ") : schema.type;
-  if (type === "array") return `${typeOf(schema.items as Schema | undefined, depth)}[]`;
+  if (type === "array") {
+    const item = typeOf(schema.items as Schema | undefined, depth);
+    return item.includes(" | ") ? `(${item})[]` : `${item}[]`;
+  }
   if (type === "object" || schema.properties !== undefined) {
     const props = Object.keys((schema.properties as Record<string, Schema> | undefined) ?? {});
     if (props.length === 0) return "object";

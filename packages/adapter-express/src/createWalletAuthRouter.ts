@@ -230,6 +230,8 @@ function lastResort(logger: RouterLogger): ErrorRequestHandler {
     const type = (error as { type?: unknown } | null)?.type;
     let code: ErrorCode;
     if (type === "entity.parse.failed" || type === "entity.too.large" || type === "encoding.unsupported" || type === "charset.unsupported" || type === "request.aborted") code = "INVALID_INPUT";
+    // A path parameter that is not valid percent-encoding (`/v1/credentials/%`): Express fails to decode it.
+    else if (error instanceof URIError) code = "INVALID_INPUT";
     else code = publicCode(error);
     const fields = isWalletAuthError(error) ? error.details?.fields : undefined;
     const entry = { requestId: res.locals.requestId, code, reason: isWalletAuthError(error) ? error.reason : undefined, kind: error instanceof Error ? error.name : typeof error };
