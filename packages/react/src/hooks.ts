@@ -44,22 +44,27 @@ export function useCredential(id: string) {
   return useQuery({ queryKey: walletAuthKeys.credential(id), queryFn: () => call(() => client.getCredential(id)) });
 }
 
-/** Mutations that change credentials refresh the list, the credential and every balance. */
-function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
+/**
+ * A mutation through the client that, on success, awaits the invalidation of every affected key
+ * prefix (so the screen never shows what the change made stale) and always the audit log,
+ * because every change is audited.
+ */
+function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[]) {
   const { client } = useWalletAuth();
   const call = useCall();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (variables: V) => call(() => run(client, variables)),
     onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: walletAuthKeys.credentials() }),
-        queryClient.invalidateQueries({ queryKey: walletAuthKeys.balances() }),
-        queryClient.invalidateQueries({ queryKey: walletAuthKeys.tokens() }),
-        queryClient.invalidateQueries({ queryKey: auditPrefix }),
-      ]);
+      await Promise.all([...affected, auditPrefix].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
     },
   });
+}
+
+/** Credential changes refresh the list, every balance and the tokens (which name credentials). */
+const credentialAffected = [walletAuthKeys.credentials(), walletAuthKeys.balances(), walletAuthKeys.tokens()] as const;
+function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
+  return useApiMutation(run, credentialAffected);
 }
 
 /**
@@ -79,15 +84,7 @@ export function useBalances() {
   return useQuery({ queryKey: walletAuthKeys.balances(), queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
 }
 
-export function useRefreshBalances() {
-  const { client } = useWalletAuth();
-  const call = useCall();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (source?: string) => call(() => client.refreshBalances(source)),
-    onSuccess: async () => queryClient.invalidateQueries({ queryKey: walletAuthKeys.balances() }),
-  });
-}
+export const useRefreshBalances = () => useApiMutation((c, source: string | undefined) => c.refreshBalances(source), [walletAuthKeys.balances()]);
 
 export function useBalanceHistory(source: string | null, asset?: string, from?: string) {
   const { client } = useWalletAuth();
@@ -133,20 +130,9 @@ export function useLinkWallet() {
   });
 }
 
+const walletAffected = [walletAuthKeys.wallets(), walletAuthKeys.balances()] as const;
 function useWalletMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
-  const { client } = useWalletAuth();
-  const call = useCall();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (variables: V) => call(() => run(client, variables)),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: walletAuthKeys.wallets() }),
-        queryClient.invalidateQueries({ queryKey: walletAuthKeys.balances() }),
-        queryClient.invalidateQueries({ queryKey: auditPrefix }),
-      ]);
-    },
-  });
+  return useApiMutation(run, walletAffected);
 }
 export const useUnlinkWallet = () => useWalletMutation((c, id: string) => c.unlinkWallet(id));
 export const useSetPrimaryWallet = () => useWalletMutation((c, id: string) => c.setPrimaryWallet(id));
@@ -178,26 +164,6 @@ export function useBotTokens() {
   return useQuery({ queryKey: walletAuthKeys.tokens(), queryFn: () => call(() => client.listTokens()) });
 }
 
-export function useCreateBotToken() {
-  const { client } = useWalletAuth();
-  const call = useCall();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: Parameters<Client["createToken"]>[0]) => call(() => client.createToken(body)),
-    onSuccess: async () => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: walletAuthKeys.tokens() }), queryClient.invalidateQueries({ queryKey: auditPrefix })]);
-    },
-  });
-}
+export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()]);
 
-export function useRevokeBotToken() {
-  const { client } = useWalletAuth();
-  const call = useCall();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => call(() => client.revokeToken(id)),
-    onSuccess: async () => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: walletAuthKeys.tokens() }), queryClient.invalidateQueries({ queryKey: auditPrefix })]);
-    },
-  });
-}
+export const useRevokeBotToken = () => useApiMutation((c, id: string) => c.revokeToken(id), [walletAuthKeys.tokens()]);
