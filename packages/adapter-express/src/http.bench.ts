@@ -20,7 +20,8 @@ const unlimited = { limit: 1_000_000, windowMs: 60_000 };
 
 async function load(url: string, headers: Record<string, string> = {}, method: "GET" | "POST" = "GET", body?: string) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers, method, ...(body ? { body } : {}) });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const statuses = Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([code, v]) => `${code}:${v.count}`).join(" ");
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
 }
 
 const hello = express();
@@ -59,7 +60,7 @@ const lines = [
 process.stdout.write(`\nhttp (${kind.name}, ${CONNECTIONS} connections, ${DURATION_S} s each)\n`);
 process.stdout.write(`  Express hello-world: ${base.rps.toFixed(0)} req/s, p99 ${base.p99} ms\n`);
 for (const { name, r } of lines) {
-  process.stdout.write(`  ${name}: ${r.rps.toFixed(0)} req/s (${(r.rps / base.rps).toFixed(2)}x hello), p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}\n`);
+  process.stdout.write(`  ${name}: ${r.rps.toFixed(0)} req/s (${(r.rps / base.rps).toFixed(2)}x hello), p99 ${r.p99} ms, non-2xx ${r.non2xx} (${r.statuses}), errors ${r.errors}\n`);
   reportBench(import.meta.url, { name: `${name} req/s`, value: r.rps, unit: "req/s", baseline: { name: "Express hello-world", value: base.rps }, target: kind.name });
   reportBench(import.meta.url, { name: `${name} p99`, value: r.p99, unit: "ms", baseline: { name: "Express hello-world p99", value: base.p99 }, higherIsBetter: false, target: kind.name });
 }
