@@ -19,6 +19,7 @@ import {
   loadWalletAuthSecrets,
 } from "@wallet-auth/core";
 import { createCcxtExchangeGateway, createCcxtPriceSource } from "@wallet-auth/core/ccxt";
+import { type ViemChainConfig, createViemChainGateway } from "@wallet-auth/core/viem";
 import { type ClerkTestKeys, createClerkTestKeys } from "@wallet-auth/testing/clerk";
 import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testing/exchange";
 import express from "express";
@@ -100,6 +101,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     }
     const gatewayOptions = { ...(exchangeUrls ? { urls: exchangeUrls } : {}), timeoutMs: 10_000, ...(exchange ? { enableRateLimit: false } : {}) };
 
+    // Chains: RPC URLs from the environment, plus in development on request the local EVM chain.
+    const chains: Record<string, ViemChainConfig> = {};
+    for (const [chainId, rpcUrl] of Object.entries(config.WALLET_AUTH_CHAIN_RPC_URLS ?? {})) chains[chainId] = { rpcUrl };
+    let localChainId: string | null = null;
+    if (config.development && config.WALLET_AUTH_LOCAL_CHAIN === "1") {
+      const { startLocalChain } = await import("@wallet-auth/testing/chain");
+      const chain = await startLocalChain();
+      closers.push(() => chain.close());
+      chains[chain.caip2] = { transport: chain.transport, multicall3Address: await chain.deployMulticall3() };
+      localChainId = chain.caip2;
+      logger.warn({ chainId: chain.caip2 }, "DEVELOPMENT local chain started in process");
+    }
+
     let redis: import("ioredis").Redis | null = null;
     if (config.REDIS_URL) {
       const { Redis } = await import("ioredis");
@@ -123,7 +137,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       secrets,
       exchanges: createCcxtExchangeGateway(gatewayOptions),
       prices: createCcxtPriceSource(gatewayOptions),
-      siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1"] },
+      ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
+      siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
       ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: "wallet-auth:balances:" }) } : {}),
     });
