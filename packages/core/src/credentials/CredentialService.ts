@@ -228,9 +228,16 @@ export class CredentialService {
     return view;
   }
 
-  /** Re-enables a disabled credential. @throws `NOT_FOUND`, `CREDENTIAL_EXPIRED` (expiry passed). */
+  /**
+   * Re-enables a credential its user disabled. Only a `disabled` credential can be enabled: an
+   * `invalid` one (refused by the exchange, or found able to withdraw) becomes usable only
+   * through a passing `revalidate`, and an `expired` one only through renewal.
+   * @throws `NOT_FOUND`, `CONFLICT` (not disabled), `CREDENTIAL_EXPIRED` (expiry passed).
+   */
   async enable(ctx: RequestContext, id: string): Promise<CredentialView> {
     const current = await this.require(ctx, id);
+    if (current.status === "active") return toCredentialView(current);
+    if (current.status !== "disabled") throw new WalletAuthError("CONFLICT", { reason: `enable-from-${current.status}` });
     if (current.expiresAt !== null && current.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new WalletAuthError("CREDENTIAL_EXPIRED");
     }
@@ -317,7 +324,12 @@ export class CredentialService {
     const record = await this.usable(ctx, id, "credential.use");
     // Decrypt once up front so a broken record fails here, not on the first order.
     await this.openOrAudit(ctx, record);
-    const ttlMs = Math.max(1, Math.min(options.ttlMs ?? this.policy.useLeaseTtlMs, MAX_LEASE_MS));
+    const requested = options?.ttlMs ?? this.policy.useLeaseTtlMs;
+    // NaN, Infinity or a negative ttl would make a lease that never expires: refused, never clamped.
+    if (typeof requested !== "number" || !Number.isFinite(requested) || requested < 1 || requested > MAX_LEASE_MS) {
+      throw new WalletAuthError("INVALID_INPUT", { reason: "lease-ttl", details: { fields: ["ttlMs"] } });
+    }
+    const ttlMs = Math.trunc(requested);
     const leaseId = this.random.uuid();
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {

@@ -1,7 +1,11 @@
 import { inspect } from "node:util";
 
 const REDACTED = "<redacted>";
-const values = new WeakMap<Redacted<unknown>, unknown>();
+// One registry per process, keyed by a global symbol: an ESM and a CJS copy of core loaded into one
+// bot (or two versions side by side) still recognise each other's values, as the error brand does.
+const REGISTRY = Symbol.for("@wallet-auth/core/redacted-values");
+const globalRegistry = globalThis as typeof globalThis & { [REGISTRY]?: WeakMap<object, unknown> };
+const values: WeakMap<object, unknown> = (globalRegistry[REGISTRY] ??= new WeakMap<object, unknown>());
 
 /**
  * A box for a secret value. `String()`, `JSON.stringify`, `util.inspect` / `console.log` and
@@ -30,7 +34,7 @@ export class Redacted<T> {
 
   /** The wrapped value. Throws `TypeError` for a non-Redacted argument. */
   static unwrap<T>(redacted: Redacted<T>): T {
-    if (!values.has(redacted)) throw new TypeError("not a Redacted value");
+    if (typeof redacted !== "object" || redacted === null || !values.has(redacted)) throw new TypeError("not a Redacted value");
     return values.get(redacted) as T;
   }
 

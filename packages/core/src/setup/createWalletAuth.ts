@@ -160,7 +160,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   const unsubscribe = audit.subscribe((event) => {
     if (event.outcome !== "success" || event.subjectUserId === null || event.targetId === null) return;
     const ctx = { userId: event.subjectUserId };
-    if (event.action === "credential.delete") {
+    // Deleting, disabling, renewing (new key) or invalidating a credential ends its cached balances.
+    if (CREDENTIAL_SOURCE_ENDS.has(event.action)) {
       void balances.invalidate(ctx, { source: { type: "exchange", credentialId: event.targetId } }).catch(() => undefined);
     } else if (event.action === "wallet.unlink") {
       void balances.invalidate(ctx, { source: { type: "wallet", walletId: event.targetId } }).catch(() => undefined);
@@ -188,6 +189,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     },
   };
 }
+
+const CREDENTIAL_SOURCE_ENDS: ReadonlySet<string> = new Set(["credential.delete", "credential.disable", "credential.renew", "credential.revalidate", "credential.expire", "credential.withdraw_enabled"]);
 
 /** The host configured no exchange access: every exchange call is refused with a coded error. */
 const noExchanges: ExchangeGateway = {
