@@ -156,3 +156,30 @@ describe.each(stores)("bad input on %s", (_name, open) => {
     expect((await alerts.list(ctx, { status: "open" })).items.map((a) => a.id)).toEqual([alert.id]);
   });
 });
+
+describe("bad keys straight into the PostgreSQL store (PGlite)", () => {
+  it("an array, a String object or a NUL in a key never matches a row and is INVALID_INPUT before any query", async () => {
+    const { knex } = await pglite();
+    await truncateAll(knex);
+    const store = createPostgresStore({ knex, kind: "pglite" });
+    const now = new Date();
+    await store.users.ensure(userId, now);
+    const { alert } = await new AlertService({ store, audit: new AuditTrail({ hashKey: testHashKey() }) }).raise({ userId, kind: "manual", severity: "low" });
+    const before = await createProbe(knex).dumpAllText();
+    const any = (value: unknown) => value as never;
+    const calls: Record<string, () => Promise<unknown>> = {
+      "alerts.setStatus(array id)": () => store.alerts.setStatus(userId, any([alert.id]), "resolved", now),
+      "alerts.setStatus(String id)": () => store.alerts.setStatus(userId, any(new String(alert.id)), "resolved", now),
+      "alerts.list(array userId)": () => store.alerts.list({ userId: any([userId]), limit: 10 }),
+      "users.get(NUL id)": () => store.users.get(`${userId}\u0000`),
+      "users.delete(String id)": () => store.users.delete(any(new String(userId))),
+      "audit.query(array subject)": () => store.audit.query({ subjectUserId: any([userId]), limit: 10 }),
+      "credentials.get(array id)": () => store.credentials.get(userId, any(["x"])),
+      "snapshots.deleteByUser(NUL userId)": () => store.snapshots.deleteByUser(`a\u0000`),
+    };
+    const results: Record<string, string> = {};
+    for (const [name, call] of Object.entries(calls)) results[name] = await outcome(call);
+    expect(results).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, "INVALID_INPUT"])));
+    expect(await createProbe(knex).dumpAllText()).toBe(before);
+  });
+});

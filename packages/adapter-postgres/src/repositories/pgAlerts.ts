@@ -1,4 +1,5 @@
 import { type AlertStore, type SecurityAlertRecord, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, str, strOrNull } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
@@ -47,6 +48,7 @@ export function pgAlerts(db: Db): AlertStore {
       throw new WalletAuthError("CONFLICT", { reason: "alert-id-exists" });
     },
     async list(q) {
+      checkKeys({ userId: q.userId });
       const where = ["user_id = ?"];
       const bindings: unknown[] = [q.userId];
       if (q.status !== undefined) (where.push("status = ?"), bindings.push(q.status));
@@ -63,6 +65,7 @@ export function pgAlerts(db: Db): AlertStore {
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.getTime(), last.id]) : null };
     },
     async setStatus(userId, id, status, now) {
+      checkKeys({ userId, id });
       const { rows } = await query(
         db,
         `UPDATE security_alerts SET status = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`,
@@ -71,6 +74,7 @@ export function pgAlerts(db: Db): AlertStore {
       return rows[0] ? toAlert(rows[0]) : null;
     },
     async deleteByUser(userId) {
+      checkKeys({ userId });
       return (await query(db, `DELETE FROM security_alerts WHERE user_id = ?`, [userId])).rowCount;
     },
   };

@@ -1,4 +1,5 @@
 import { type AuditChainHead, type AuditEventRecord, type AuditLog, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, num, str, strOrNull } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
@@ -189,6 +190,7 @@ export function pgAudit(db: Db, state: AuditAppendState, txChains?: Set<string>)
       return state.serialised(chainKey, () => appendWith(chainKey, build, (e) => state.insert(db, e)));
     },
     async listChain(chainKey, afterSeq, limit) {
+      checkKeys({ chainKey });
       const { rows } = await query(
         db,
         `SELECT ${COLUMNS} FROM audit_events WHERE chain_key = ? AND seq > ? ORDER BY seq LIMIT ?`,
@@ -197,6 +199,7 @@ export function pgAudit(db: Db, state: AuditAppendState, txChains?: Set<string>)
       return rows.map(toEvent);
     },
     async query(q) {
+      checkKeys({ subjectUserId: q.subjectUserId });
       const where = ["subject_user_id = ?"];
       const bindings: unknown[] = [q.subjectUserId];
       if (q.action !== undefined) {
@@ -228,6 +231,7 @@ export function pgAudit(db: Db, state: AuditAppendState, txChains?: Set<string>)
       };
     },
     async erasePersonalData(chainKey, subjectUserId) {
+      checkKeys({ chainKey, subjectUserId });
       const { rowCount } = await query(
         db,
         `UPDATE audit_events SET subject_user_id = NULL, ip_hash = NULL, user_agent = NULL,

@@ -1,4 +1,5 @@
 import { type Clock, type CredentialPermissions, type CredentialRecord, type CredentialStore, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, dateOrNull, json, jsonParam, num, str } from "../internal/mappers.js";
 
@@ -84,10 +85,12 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       throw new WalletAuthError("CONFLICT", { reason: "credential-id-exists" });
     },
     async get(userId, id) {
+      checkKeys({ userId, id });
       const { rows } = await query(db, `SELECT ${COLUMNS} FROM api_credentials WHERE id = ? AND user_id = ?`, [id, userId]);
       return rows[0] ? toCredential(rows[0]) : null;
     },
     async listByUser(userId) {
+      checkKeys({ userId });
       const { rows } = await query(
         db,
         `SELECT ${COLUMNS} FROM api_credentials WHERE user_id = ? ORDER BY created_at DESC, id DESC`,
@@ -96,6 +99,7 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       return rows.map(toCredential);
     },
     async update(userId, id, patch) {
+      checkKeys({ userId, id });
       const sets: string[] = [];
       const bindings: unknown[] = [];
       for (const [field, value] of Object.entries(patch)) {
@@ -121,6 +125,7 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       return rows[0] ? toCredential(rows[0]) : null;
     },
     async touchLastUsed(userId, id, at, notAfter) {
+      checkKeys({ userId, id });
       const { rowCount } = await query(
         db,
         `UPDATE api_credentials SET last_used_at = ?
@@ -130,10 +135,12 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       return rowCount > 0;
     },
     async delete(userId, id) {
+      checkKeys({ userId, id });
       const { rowCount } = await query(db, `DELETE FROM api_credentials WHERE id = ? AND user_id = ?`, [id, userId]);
       return rowCount > 0;
     },
     async deleteByUser(userId) {
+      checkKeys({ userId });
       return (await query(db, `DELETE FROM api_credentials WHERE user_id = ?`, [userId])).rowCount;
     },
     async claimForRewrap(primaryKeyId, limit) {

@@ -1,10 +1,12 @@
 import type { LeaseStore } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, query } from "../internal/Db.js";
 
 /** The PostgreSQL {@link LeaseStore}: one conditional upsert decides who holds a lease. */
 export function pgLeases(db: Db): LeaseStore {
   return {
     async tryAcquire(name, owner, now, expiresAt) {
+      checkKeys({ name, owner });
       const { rows } = await query(
         db,
         `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
@@ -16,6 +18,7 @@ export function pgLeases(db: Db): LeaseStore {
       return rows.length > 0;
     },
     async release(name, owner) {
+      checkKeys({ name, owner });
       return (await query(db, `DELETE FROM leases WHERE name = ? AND owner = ?`, [name, owner])).rowCount > 0;
     },
   };

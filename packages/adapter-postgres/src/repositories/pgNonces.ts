@@ -1,4 +1,5 @@
 import { type NonceRecord, type NonceStore, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, dateOrNull, str } from "../internal/mappers.js";
 
@@ -29,6 +30,7 @@ export function pgNonces(db: Db): NonceStore {
       if (rowCount === 0) throw new WalletAuthError("CONFLICT", { reason: "nonce-exists" });
     },
     async consume(nonce, userId, now) {
+      checkKeys({ nonce, userId });
       const { rows } = await query(
         db,
         `UPDATE siwe_nonces SET consumed_at = ?
@@ -42,6 +44,7 @@ export function pgNonces(db: Db): NonceStore {
       return (await query(db, `DELETE FROM siwe_nonces WHERE expires_at <= ? OR consumed_at IS NOT NULL`, [now])).rowCount;
     },
     async deleteByUser(userId) {
+      checkKeys({ userId });
       return (await query(db, `DELETE FROM siwe_nonces WHERE user_id = ?`, [userId])).rowCount;
     },
   };

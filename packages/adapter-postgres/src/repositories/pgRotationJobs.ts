@@ -1,4 +1,5 @@
 import { type RotationJobRecord, type RotationJobStore, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, dateOrNull, num, str, strOrNull } from "../internal/mappers.js";
 
@@ -59,6 +60,7 @@ export function pgRotationJobs(db: Db): RotationJobStore {
       return rows[0] ? toJob(rows[0]) : null;
     },
     async get(id) {
+      checkKeys({ id });
       const { rows } = await query(db, `SELECT ${COLUMNS} FROM key_rotation_jobs WHERE id = ?`, [id]);
       return rows[0] ? toJob(rows[0]) : null;
     },

@@ -1,4 +1,5 @@
 import type { BalanceSnapshotRecord, BalanceSnapshotStore } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, inTransaction, query } from "../internal/Db.js";
 import { date, decimal, decimalOrNull, str } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
@@ -49,6 +50,7 @@ export function pgSnapshots(db: Db): BalanceSnapshotStore {
       });
     },
     async list(q) {
+      checkKeys({ userId: q.userId, ...(q.sourceId === undefined ? {} : { sourceId: q.sourceId }) });
       const where = ["user_id = ?"];
       const bindings: unknown[] = [q.userId];
       if (q.sourceType !== undefined) (where.push("source_type = ?"), bindings.push(q.sourceType));
@@ -69,9 +71,11 @@ export function pgSnapshots(db: Db): BalanceSnapshotStore {
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.takenAt.getTime(), last.id]) : null };
     },
     async deleteByUser(userId) {
+      checkKeys({ userId });
       return (await query(db, `DELETE FROM balance_snapshots WHERE user_id = ?`, [userId])).rowCount;
     },
     async deleteBySource(userId, sourceType, sourceId) {
+      checkKeys({ userId, sourceId });
       return (
         await query(db, `DELETE FROM balance_snapshots WHERE user_id = ? AND source_type = ? AND source_id = ?`, [
           userId,

@@ -1,4 +1,5 @@
 import type { TransactionRecord, TransactionStore } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, inTransaction, query } from "../internal/Db.js";
 import { date, decimal, decimalOrNull, json, jsonParam, str, strOrNull } from "../internal/mappers.js";
 import { clampLimit, decodeCursor, encodeCursor } from "../internal/paging.js";
@@ -68,6 +69,7 @@ export function pgTransactions(db: Db): TransactionStore {
       });
     },
     async list(q) {
+      checkKeys({ userId: q.userId, ...(q.sourceId === undefined ? {} : { sourceId: q.sourceId }) });
       const where = ["user_id = ?"];
       const bindings: unknown[] = [q.userId];
       if (q.sourceType !== undefined) (where.push("source_type = ?"), bindings.push(q.sourceType));
@@ -88,6 +90,7 @@ export function pgTransactions(db: Db): TransactionStore {
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.occurredAt.getTime(), last.id]) : null };
     },
     async deleteByUser(userId) {
+      checkKeys({ userId });
       return (await query(db, `DELETE FROM transactions WHERE user_id = ?`, [userId])).rowCount;
     },
   };

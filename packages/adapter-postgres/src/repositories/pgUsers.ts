@@ -1,4 +1,5 @@
 import { type JsonObject, type UserRecord, type UserStore, WalletAuthError } from "@wallet-auth/core";
+import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, json, jsonParam, str } from "../internal/mappers.js";
 
@@ -10,6 +11,7 @@ function toUser(r: Row): UserRecord {
 export function pgUsers(db: Db): UserStore {
   return {
     async ensure(id, now) {
+      checkKeys({ id });
       // Read first: ensure runs on most requests and the user usually exists, so the common
       // path is one read and writes nothing. A concurrent creator makes the insert a no-op.
       const existing = await query(db, `SELECT * FROM users WHERE id = ?`, [id]);
@@ -26,10 +28,12 @@ export function pgUsers(db: Db): UserStore {
       return toUser(rows[0]);
     },
     async get(id) {
+      checkKeys({ id });
       const { rows } = await query(db, `SELECT * FROM users WHERE id = ?`, [id]);
       return rows[0] ? toUser(rows[0]) : null;
     },
     async updateMetadata(id, metadata, now) {
+      checkKeys({ id });
       const { rows } = await query(db, `UPDATE users SET metadata = ?::jsonb, updated_at = ? WHERE id = ? RETURNING *`, [
         jsonParam(metadata),
         now,
@@ -38,6 +42,7 @@ export function pgUsers(db: Db): UserStore {
       return rows[0] ? toUser(rows[0]) : null;
     },
     async delete(id) {
+      checkKeys({ id });
       const { rowCount } = await query(db, `DELETE FROM users WHERE id = ?`, [id]);
       return rowCount > 0;
     },
