@@ -8,6 +8,7 @@ export default defineConfig({
     memory: "src/memory.ts",
     ccxt: "src/ccxt.ts",
     viem: "src/viem.ts",
+    client: "src/client.ts",
   },
   format: ["esm", "cjs"],
   // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.

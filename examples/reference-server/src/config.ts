@@ -5,11 +5,17 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-const jsonMap = (what: string) =>
+const jsonMap = (what: string, keyPattern: RegExp = /^[a-z0-9]{2,32}$/) =>
   z.string().transform((text, ctx) => {
     try {
       const value = JSON.parse(text) as unknown;
-      if (value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string" && /^https?:\/\//.test(v))) {
+      if (
+        value &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.keys(value).every((k) => keyPattern.test(k)) &&
+        Object.values(value).every((v) => typeof v === "string" && URL.canParse(v) && /^https?:\/\//.test(v))
+      ) {
         return value as Record<string, string>;
       }
     } catch {
@@ -47,10 +53,14 @@ const schema = z.object({
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
   WALLET_AUTH_EXCHANGE_BASE_URLS: jsonMap("exchange id").optional(),
-  WALLET_AUTH_CHAIN_RPC_URLS: jsonMap("chain id").optional(),
+  WALLET_AUTH_CHAIN_RPC_URLS: jsonMap("CAIP-2 chain id (eip155:1)", /^eip155:[1-9][0-9]{0,15}$/).optional(),
   WALLET_AUTH_ALERT_WEBHOOK_URL: url.optional(),
   WALLET_AUTH_ALERT_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   WALLET_AUTH_CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  WALLET_AUTH_SNAPSHOT_RETENTION_DAYS: z.coerce.number().int("must be a whole number of days").min(1).max(3650).default(400),
+  WALLET_AUTH_ANCHOR_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(3600),
+  WALLET_AUTH_ANCHOR_FILE: z.string().min(1).optional(),
+  WALLET_AUTH_LOCAL_CHAIN: z.enum(["0", "1"]).optional(),
 });
 
 /** The validated configuration. */

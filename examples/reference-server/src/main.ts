@@ -7,6 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
+import { CliExit, registerCommands } from "./cli/commands.js";
 import { startServer } from "./server.js";
 
 const program = new Command("wallet-auth").description("wallet-auth reference server and operations").exitOverride();
@@ -86,9 +87,16 @@ keys
     key.key.fill(0);
   });
 
+registerCommands(program, config);
+for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-  fail("unexpected failure");
+  if (error instanceof CliExit) fail(error.message, error.exitCode);
+  if (error instanceof ConfigError) fail(`configuration error: ${error.message}`, 2);
+  const code = (error as { code?: unknown } | null)?.code;
+  // Only a stable error code is printed: never a message that could carry a secret or SQL.
+  fail(`failed${typeof code === "string" && /^[A-Z_]+$/.test(code) ? ` (${code})` : ""}`);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -12,22 +12,34 @@ import {
   KeyRing,
   RedisBalanceCache,
   Redacted,
+  WEBHOOK_SIGNATURE_HEADER,
   type WalletAuth,
   createWalletAuth,
   createWebhookAlertSink,
   loadWalletAuthSecrets,
 } from "@wallet-auth/core";
 import { createCcxtExchangeGateway, createCcxtPriceSource } from "@wallet-auth/core/ccxt";
+import { type ViemChainConfig, createViemChainGateway } from "@wallet-auth/core/viem";
 import { type ClerkTestKeys, createClerkTestKeys } from "@wallet-auth/testing/clerk";
 import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testing/exchange";
 import express from "express";
 import type { Knex } from "knex";
 import type { Logger } from "pino";
+import { anchorHeads } from "./cli/commands.js";
 import type { ServerConfig } from "./config.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
 import { startJobs } from "./jobs.js";
 import { createMetrics } from "./metrics.js";
+
+/** Posts an anchor to the alert webhook, signed exactly like alerts (`verifyWebhookSignature` checks it). */
+async function postAnchor(url: string, secret: string, anchor: unknown): Promise<void> {
+  const body = JSON.stringify({ type: "audit.anchor", anchor });
+  const t = Math.floor(Date.now() / 1000);
+  const headers = { "content-type": "application/json", [WEBHOOK_SIGNATURE_HEADER]: `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`, "utf8").digest("hex")}` };
+  const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`anchor webhook status ${res.status}`);
+}
 
 /** A running server. */
 export interface RunningServer {
@@ -89,6 +101,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     }
     const gatewayOptions = { ...(exchangeUrls ? { urls: exchangeUrls } : {}), timeoutMs: 10_000, ...(exchange ? { enableRateLimit: false } : {}) };
 
+    // Chains: RPC URLs from the environment, plus in development on request the local EVM chain.
+    const chains: Record<string, ViemChainConfig> = {};
+    for (const [chainId, rpcUrl] of Object.entries(config.WALLET_AUTH_CHAIN_RPC_URLS ?? {})) chains[chainId] = { rpcUrl };
+    let localChainId: string | null = null;
+    if (config.development && config.WALLET_AUTH_LOCAL_CHAIN === "1") {
+      const { startLocalChain } = await import("@wallet-auth/testing/chain");
+      const chain = await startLocalChain();
+      closers.push(() => chain.close());
+      chains[chain.caip2] = { transport: chain.transport, multicall3Address: await chain.deployMulticall3() };
+      localChainId = chain.caip2;
+      logger.warn({ chainId: chain.caip2 }, "DEVELOPMENT local chain started in process");
+    }
+
     let redis: import("ioredis").Redis | null = null;
     if (config.REDIS_URL) {
       const { Redis } = await import("ioredis");
@@ -112,7 +137,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       secrets,
       exchanges: createCcxtExchangeGateway(gatewayOptions),
       prices: createCcxtPriceSource(gatewayOptions),
-      siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1"] },
+      ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
+      siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
       ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: "wallet-auth:balances:" }) } : {}),
     });
@@ -188,11 +214,33 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       [
         { name: "credential-expiry", everyMs: 60 * 60_000, run: () => walletAuth.credentials.checkExpiry() },
         { name: "siwe-nonce-prune", everyMs: 10 * 60_000, run: () => walletAuth.wallets.pruneChallenges() },
-        { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.status() },
+        { name: "key-age", everyMs: 24 * 60 * 60_000, run: () => walletAuth.rotation.checkKeyAge() },
+        {
+          name: "snapshot-retention",
+          everyMs: 60 * 60_000,
+          run: () => knex("balance_snapshots").where("taken_at", "<", new Date(Date.now() - config.WALLET_AUTH_SNAPSHOT_RETENTION_DAYS * 86_400_000)).delete(),
+        },
+        // Leases left by crashed replicas (jobs, balance refresher) are removed once expired.
+        { name: "lease-expiry", everyMs: 10 * 60_000, run: () => knex("leases").where("expires_at", "<", new Date(Date.now() - 60_000)).delete() },
+        {
+          name: "audit-anchor",
+          everyMs: config.WALLET_AUTH_ANCHOR_INTERVAL_S * 1000,
+          run: async () => {
+            const anchor = await anchorHeads({ knex, walletAuth });
+            if (config.WALLET_AUTH_ALERT_WEBHOOK_URL && config.WALLET_AUTH_ALERT_WEBHOOK_SECRET) await postAnchor(config.WALLET_AUTH_ALERT_WEBHOOK_URL, config.WALLET_AUTH_ALERT_WEBHOOK_SECRET, anchor);
+            else appendFileSync(config.WALLET_AUTH_ANCHOR_FILE ?? join(dataDir, "audit-anchors.ndjson"), `${JSON.stringify(anchor)}\n`, { mode: 0o600 });
+            logger.info({ chains: Object.keys(anchor.heads).length }, "audit chain heads anchored");
+          },
+        },
       ],
       store.leases,
       owner,
-      { onRun: (name, outcome) => metrics.jobRuns.inc({ job: name, outcome }) },
+      {
+        onRun: (name, outcome) => {
+          metrics.jobRuns.inc({ job: name, outcome });
+          if (outcome !== "skipped") logger.info({ job: name, outcome }, "job run");
+        },
+      },
     );
     closers.push(() => jobs.stop());
 

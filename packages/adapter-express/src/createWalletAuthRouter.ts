@@ -117,6 +117,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
 
   const onAuthFailure = (req: Request, res: Response, reason: AuthFailureReason) => {
     observe.authFailure?.(reason);
+    void limiters.recordAuthFailure(req);
     walletAuth.audit
       .recordSystem(
         walletAuth.store,

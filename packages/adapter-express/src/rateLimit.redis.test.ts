@@ -44,6 +44,19 @@ describe("rate limits", () => {
   });
 });
 
+describe("rate limits under parallel good traffic", () => {
+  it("never counts 50 parallel authenticated requests from one IP as failed sign-ins", async () => {
+    const h = await startHttpHarness(memory, { rateLimit: { authFailures: { limit: 5, windowMs: 60_000 } } });
+    try {
+      const token = await h.token("user_parallel");
+      const statuses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${h.base}/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)));
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe.skipIf(!redisUrl)("rate limits shared through Redis", () => {
   const prefix = `wa:test:${randomBytes(6).toString("hex")}:`;
   let redis: import("ioredis").Redis;

@@ -1,7 +1,25 @@
 import { mintForgedTokens, mintSessionToken, createClerkTestKeys } from "@wallet-auth/testing/clerk";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { RouteSpec } from "./routeSpec.js";
+import { accountRoutes } from "./routes/accountRoutes.js";
+import { botRoutes } from "./routes/botRoutes.js";
+import { credentialRoutes } from "./routes/credentialRoutes.js";
+import type { RouteDeps } from "./routes/deps.js";
+import { walletRoutes } from "./routes/walletRoutes.js";
+import { errorBodySchema } from "./schemas.js";
 import { type HttpHarness, ORIGIN, startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
+
+// The route specs the OpenAPI document is generated from: every real response below is checked
+// against its route's declared response schema (and every error against the error body).
+const specs: RouteSpec[] = (() => {
+  const deps = { walletAuth: { tokens: {}, exchangeProxy: {} } } as unknown as RouteDeps;
+  return [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps)];
+})();
+const specFor = (method: string, path: string) =>
+  specs.find((s) => s.method === method.toLowerCase() && new RegExp(`^/api${s.path.replace(/:[A-Za-z]+/g, "[^/]+")}$`).test(path));
+let checkedResponses = 0;
 
 const SECRET = "s3cr3t-CANARY-do-not-leak-7f1e2d";
 const API_KEY = "CANARYAPIKEY0000000000000001";
@@ -33,6 +51,15 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
       parsed = JSON.parse(text);
     } catch {
       parsed = text;
+    }
+    const spec = specFor(method, new URL(`${h.base}${path}`).pathname);
+    if (res.status >= 400 && res.headers.get("content-type")?.includes("json")) {
+      expect(errorBodySchema.safeParse(parsed).success, `${method} ${path} error body`).toBe(true);
+      checkedResponses++;
+    } else if (spec && res.status < 300 && spec.response !== null && spec.response !== "stream") {
+      const checked = (spec.response as z.ZodType).safeParse(parsed);
+      expect(checked.success, `${method} ${path} matches its documented response`).toBe(true);
+      checkedResponses++;
     }
     return { status: res.status, body: parsed, headers: res.headers, text };
   }
@@ -94,10 +121,10 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
       garbage: "token-invalid",
     });
     // The reason reaches the audit log (the system chain "auth"), never the response.
-    await new Promise((r) => setTimeout(r, 50));
-    const events = await h.walletAuth.store.audit.listChain(h.walletAuth.audit.systemChainKeyOf("auth"), 0, 100);
-    const failures = events.filter((e) => e.action === "auth.failure");
-    expect(failures.length).toBeGreaterThanOrEqual(Object.keys(bad).length);
+    const authFailures = async () => (await h.walletAuth.store.audit.listChain(h.walletAuth.audit.systemChainKeyOf("auth"), 0, 100)).filter((e) => e.action === "auth.failure");
+    // Written after the response (off the request path): wait for them.
+    await expect.poll(async () => (await authFailures()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(Object.keys(bad).length);
+    const failures = await authFailures();
     expect(failures.map((e) => e.details?.reason)).toContain("token-expired");
     expect(failures.every((e) => e.ipHash !== null)).toBe(true);
     expect((await call("GET", "/v1/credentials")).status).toBe(401);
@@ -263,6 +290,10 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
     for (const p of ["/v1/credentials", "/v1/credentials/{id}", "/v1/wallets/challenge", "/v1/balances/history", "/v1/audit/export", "/v1/privacy/account", "/v1/admin/rotation"]) expect(paths).toContain(p);
     expect(doc.body.components.securitySchemes.clerkSession).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.body.components.schemas.ErrorBody).toBeTruthy();
+  });
+
+  it("checked the suite's real responses against the documented schemas", () => {
+    expect(checkedResponses).toBeGreaterThan(50);
   });
 
   it("leaks no planted secret or session token in any response or log line", () => {

@@ -165,7 +165,7 @@ export const meSchema = z
   .meta({ id: "Me" });
 
 export const eraseBody = z.strictObject({ confirm: z.literal("ERASE MY ACCOUNT") }).meta({ id: "EraseAccountRequest" });
-export const eraseResultSchema = z.object({ deleted: z.record(z.string(), z.number()) }).loose().meta({ id: "EraseAccountResult" });
+export const eraseResultSchema = z.object({ deleted: z.record(z.string(), z.union([z.number(), z.boolean()])) }).loose().meta({ id: "EraseAccountResult" });
 export const privacyExportSchema = z.record(z.string(), z.unknown()).meta({ id: "PrivacyExport" });
 
 export const keysSchema = z

@@ -40,7 +40,7 @@ async function allNames(): Promise<string[]> {
 
 async function migrationRoundTrip(knex: Knex): Promise<void> {
   const names = await allNames();
-  expect(names.slice(0, 2)).toEqual(["001_initial", "002_one_primary_wallet"]);
+  expect(names.slice(0, 3)).toEqual(["001_initial", "002_one_primary_wallet", "003_bot_tokens"]);
   expect((await migrationStatus(knex)).applied).toEqual([]);
   expect((await migrateLatest(knex)).migrations).toEqual(names);
   expect(await migrationStatus(knex)).toEqual({ applied: names, pending: [] });
@@ -48,8 +48,9 @@ async function migrationRoundTrip(knex: Knex): Promise<void> {
   const first = await describeSchema(knex);
   expect(await tables(knex)).toEqual([
     "api_credentials",
-      "audit_events",
+    "audit_events",
     "balance_snapshots",
+    "bot_tokens",
     "key_rotation_jobs",
     "leases",
     "security_alerts",

@@ -270,3 +270,5 @@ export {
   looksLikeBotToken,
 } from "./tokens/BotTokenService.js";
 export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
+export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
+export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";

@@ -1,5 +1,5 @@
 import type { RequestHandler, Request, Response } from "express";
-import { type Options, ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { MemoryStore, type Options, type Store, ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
 import { sendError } from "../sendError.js";
 
@@ -32,10 +32,13 @@ export interface RateLimitOptions {
   authFailures?: LimitRule | undefined;
 }
 
-/** The four limiters, built once per router. */
+/** The limiters, built once per router. */
 export interface RateLimiters {
   perIp: RequestHandler;
+  /** Refuses an IP that failed authentication too often; it never counts successful or in-flight requests. */
   authFailures: RequestHandler;
+  /** Counts one failed authentication of the request's IP. */
+  recordAuthFailure(req: Request): Promise<void>;
   perUser: RequestHandler;
   sensitive: RequestHandler;
   proxy: RequestHandler;
@@ -55,6 +58,34 @@ const userKey = (_req: Request, res: Response): string => {
 const credentialKey = (req: Request): string => `c:${String(req.params.id ?? "")}`;
 const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
 
+/**
+ * Failed sign-ins per IP. Not express-rate-limit's `skipSuccessfulRequests` (it counts every
+ * request while in flight, so 50 parallel good requests from one bot would trip it): failures
+ * are counted when they happen, and the gate only reads the count.
+ */
+function authFailureLimiter(options: RateLimitOptions, prefix: string): Pick<RateLimiters, "authFailures" | "recordAuthFailure"> {
+  const rule = options.authFailures ?? { limit: 20, windowMs: 15 * 60_000 };
+  const store: Store = options.sendCommand ? new RedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}authfail:` }) : new MemoryStore();
+  void store.init?.({ windowMs: rule.windowMs } as Options);
+  return {
+    authFailures: async (req, res, next) => {
+      try {
+        const info = await store.get?.(ipKey(req));
+        if (info && info.totalHits >= rule.limit) {
+          (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit = { ...(info.resetTime ? { resetTime: info.resetTime } : {}) };
+          return tooMany(req, res);
+        }
+      } catch {
+        // Fail open, like the other limiters: a cache outage never takes the API down.
+      }
+      next();
+    },
+    async recordAuthFailure(req) {
+      await Promise.resolve(store.increment(ipKey(req))).catch(() => undefined);
+    },
+  };
+}
+
 /** Builds the limiters from the options (resolved once, not per request). */
 export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?: (error: unknown) => void): RateLimiters {
   const prefix = options.prefix ?? "wa:rl:";
@@ -72,11 +103,7 @@ export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?
     });
   const limiters = {
     perIp: make("ip", options.perIp ?? { limit: 600, windowMs: 60_000 }, { keyGenerator: ipKey }),
-    authFailures: make("authfail", options.authFailures ?? { limit: 20, windowMs: 15 * 60_000 }, {
-      keyGenerator: ipKey,
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    }),
+    ...authFailureLimiter(options, prefix),
     perUser: make("user", options.perUser ?? { limit: 300, windowMs: 60_000 }, { keyGenerator: userKey }),
     sensitive: make("sensitive", options.sensitive ?? { limit: 20, windowMs: 60_000 }, { keyGenerator: userKey }),
     proxy: make("proxy", options.proxy ?? { limit: 60, windowMs: 60_000 }, { keyGenerator: credentialKey }),

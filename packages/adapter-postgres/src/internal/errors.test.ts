@@ -40,6 +40,16 @@ describe("toStoreError", () => {
     expect(error.cause).toMatchObject({ code: "23505", constraint: "api_credentials_fingerprint_key" });
   });
 
+  it.each(["22P02", "22021", "22P05", "22001", "22007", "22008"])(
+    "maps PostgreSQL's invalid-text state %s to INVALID_INPUT, never INTERNAL, without the SQL or the value",
+    (code) => {
+      const error = toStoreError(driverError({ code, message: 'insert into "audit_events" - invalid byte sequence for encoding "UTF8": 0x00 VALUE-ECHO' }));
+      expect(error.code).toBe("INVALID_INPUT");
+      const everything = `${JSON.stringify(error)} ${inspect(error, { depth: 10, showHidden: true })}`;
+      for (const leak of ["audit_events", "VALUE-ECHO", "INSERT INTO", "SEALED-BLOB-VALUE"]) expect(everything).not.toContain(leak);
+    },
+  );
+
   it("passes wallet-auth errors through unchanged", () => {
     const original = new WalletAuthError("CONFLICT");
     expect(toStoreError(original)).toBe(original);

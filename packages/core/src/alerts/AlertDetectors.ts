@@ -1,7 +1,9 @@
+import { LRUCache } from "lru-cache";
 import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import type { AuditEventRecord } from "../ports/AuditLog.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
+import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/Logger.js";
 import type { StoreRepositories } from "../ports/UnitOfWork.js";
 import type { AlertService, RaiseAlertInput } from "./AlertService.js";
 import { SlidingWindowCounter } from "./SlidingWindowCounter.js";
@@ -49,8 +51,13 @@ export interface AlertDetectorsOptions {
   clock?: Clock | undefined;
   /** Users (and credentials) whose state is kept; least recently seen forgotten first. Default 100,000. */
   maxTrackedKeys?: number | undefined;
-  /** Called when handling an event fails (e.g. the alert store is down). */
+  /** Called when handling an event fails (e.g. the alert store is down), after `logger`. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Where a detector failure is logged (`alert detector failed`, with the event's action and
+   * {@link safeErrorFields}; never the event's details or the error's message). Default: `console`.
+   */
+  logger?: WalletAuthLogger | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -85,15 +92,16 @@ export class AlertDetectors {
   readonly #t: AlertThresholds;
   readonly #clock: Clock;
   readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #logger: WalletAuthLogger;
   readonly #maxKeys: number;
   readonly #authUser: SlidingWindowCounter;
   readonly #authIp: SlidingWindowCounter;
   readonly #use: SlidingWindowCounter;
   readonly #churn: SlidingWindowCounter;
   /** userId -> ipHash -> last seen (ms). */
-  readonly #knownIps = new Map<string, Map<string, number>>();
+  readonly #knownIps: LRUCache<string, Map<string, number>>;
   /** `userId \0 credentialId` -> last known withdraw permission. */
-  readonly #withdraw = new Map<string, boolean>();
+  readonly #withdraw: LRUCache<string, boolean>;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(options: AlertDetectorsOptions) {
@@ -102,7 +110,10 @@ export class AlertDetectors {
     this.#t = { ...defaultAlertThresholds, ...options.thresholds };
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
+    this.#logger = options.logger ?? stderrLogger;
     this.#maxKeys = options.maxTrackedKeys ?? 100_000;
+    this.#knownIps = new LRUCache({ max: this.#maxKeys });
+    this.#withdraw = new LRUCache({ max: this.#maxKeys });
     const counter = (w: WindowThreshold) => new SlidingWindowCounter({ windowMs: w.windowMs, maxKeys: this.#maxKeys });
     this.#authUser = counter(this.#t.authFailuresPerUser);
     this.#authIp = counter(this.#t.authFailuresPerIp);
@@ -132,7 +143,7 @@ export class AlertDetectors {
 
   /**
    * Runs every detector over one committed event; returns the alerts it newly created. Errors
-   * are reported to `onError` and swallowed.
+   * are logged to `logger`, reported to `onError`, and do not reach the caller.
    */
   async handle(event: AuditEventRecord): Promise<SecurityAlertRecord[]> {
     const raised: SecurityAlertRecord[] = [];
@@ -196,6 +207,7 @@ export class AlertDetectors {
       await this.#checkWithdraw(event, user, raise);
       await this.#checkNewIp(event, user, now, raise);
     } catch (error) {
+      this.#logger.error({ event: "alert_detector_failed", action: event.action, ...safeErrorFields(error) }, "alert detector failed");
       this.#onError?.(error);
     }
     return raised;
@@ -238,13 +250,13 @@ export class AlertDetectors {
         dedupeKey: `credential.withdraw_enabled:${credentialId}`,
       });
     if (event.action === "credential.withdraw_enabled") {
-      this.#remember(this.#withdraw, key, true);
+      this.#withdraw.set(key, true);
       return fire();
     }
     const now = event.details.withdraw;
     if (typeof now !== "boolean") return;
     const before = typeof event.details.previousWithdraw === "boolean" ? event.details.previousWithdraw : this.#withdraw.get(key);
-    this.#remember(this.#withdraw, key, now);
+    this.#withdraw.set(key, now);
     // `escalation: true` is how CredentialService.revalidate reports false -> true.
     if (now && (before === false || event.details.escalation === true)) await fire();
   }
@@ -255,7 +267,7 @@ export class AlertDetectors {
     let known = this.#knownIps.get(user);
     if (!known) {
       known = await this.#baseline(user, event.id, now - lookback);
-      this.#remember(this.#knownIps, user, known);
+      this.#knownIps.set(user, known);
     }
     const last = known.get(event.ipHash);
     const isNew = known.size > 0 && (last === undefined || last < now - lookback);
@@ -281,14 +293,5 @@ export class AlertDetectors {
       if ((known.get(e.ipHash) ?? 0) < t) known.set(e.ipHash, t);
     }
     return known;
-  }
-
-  #remember<V>(map: Map<string, V>, key: string, value: V) {
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > this.#maxKeys) {
-      const oldest = map.keys().next();
-      if (!oldest.done) map.delete(oldest.value);
-    }
   }
 }

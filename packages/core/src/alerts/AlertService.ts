@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { AuditTrail } from "../audit/AuditTrail.js";
 import { sanitizeDetails } from "../audit/sanitizeDetails.js";
 import type { RequestContext } from "../context/RequestContext.js";
@@ -8,6 +9,8 @@ import { type Clock, systemClock } from "../ports/Clock.js";
 import type { Page } from "../ports/common.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/Logger.js";
+import { isStorableText, parseContext, parseId, parseInput, userIdSchema } from "../validation/index.js";
 
 /** Input of {@link AlertService.raise}. */
 export interface RaiseAlertInput {
@@ -46,7 +49,23 @@ export interface AlertServiceOptions {
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
   onDelivery?: AlertDeliveryListener | undefined;
+  /** Where a sink that throws is logged (sink name, alert id, {@link safeErrorFields}). Default: `console`. */
+  logger?: WalletAuthLogger | undefined;
 }
+
+const listOptionsSchema = z.strictObject({
+  status: z.enum(["open", "acknowledged", "resolved"]).optional(),
+  cursor: z.string().max(512).refine(isStorableText).optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+});
+
+const raiseInputSchema = z.strictObject({
+  userId: userIdSchema.nullable(),
+  kind: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/),
+  severity: z.enum(["low", "medium", "high", "critical"]),
+  details: z.record(z.string().max(64).refine(isStorableText), z.union([z.string().refine(isStorableText), z.number(), z.boolean(), z.null()])).optional(),
+  dedupeKey: z.string().max(256).refine(isStorableText).nullable().optional(),
+});
 
 /**
  * Raises, stores, lists and updates security alerts, and delivers new ones to sinks in the
@@ -68,6 +87,7 @@ export class AlertService {
   readonly #clock: Clock;
   readonly #random: RandomSource;
   readonly #onDelivery: AlertDeliveryListener | undefined;
+  readonly #logger: WalletAuthLogger;
   readonly #inflight = new Set<Promise<void>>();
 
   constructor(options: AlertServiceOptions) {
@@ -77,18 +97,18 @@ export class AlertService {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? cryptoRandom;
     this.#onDelivery = options.onDelivery;
+    this.#logger = options.logger ?? stderrLogger;
   }
 
   /**
    * Stores an alert (deduplicated) and, when it is new, schedules delivery to every sink.
    *
    * @returns The stored (or already open) alert and whether it was created.
-   * @throws WalletAuthError `INVALID_INPUT` for an empty kind; store errors as thrown by the store.
+   * @throws WalletAuthError `INVALID_INPUT` for a malformed input (kind, severity, a NUL in a
+   * detail...), before any write; store errors as thrown by the store.
    */
-  async raise(input: RaiseAlertInput): Promise<RaiseAlertResult> {
-    if (typeof input.kind !== "string" || input.kind.length === 0 || input.kind.length > 64) {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "alert-kind-invalid" });
-    }
+  async raise(raw: RaiseAlertInput): Promise<RaiseAlertResult> {
+    const input = parseInput(raiseInputSchema, raw, "input");
     const now = this.#clock.now();
     const record: SecurityAlertRecord = {
       id: this.#random.uuid(),
@@ -111,7 +131,9 @@ export class AlertService {
     ctx: RequestContext,
     options: { status?: AlertStatus | undefined; cursor?: string | undefined; limit?: number | undefined } = {},
   ): Promise<Page<SecurityAlertRecord>> {
-    return this.#store.alerts.list({ userId: ctx.userId, status: options.status, cursor: options.cursor, limit: options.limit ?? 50 });
+    const { userId } = parseContext(ctx);
+    const parsed = parseInput(listOptionsSchema, options, "options");
+    return this.#store.alerts.list({ userId, status: parsed.status, cursor: parsed.cursor, limit: parsed.limit ?? 50 });
   }
 
   /**
@@ -137,7 +159,9 @@ export class AlertService {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
   }
 
-  async #setStatus(ctx: RequestContext, alertId: string, status: AlertStatus): Promise<SecurityAlertRecord> {
+  async #setStatus(rawCtx: RequestContext, rawAlertId: string, status: AlertStatus): Promise<SecurityAlertRecord> {
+    const ctx = parseContext(rawCtx);
+    const alertId = parseId(rawAlertId, "alertId");
     const updated = await this.#store.transaction(async (tx) => {
       const row = await tx.alerts.setStatus(ctx.userId, alertId, status, this.#clock.now());
       if (!row) return null;
@@ -161,8 +185,9 @@ export class AlertService {
         let outcome = { delivered: false, attempts: 0 };
         try {
           outcome = await sink.send(alert);
-        } catch {
-          // Sinks must not throw; one that does counts as not delivered.
+        } catch (error) {
+          // Sinks must not throw; one that does counts as not delivered, and is logged.
+          this.#logger.error({ event: "alert_sink_failed", sink: sink.name, alertId: alert.id, ...safeErrorFields(error) }, "alert sink failed");
         }
         this.#onDelivery?.({ alertId: alert.id, sink: sink.name, ...outcome });
       })();

@@ -1,3 +1,4 @@
+import pRetry, { AbortError } from "p-retry";
 import { WalletAuthError } from "../errors/index.js";
 import type { AlertSink } from "../ports/AlertSink.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
@@ -6,7 +7,7 @@ import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import { Redacted } from "../secret/Redacted.js";
 import { WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER, signWebhook } from "./webhookSignature.js";
 
-/** Exponential backoff between attempts: `initialMs * factor^(n-1)`, capped at `maxMs`, with ±20% jitter. */
+/** Exponential backoff between attempts (p-retry): `initialMs * factor^(n-1)`, capped at `maxMs`, times a random factor in [1, 2). */
 export interface WebhookBackoff {
   initialMs: number;
   maxMs: number;
@@ -107,18 +108,30 @@ export function createWebhookAlertSink(options: WebhookAlertSinkOptions): AlertS
       const body = JSON.stringify(webhookPayload(alert));
       const deliveryId = random.uuid();
       let attempts = 0;
-      for (let n = 0; n <= retries; n++) {
-        const left = deadlineMs - (Date.now() - started);
-        if (left <= 0) break;
-        attempts += 1;
-        const outcome = await attempt(body, deliveryId, Math.min(timeoutMs, left));
-        if (outcome === "ok") return { delivered: true, attempts };
-        if (outcome === "fatal" || n === retries) break;
-        const base = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** n);
-        const jitter = 0.8 + 0.4 * ((random.bytes(1)[0] ?? 128) / 255);
-        const wait = Math.min(base * jitter, deadlineMs - (Date.now() - started));
-        if (wait <= 0) break;
-        await new Promise((resolve) => setTimeout(resolve, wait).unref?.());
+      try {
+        // p-retry owns the loop: exponential back-off with jitter, bounded by the deadline.
+        await pRetry(
+          async () => {
+            const left = deadlineMs - (Date.now() - started);
+            if (left <= 0) throw new AbortError("deadline");
+            attempts += 1;
+            const outcome = await attempt(body, deliveryId, Math.min(timeoutMs, left));
+            if (outcome === "fatal") throw new AbortError("refused");
+            if (outcome === "retry") throw new Error("retry");
+          },
+          {
+            retries,
+            factor: backoff.factor,
+            minTimeout: backoff.initialMs,
+            maxTimeout: backoff.maxMs,
+            randomize: true,
+            maxRetryTime: deadlineMs,
+            unref: true,
+          },
+        );
+        return { delivered: true, attempts };
+      } catch {
+        // Given up (refused, out of retries or past the deadline): reported, never thrown.
       }
       return { delivered: false, attempts };
     },

@@ -1,8 +1,10 @@
+import { z } from "zod";
 import type { RequestContext } from "../context/RequestContext.js";
 import { WalletAuthError } from "../errors/index.js";
 import type { AuditEventRecord, AuditOutcome, AuditQuery } from "../ports/AuditLog.js";
 import type { Page } from "../ports/common.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { auditActionSchema, dateInputSchema, isStorableText, parseContext, parseInput } from "../validation/index.js";
 import type { AuditTrail } from "./AuditTrail.js";
 import { type AuditEventView, csvHeader, csvLine, toAuditEventView } from "./auditExportFormats.js";
 
@@ -47,6 +49,33 @@ export interface AuditServiceOptions {
   exportPageSize?: number | undefined;
 }
 
+/** A date filter: a `Date` or an ISO-8601 string PostgreSQL can store (never a number or `null`). */
+const filterDate = dateInputSchema;
+
+const filtersSchema = z.strictObject({
+  action: z.union([auditActionSchema, z.array(auditActionSchema).min(1).max(50)]).optional(),
+  outcome: z.enum(["success", "failure", "denied"]).optional(),
+  from: filterDate.optional(),
+  to: filterDate.optional(),
+});
+
+const pagingSchema = z.strictObject({
+  cursor: z.string().min(1).max(512).refine(isStorableText).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+
+const formatSchema = z.strictObject({ format: z.enum(["json", "ndjson", "csv"]) });
+
+function pick<T extends object>(value: T, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return value as never;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => keys.includes(k)));
+}
+
+function omit<T extends object>(value: T, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return value as never;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+}
+
 const FORMATS: Record<AuditExportFormat, { contentType: string; ext: string }> = {
   json: { contentType: "application/json; charset=utf-8", ext: "json" },
   ndjson: { contentType: "application/x-ndjson; charset=utf-8", ext: "ndjson" },
@@ -82,11 +111,10 @@ export class AuditService {
    * @throws WalletAuthError `INVALID_INPUT` for a bad filter (unknown outcome, invalid date, `from >= to`).
    */
   async query(ctx: RequestContext, options: AuditQueryOptions = {}): Promise<Page<AuditEventView>> {
-    const limit = options.limit === undefined ? 50 : Math.trunc(options.limit);
-    if (!Number.isFinite(limit) || limit < 1 || limit > 1000) {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "limit-out-of-range", details: { field: "limit" } });
-    }
-    const page = await this.#store.audit.query({ ...this.#filters(ctx, options), cursor: options.cursor, limit });
+    // `undefined` means no options; `null` or any non-object is refused like a bad field.
+    const paging = parseInput(pagingSchema, pick(options, ["cursor", "limit"]), "options");
+    const filters = this.#filters(ctx, omit(options, ["cursor", "limit"]));
+    const page = await this.#store.audit.query({ ...filters, cursor: paging.cursor, limit: paging.limit ?? 50 });
     return { items: page.items.map(toAuditEventView), nextCursor: page.nextCursor };
   }
 
@@ -98,17 +126,15 @@ export class AuditService {
    * @throws WalletAuthError `INVALID_INPUT` for a bad filter or format, `AUDIT_UNAVAILABLE` when the export cannot be audited.
    */
   async export(ctx: RequestContext, options: AuditExportOptions): Promise<AuditExportResult> {
-    const format = FORMATS[options.format];
-    if (!Object.hasOwn(FORMATS, options.format)) {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "export-format-unknown", details: { field: "format" } });
-    }
-    const query = this.#filters(ctx, options);
+    const { format: name } = parseInput(formatSchema, pick(options, ["format"]), "options");
+    const format = FORMATS[name];
+    const query = this.#filters(ctx, omit(options, ["format"]));
     await this.#audit.recordNow(this.#store, ctx, {
       action: "audit.export",
       outcome: "success",
-      details: { format: options.format },
+      details: { format: name },
     });
-    const chunks = (): AsyncIterable<string> => this.#chunks(query, options.format);
+    const chunks = (): AsyncIterable<string> => this.#chunks(query, name);
     return {
       contentType: format.contentType,
       fileName: `audit-log.${format.ext}`,
@@ -146,21 +172,11 @@ export class AuditService {
   }
 
   #filters(ctx: RequestContext, options: AuditFilters): Omit<AuditQuery, "cursor" | "limit"> {
-    const bad = (field: string): never => {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "audit-filter-invalid", details: { field } });
-    };
-    if (options.outcome !== undefined && !["success", "failure", "denied"].includes(options.outcome)) bad("outcome");
-    if (options.from !== undefined && !(options.from instanceof Date && Number.isFinite(options.from.getTime()))) bad("from");
-    if (options.to !== undefined && !(options.to instanceof Date && Number.isFinite(options.to.getTime()))) bad("to");
-    if (options.from && options.to && options.from.getTime() >= options.to.getTime()) bad("to");
-    const actions = options.action === undefined ? undefined : typeof options.action === "string" ? [options.action] : options.action;
-    if (actions && (actions.length === 0 || actions.length > 50 || actions.some((a) => typeof a !== "string" || a.length > 64))) bad("action");
-    return {
-      subjectUserId: ctx.userId,
-      action: options.action,
-      outcome: options.outcome,
-      from: options.from,
-      to: options.to,
-    };
+    const { userId } = parseContext(ctx);
+    const parsed = parseInput(filtersSchema, options, "options");
+    if (parsed.from && parsed.to && parsed.from.getTime() >= parsed.to.getTime()) {
+      throw new WalletAuthError("INVALID_INPUT", { reason: "audit-filter-invalid", details: { fields: ["options.to"] } });
+    }
+    return { subjectUserId: userId, action: parsed.action, outcome: parsed.outcome, from: parsed.from, to: parsed.to };
   }
 }

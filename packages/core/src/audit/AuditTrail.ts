@@ -2,6 +2,7 @@ import type { RequestContext } from "../context/RequestContext.js";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import type { AuditActorType, AuditChainHead, AuditEventRecord, AuditOutcome } from "../ports/AuditLog.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
+import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/Logger.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { StoreRepositories, WalletAuthStore } from "../ports/UnitOfWork.js";
 import { Redacted } from "../secret/Redacted.js";
@@ -13,6 +14,7 @@ import {
   personalDigestFor,
   systemChainKeyFor,
 } from "./auditHashing.js";
+import { parseContext } from "../validation/index.js";
 import { cleanText, sanitizeDetails } from "./sanitizeDetails.js";
 
 /** What a service asks to be audited. */
@@ -26,7 +28,7 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null> | undefined;
 }
 
-/** A listener of committed audit events (detectors). Errors it throws are swallowed. */
+/** A listener of committed audit events (detectors). Errors it throws are logged, never passed to the writer. */
 export type AuditListener = (event: AuditEventRecord) => void | Promise<void>;
 
 /** Options for {@link AuditTrail}. */
@@ -39,6 +41,11 @@ export interface AuditTrailOptions {
   maxDetailLength?: number | undefined;
   /** Called when a listener throws (for logging); receives no event payload. */
   onListenerError?: ((error: unknown) => void) | undefined;
+  /**
+   * Where a listener failure is logged (`audit listener failed`, with the event's action and
+   * {@link safeErrorFields}; never its details). Default: `console`.
+   */
+  logger?: WalletAuthLogger | undefined;
 }
 
 /** Options for {@link AuditTrail.recordSystem}. */
@@ -87,6 +94,7 @@ export class AuditTrail {
   readonly #listeners = new Set<AuditListener>();
   readonly #pending = new WeakMap<StoreRepositories, AuditEventRecord[]>();
   readonly #onListenerError: ((error: unknown) => void) | undefined;
+  readonly #logger: WalletAuthLogger;
   readonly #chainKeys = new Map<string, string>();
 
   constructor(options: AuditTrailOptions) {
@@ -100,6 +108,7 @@ export class AuditTrail {
     this.#random = options.random ?? cryptoRandom;
     this.#maxDetail = options.maxDetailLength ?? 256;
     this.#onListenerError = options.onListenerError;
+    this.#logger = options.logger ?? stderrLogger;
   }
 
   /** The pseudonymous chain key of a user. */
@@ -137,7 +146,8 @@ export class AuditTrail {
    * @returns The stored event.
    * @throws WalletAuthError `INVALID_INPUT` for a malformed action/outcome, `AUDIT_UNAVAILABLE` when the store fails.
    */
-  async record(repos: StoreRepositories, ctx: RequestContext, entry: AuditEntry): Promise<AuditEventRecord> {
+  async record(repos: StoreRepositories, rawCtx: RequestContext, entry: AuditEntry): Promise<AuditEventRecord> {
+    const ctx = parseContext(rawCtx);
     const actor = ctx.actor ?? { type: "user" as const, id: ctx.userId };
     const chainKey = this.chainKeyOf(ctx.userId);
     const event = await this.#append(repos, chainKey, entry, {
@@ -229,7 +239,8 @@ export class AuditTrail {
     });
   }
 
-  async #recordUnpublished(repos: StoreRepositories, ctx: RequestContext, entry: AuditEntry): Promise<AuditEventRecord> {
+  async #recordUnpublished(repos: StoreRepositories, rawCtx: RequestContext, entry: AuditEntry): Promise<AuditEventRecord> {
+    const ctx = parseContext(rawCtx);
     const actor = ctx.actor ?? { type: "user" as const, id: ctx.userId };
     return this.#append(repos, this.chainKeyOf(ctx.userId), entry, {
       subjectUserId: ctx.userId,
@@ -255,12 +266,21 @@ export class AuditTrail {
         try {
           const out = listener(event);
           if (out && typeof (out as Promise<void>).then === "function") {
-            (out as Promise<void>).catch((error: unknown) => this.#onListenerError?.(error));
+            (out as Promise<void>).catch((error: unknown) => this.#listenerFailed(event, error));
           }
         } catch (error) {
-          this.#onListenerError?.(error);
+          this.#listenerFailed(event, error);
         }
       }
+    }
+  }
+
+  #listenerFailed(event: AuditEventRecord, error: unknown): void {
+    try {
+      this.#logger.error({ event: "audit_listener_failed", action: event.action, ...safeErrorFields(error) }, "audit listener failed");
+      this.#onListenerError?.(error);
+    } catch {
+      // A throwing logger must not break the write that published the event.
     }
   }
 

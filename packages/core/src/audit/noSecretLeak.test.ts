@@ -17,7 +17,8 @@ import { manualClock } from "./auditScenarios.js";
 import { verifyAuditChain } from "./verifyAuditChain.js";
 
 // 32 bytes, so the same text can serve as the audit hash key.
-const SECRET = "PLANTED-s3cr3t-7f1e2d3c4b5a69780";
+// Dots, not dashes: it must pass the context check to reach the IP-hash path as a client IP.
+const SECRET = "PLANTED.s3cr3t.7f1e2d3c4b5a69780";
 
 /** Every way the secret could show up: text, hex, base64, base64url (also of the UTF-8 bytes). */
 function forms(secret: string): string[] {

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { RequestContext } from "../context/RequestContext.js";
 import { isWalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
@@ -93,7 +94,8 @@ export class BalanceRefresher {
   readonly #o: BalanceRefresherOptions;
   readonly #clock: Clock;
   readonly #timers: RefresherTimers;
-  readonly #failures = new Map<string, { count: number; retryAt: number }>();
+  /** Sources in back-off; bounded (a source forgotten here is simply retried on the next pass). */
+  readonly #failures = new LRUCache<string, { count: number; retryAt: number }>({ max: 100_000 });
   #timer: unknown;
   #running: Promise<RefreshPassResult> | undefined;
   #started = false;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { RequestContext } from "../context/RequestContext.js";
 import { isWalletAuthError, WalletAuthError } from "../errors/index.js";
 import type { BalanceCache } from "../ports/BalanceCache.js";
@@ -9,6 +10,8 @@ import type { PriceSource } from "../ports/PriceSource.js";
 import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
 import type { TransactionRecord, TransactionType } from "../ports/TransactionStore.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { parseContext, parseInput } from "../validation/index.js";
+import { balanceSourceSchema, historyOptionsSchema, sourceOptionsSchema, transactionOptionsSchema } from "./balanceInputs.js";
 import { addDecimal, formatUnits, multiplyDecimal, toPlainDecimal } from "./decimal.js";
 import { MemoryBalanceCache } from "./MemoryBalanceCache.js";
 import { SingleFlight } from "./SingleFlight.js";
@@ -123,7 +126,9 @@ export class BalanceService {
    * @throws WalletAuthError `NOT_FOUND` (source absent or another user's), `INVALID_INPUT`,
    *   credential errors (`CREDENTIAL_*`), `EXCHANGE_*`, `CHAIN_*`.
    */
-  async get(ctx: RequestContext, options: { source: BalanceSource }): Promise<BalancesResult> {
+  async get(rawCtx: RequestContext, rawOptions: { source: BalanceSource }): Promise<BalancesResult> {
+    const ctx = parseContext(rawCtx);
+    const options = parseInput(sourceOptionsSchema, rawOptions, "options");
     const key = sourceKey(ctx.userId, options.source);
     this.#touch(key, ctx.userId, options.source);
     const cached = await this.#cached(key, options.source);
@@ -138,7 +143,9 @@ export class BalanceService {
    *
    * @throws WalletAuthError `RATE_LIMITED` (details `retryAfterMs`), and what {@link BalanceService.get} throws.
    */
-  async refresh(ctx: RequestContext, options: { source: BalanceSource }): Promise<BalancesResult> {
+  async refresh(rawCtx: RequestContext, rawOptions: { source: BalanceSource }): Promise<BalancesResult> {
+    const ctx = parseContext(rawCtx);
+    const options = parseInput(sourceOptionsSchema, rawOptions, "options");
     const key = sourceKey(ctx.userId, options.source);
     this.#touch(key, ctx.userId, options.source);
     const cached = await this.#cached(key, options.source);
@@ -157,7 +164,10 @@ export class BalanceService {
    *
    * @returns Whether an upstream read happened.
    */
-  async refreshIfOlderThan(ctx: RequestContext, source: BalanceSource, fresherThanMs: number): Promise<boolean> {
+  async refreshIfOlderThan(rawCtx: RequestContext, rawSource: BalanceSource, fresherThanMs: number): Promise<boolean> {
+    const ctx = parseContext(rawCtx);
+    const source = parseInput(balanceSourceSchema, rawSource, "source");
+    parseInput(z.number().nonnegative().finite(), fresherThanMs, "fresherThanMs");
     const key = sourceKey(ctx.userId, source);
     const cached = await this.#cached(key, source);
     if (cached && this.#clock.now().getTime() - cached.asOf.getTime() < fresherThanMs) return false;
@@ -180,7 +190,9 @@ export class BalanceService {
    *
    * @throws WalletAuthError `INVALID_INPUT` for a malformed source.
    */
-  async history(ctx: RequestContext, options: BalanceHistoryOptions): Promise<Page<BalanceSnapshotView>> {
+  async history(rawCtx: RequestContext, rawOptions: BalanceHistoryOptions): Promise<Page<BalanceSnapshotView>> {
+    const ctx = parseContext(rawCtx);
+    const options = parseInput(historyOptionsSchema, rawOptions, "options");
     const { sourceType, sourceId } = sourceParts(options.source);
     const page = await this.#o.store.snapshots.list({
       userId: ctx.userId,
@@ -205,7 +217,9 @@ export class BalanceService {
    *
    * @throws WalletAuthError as {@link BalanceService.get}.
    */
-  async transactions(ctx: RequestContext, options: TransactionHistoryOptions): Promise<Page<TransactionRecord>> {
+  async transactions(rawCtx: RequestContext, rawOptions: TransactionHistoryOptions): Promise<Page<TransactionRecord>> {
+    const ctx = parseContext(rawCtx);
+    const options = parseInput(transactionOptionsSchema, rawOptions, "options");
     const { sourceType, sourceId } = sourceParts(options.source);
     const key = `tx:${sourceKey(ctx.userId, options.source)}`;
     const synced = await this.#cache.get(key).catch(() => null);
@@ -229,7 +243,9 @@ export class BalanceService {
   }
 
   /** Drops the cached balances of a source (e.g. after a trade the bot made). */
-  async invalidate(ctx: RequestContext, options: { source: BalanceSource }): Promise<void> {
+  async invalidate(rawCtx: RequestContext, rawOptions: { source: BalanceSource }): Promise<void> {
+    const ctx = parseContext(rawCtx);
+    const options = parseInput(sourceOptionsSchema, rawOptions, "options");
     await this.#cache.delete(sourceKey(ctx.userId, options.source));
   }
 

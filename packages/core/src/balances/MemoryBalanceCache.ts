@@ -1,9 +1,10 @@
+import { LRUCache } from "lru-cache";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import type { BalanceCache, CachedBalanceEntry } from "../ports/BalanceCache.js";
 
 /**
- * In-process {@link BalanceCache}: a map with expiry times read from the injected clock, bounded
- * to `maxEntries` (oldest insertion evicted first).
+ * In-process {@link BalanceCache} on lru-cache: entries expire after their TTL measured on the
+ * injected clock, and at most `maxEntries` are kept (the least recently used is evicted first).
  *
  * @example
  * ```ts
@@ -12,33 +13,28 @@ import type { BalanceCache, CachedBalanceEntry } from "../ports/BalanceCache.js"
  * ```
  */
 export class MemoryBalanceCache implements BalanceCache {
-  readonly #entries = new Map<string, { entry: CachedBalanceEntry; expiresAt: number }>();
-  readonly #clock: Clock;
-  readonly #maxEntries: number;
+  readonly #entries: LRUCache<string, CachedBalanceEntry>;
 
   constructor(options: { clock?: Clock | undefined; maxEntries?: number | undefined } = {}) {
-    this.#clock = options.clock ?? systemClock;
-    this.#maxEntries = options.maxEntries ?? 10_000;
+    const clock = options.clock ?? systemClock;
+    this.#entries = new LRUCache<string, CachedBalanceEntry>({
+      max: options.maxEntries ?? 10_000,
+      // TTLs follow the injected clock exactly (tests move it), checked on every read.
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
+    });
   }
 
   async get(key: string): Promise<CachedBalanceEntry | null> {
-    const hit = this.#entries.get(key);
-    if (!hit) return null;
-    if (hit.expiresAt <= this.#clock.now().getTime()) {
-      this.#entries.delete(key);
-      return null;
-    }
-    return hit.entry;
+    return this.#entries.get(key) ?? null;
   }
 
   async set(key: string, entry: CachedBalanceEntry, ttlMs: number): Promise<void> {
-    this.#entries.delete(key);
-    this.#entries.set(key, { entry, expiresAt: this.#clock.now().getTime() + ttlMs });
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
+    if (!(ttlMs > 0)) {
+      this.#entries.delete(key);
+      return;
     }
+    this.#entries.set(key, entry, { ttl: ttlMs });
   }
 
   async delete(key: string): Promise<void> {

@@ -1,20 +1,31 @@
+import BigLib from "big.js";
+
 /**
- * Exact decimal-string arithmetic over bigint, for amounts (never floats).
+ * Exact decimal-string arithmetic for amounts (never floats), on big.js. This module only fixes
+ * the rules wallet-auth needs on top of the library: plain decimal strings in and out (never an
+ * exponent), rounding half away from zero, and a bound on exponents read from exchanges.
  */
 
-const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+/** A private big.js constructor, so another library's global Big settings never change ours. */
+const Big = BigLib();
+Big.RM = Big.roundHalfUp; // half away from zero
+Big.strict = true; // strings and bigints only: a float never becomes an amount silently
 
-interface Scaled {
-  value: bigint;
-  scale: number;
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** Exponents beyond this are refused: `1e999999` is not a balance, and would print a megabyte. */
+const MAX_EXPONENT = 1000;
+
+function plain(text: string): BigLib.Big {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) throw new RangeError("not a decimal string");
+  return new Big(trimmed);
 }
 
-function parse(text: string): Scaled {
-  const match = DECIMAL.exec(text.trim());
-  if (!match) throw new RangeError("not a decimal string");
-  const fraction = match[3] ?? "";
-  const value = BigInt(`${match[2]}${fraction}`);
-  return { value: match[1] ? -value : value, scale: fraction.length };
+/** big.js keeps the sign of a negative zero; amounts never show `-0`. */
+function print(value: BigLib.Big): string {
+  const text = value.toFixed();
+  return text === "-0" ? "0" : text;
 }
 
 /** `true` for a plain decimal string such as `"-12.5"` (no exponent, no grouping). */
@@ -25,70 +36,49 @@ export function isDecimalString(text: string): boolean {
 /**
  * Formats raw units with `decimals` places exactly, trimming trailing zeros
  * (`formatUnits(1_500_000n, 6) === "1.5"`).
+ *
+ * @param value - raw integer units (wei, satoshi...).
+ * @param decimals - how many of the units' digits are decimals (0 or more).
+ * @returns a plain decimal string.
+ * @example
+ * ```ts
+ * import { formatUnits } from "@wallet-auth/core";
+ * formatUnits(1_500_000n, 6); // "1.5"
+ * ```
  */
 export function formatUnits(value: bigint, decimals: number): string {
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const text = abs.toString().padStart(decimals + 1, "0");
-  const whole = text.slice(0, text.length - decimals);
-  const fraction = decimals === 0 ? "" : text.slice(text.length - decimals).replace(/0+$/, "");
-  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+  return print(new Big(`${value}e-${decimals}`));
 }
 
-function format({ value, scale }: Scaled): string {
-  return formatUnits(value, scale);
-}
-
-function align(a: Scaled, b: Scaled): [bigint, bigint, number] {
-  const scale = Math.max(a.scale, b.scale);
-  return [a.value * 10n ** BigInt(scale - a.scale), b.value * 10n ** BigInt(scale - b.scale), scale];
-}
-
-/** `a + b`, exact. */
+/** `a + b`, exact. @throws `RangeError` when either is not a plain decimal string. */
 export function addDecimal(a: string, b: string): string {
-  const [x, y, scale] = align(parse(a), parse(b));
-  return format({ value: x + y, scale });
+  return print(plain(a).plus(plain(b)));
 }
 
-/** `a - b`, exact. */
+/** `a - b`, exact. @throws `RangeError` when either is not a plain decimal string. */
 export function subtractDecimal(a: string, b: string): string {
-  const [x, y, scale] = align(parse(a), parse(b));
-  return format({ value: x - y, scale });
+  return print(plain(a).minus(plain(b)));
 }
 
-/** `a * b` rounded half away from zero to `places` decimals. */
+/** `a * b` rounded half away from zero to `places` decimals (trailing zeros trimmed). */
 export function multiplyDecimal(a: string, b: string, places: number): string {
-  const x = parse(a);
-  const y = parse(b);
-  const product = x.value * y.value;
-  const scale = x.scale + y.scale;
-  if (scale <= places) return format({ value: product, scale });
-  const divisor = 10n ** BigInt(scale - places);
-  const negative = product < 0n;
-  const abs = negative ? -product : product;
-  let quotient = abs / divisor;
-  if ((abs % divisor) * 2n >= divisor) quotient += 1n;
-  return format({ value: negative ? -quotient : quotient, scale: places });
+  return print(plain(a).times(plain(b)).round(places));
 }
 
 /** `true` when the decimal is zero. */
 export function isZeroDecimal(a: string): boolean {
-  return parse(a).value === 0n;
+  return plain(a).eq("0");
 }
-
-const SCIENTIFIC = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
  * A plain decimal string for `text`, expanding exponent notation exactly (`"1e-8"` ->
- * `"0.00000001"`) and trimming redundant zeros; `null` when `text` is not a number.
+ * `"0.00000001"`) and trimming redundant zeros; `null` when `text` is not a number or its
+ * exponent is beyond ±1000.
  */
 export function toPlainDecimal(text: string): string | null {
-  const match = SCIENTIFIC.exec(text.trim());
-  if (!match) return null;
-  const digits = `${match[2]}${match[3] ?? ""}`;
-  const exponent = Number(match[4] ?? "0");
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 1000) return null;
-  const scale = (match[3] ?? "").length - exponent;
-  const value = BigInt(digits) * (scale < 0 ? 10n ** BigInt(-scale) : 1n);
-  return formatUnits(match[1] ? -value : value, Math.max(scale, 0));
+  const trimmed = text.trim();
+  if (!NUMERIC.test(trimmed)) return null;
+  const exponent = /[eE]([+-]?\d+)$/.exec(trimmed)?.[1];
+  if (exponent !== undefined && (exponent.length > 6 || Math.abs(Number(exponent)) > MAX_EXPONENT)) return null;
+  return print(new Big(trimmed));
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Exchange, Market } from "ccxt";
 import { WalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
@@ -60,8 +61,10 @@ const permissionProbes: Record<string, { method: string; parse(raw: Record<strin
 class CcxtExchangeGateway implements ExchangeGateway {
   private readonly options: CcxtExchangeGatewayOptions;
   private readonly clock: Clock;
-  private readonly markets = new Map<string, { at: number; loading: Promise<Exchange> }>();
-  private readonly descriptions = new Map<string, ExchangeDescription>();
+  /** One public markets client per exchange (each holds megabytes of markets): a few at most. */
+  private readonly markets = new LRUCache<string, { at: number; loading: Promise<Exchange> }>({ max: 16 });
+  /** Bounded by ccxt's list of exchanges (`supported` refuses other ids); the LRU bound is a backstop. */
+  private readonly descriptions = new LRUCache<string, ExchangeDescription>({ max: 256 });
 
   constructor(options: CcxtExchangeGatewayOptions) {
     this.options = options;

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Exchange } from "ccxt";
 import { WalletAuthError } from "../errors/index.js";
 import { toPlainDecimal } from "../balances/decimal.js";
@@ -15,6 +16,8 @@ export interface CcxtPriceSourceOptions extends CcxtClientSettings {
   usdQuotes?: readonly string[] | undefined;
   /** How long fetched prices are reused. Default 60 seconds. */
   cacheTtlMs?: number | undefined;
+  /** At most this many assets' prices are kept (least recently used evicted). Default 5000. */
+  maxCachedAssets?: number | undefined;
   clock?: Clock | undefined;
 }
 
@@ -40,7 +43,8 @@ export function createCcxtPriceSource(options: CcxtPriceSourceOptions = {}): Pri
   const ttlMs = options.cacheTtlMs ?? 60_000;
   const clock = options.clock ?? systemClock;
   let client: Promise<Exchange> | undefined;
-  const cache = new Map<string, { price: string | null; at: number }>();
+  // Bounded: asset names come from callers, so an unbounded map would grow with every unknown symbol.
+  const cache = new LRUCache<string, { price: string | null; at: number }>({ max: options.maxCachedAssets ?? 5_000 });
   let inFlight: Promise<void> | undefined;
   let pending = new Set<string>();
 

@@ -1,37 +1,17 @@
 import type { Balances, Trade, Transaction } from "ccxt";
+import { isZeroDecimal, toPlainDecimal } from "../balances/decimal.js";
 import type { ExchangeBalance, ExchangeHistoryEntry } from "../ports/ExchangeGateway.js";
 
 /**
  * A ccxt number (the gateway sets `client.number = String`, so usually already a string) as a
- * plain decimal string: no exponent, no float arithmetic.
+ * plain decimal string: no exponent, no float arithmetic (big.js, through `balances/decimal`).
+ * `null` for a missing or non-numeric value.
  */
 export function toDecimalString(value: unknown): string | null {
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value === "string") return expandExponent(value);
-  if (typeof value === "number" && Number.isFinite(value)) return expandExponent(String(value));
+  if (typeof value === "string") return value.trim() === "" ? null : toPlainDecimal(value);
+  if (typeof value === "number" && Number.isFinite(value)) return toPlainDecimal(String(value));
   if (typeof value === "bigint") return value.toString();
   return null;
-}
-
-function expandExponent(text: string): string {
-  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]?\d+)$/i.exec(text.trim());
-  if (match === null) return text.trim();
-  const [, sign = "", intPart = "", fracPart = "", expText = "0"] = match;
-  const exponent = Number(expText);
-  const digits = intPart + fracPart;
-  const point = intPart.length + exponent;
-  let out: string;
-  if (point <= 0) out = `0.${"0".repeat(-point)}${digits}`;
-  else if (point >= digits.length) out = digits + "0".repeat(point - digits.length);
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  out = out.replace(/^0+(?=\d)/, "");
-  if (out.includes(".")) out = out.replace(/\.?0+$/, "");
-  return sign + out;
-}
-
-/** `true` for a decimal string equal to zero. */
-export function isZeroDecimal(value: string | null): boolean {
-  return value === null || /^-?0*(\.0*)?$/.test(value);
 }
 
 /** ccxt balances to the port's shape: non-zero assets only, sorted by asset. */

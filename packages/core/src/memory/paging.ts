@@ -1,14 +1,7 @@
-import { WalletAuthError } from "../errors/index.js";
+import { clampPageLimit as clampLimit, decodePageCursor as decodeCursor, encodePageCursor as encodeCursor } from "../ports/paging.js";
 import type { Page, PageRequest } from "../ports/common.js";
 
-/** Default page size when a request gives none. */
-export const DEFAULT_PAGE_LIMIT = 100;
-
-/** Clamps a requested page size to the ports' 1..1000 range. */
-export function clampLimit(limit: number | undefined, fallback = DEFAULT_PAGE_LIMIT): number {
-  if (limit === undefined || !Number.isFinite(limit)) return fallback;
-  return Math.min(1000, Math.max(1, Math.trunc(limit)));
-}
+export { DEFAULT_PAGE_LIMIT, clampPageLimit as clampLimit } from "../ports/paging.js";
 
 /** A sort key part: a value taken from a record, compared ascending (`1`) or descending (`-1`). */
 export interface SortPart<T> {
@@ -26,32 +19,6 @@ function compareKeys<T>(parts: readonly SortPart<T>[], a: readonly (number | str
     if (c !== 0) return c;
   }
   return 0;
-}
-
-/** Encodes the sort key of the last item of a page as an opaque cursor. */
-export function encodeCursor(values: readonly (number | string)[]): string {
-  return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");
-}
-
-/**
- * Decodes a cursor made by {@link encodeCursor}; `undefined` for no cursor.
- * @throws WalletAuthError `INVALID_INPUT` when the cursor is not one of ours.
- */
-export function decodeCursor(cursor: string | undefined, arity: number): (number | string)[] | undefined {
-  if (cursor === undefined || cursor === "") return undefined;
-  try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
-    ) {
-      return values as (number | string)[];
-    }
-  } catch {
-    // fall through to the coded error
-  }
-  throw new WalletAuthError("INVALID_INPUT", { reason: "invalid-cursor", details: { field: "cursor" } });
 }
 
 /** Sorts `records` by `parts`, skips past `request.cursor` and returns one page. */

@@ -17,6 +17,7 @@ import type {
   RandomSource,
   WalletAuthStore,
 } from "../ports/index.js";
+import type { WalletAuthLogger } from "../ports/Logger.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
 import { BotTokenService } from "../tokens/BotTokenService.js";
@@ -52,6 +53,11 @@ export interface CreateWalletAuthOptions {
   maxKeyAgeDays?: number | undefined;
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
+  /**
+   * Where background failures are logged (alert detectors, audit listeners, alert sinks), with
+   * safe fields only (error code and reason, never a message or secret). Default: `console`.
+   */
+  logger?: WalletAuthLogger | undefined;
 }
 
 /** Every service, wired to one store and one audit trail. */
@@ -108,10 +114,11 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   const { clock, random } = options;
   // Checked before anything is wired, so a configuration error leaves no attached listener behind.
   const siwe = checkSiweSettings(options.siwe);
-  const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random });
+  const { logger } = options;
+  const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random, logger });
   const store = audit.track(options.store);
-  const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random });
-  const detectors = new AlertDetectors({ alerts, store, thresholds: options.alertThresholds, clock });
+  const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random, logger });
+  const detectors = new AlertDetectors({ alerts, store, thresholds: options.alertThresholds, clock, logger });
   const detach = detectors.attach(audit);
 
   const exchanges = options.exchanges ?? noExchanges;

@@ -50,3 +50,15 @@ export const requestContextSchema = z.strictObject({
   ip: z.string().max(64).regex(/^[0-9A-Fa-f:.%a-zA-Z]*$/).optional(),
   userAgent: storableText(1024).optional(),
 });
+
+/** An audit action such as `credential.use`: lowercase dotted words, at most 64 characters. */
+export const auditActionSchema = z.string().max(64).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/);
+
+/**
+ * A date filter or field given by a caller: a `Date` or an ISO-8601 string (never a number,
+ * `null` or an object), valid and within PostgreSQL's storable years 1970-9999.
+ */
+export const dateInputSchema = z
+  .union([z.date(), z.string().max(64)])
+  .transform((value) => (value instanceof Date ? value : new Date(value)))
+  .pipe(z.date().refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, { message: "out of range" }));

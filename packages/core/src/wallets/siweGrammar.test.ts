@@ -92,3 +92,13 @@ describe("SIWE grammar: statements and URIs", () => {
     expect(await check(message.replaceAll("\n", "\r\n"))).toBe("message_malformed");
   });
 });
+
+describe("verifySiwe bad options", () => {
+  it.each([null, {}, { message: "m", signature: "0x" }, { message: "m", signature: "0x", expected: null }, { message: "m", signature: "0x", expected: { domain: 5 } }])(
+    "refuses malformed options with INVALID_INPUT, not a TypeError (%#)",
+    async (options) => {
+      const error = await verifySiwe(options as never).catch((e: unknown) => e);
+      expect(isWalletAuthError(error, "INVALID_INPUT")).toBe(true);
+    },
+  );
+});

@@ -1,5 +1,7 @@
 import type { ChainGateway } from "../ports/ChainGateway.js";
 import { eip155ChainId } from "./caip2.js";
+import { z } from "zod";
+import { parseInput } from "../validation/index.js";
 import { loadViem } from "./loadViem.js";
 import { parseRfc3339, parseSiweText } from "./siweGrammar.js";
 import { verificationFailed } from "./verificationFailed.js";
@@ -60,13 +62,31 @@ export interface VerifySiweResult extends SiweFields {
   method: "eoa" | "erc1271" | "erc6492";
 }
 
+const optionalText = z.string().max(4096).optional();
+/** Run-time shape of the verifier's options (the message itself is judged by the grammar, audited). */
+const checkOptionsSchema = z.object({
+  message: z.unknown().transform((m) => m as string),
+  expected: z.object({
+    domain: z.string().max(512),
+    uri: optionalText,
+    scheme: optionalText,
+    nonce: optionalText,
+    address: optionalText,
+    chainIds: z.array(z.string().max(64)).readonly().optional(),
+    time: z.date().refine((d) => Number.isFinite(d.getTime())).optional(),
+    maxIssuedAgeMs: z.number().nonnegative().finite().optional(),
+    clockSkewMs: z.number().nonnegative().finite().optional(),
+    resources: z.array(z.string().max(4096)).readonly().optional(),
+  }),
+});
+
 /**
  * Parses an EIP-4361 message and checks everything but the signature: structure, version,
  * domain, scheme, URI, chain allowlist, nonce, address, resources, and the time window.
  *
  * @param options - The message and the expectations.
  * @returns The checked fields.
- * @throws WalletAuthError `WALLET_VERIFICATION_FAILED` with a specific `reason`.
+ * @throws WalletAuthError `WALLET_VERIFICATION_FAILED` with a specific `reason`; `INVALID_INPUT` when `expected` is not well-formed.
  * @example
  * ```ts
  * import { checkSiweMessage } from "@wallet-auth/core";
@@ -74,7 +94,8 @@ export interface VerifySiweResult extends SiweFields {
  * ```
  */
 export async function checkSiweMessage(options: { message: string; expected: SiweExpectations }): Promise<SiweFields> {
-  const { message, expected } = options;
+  const { message } = parseInput(checkOptionsSchema, options);
+  const expected = options.expected;
   if (typeof message !== "string" || message.length === 0 || message.length > 8192) throw verificationFailed("message_malformed");
   // The product's own grammar check (EIP-4361 ABNF, RFC 3986, RFC 3339 with calendar checks):
   // viem's parser accepts bad IP literals, any statement characters and rolled-over dates.
@@ -190,6 +211,7 @@ export async function verifySiweSignature(options: {
  * ```
  */
 export async function verifySiwe(options: VerifySiweOptions): Promise<VerifySiweResult> {
+  parseInput(z.object({ expected: z.unknown() }), options);
   const fields = await checkSiweMessage({ message: options.message, expected: options.expected });
   const method = await verifySiweSignature({
     message: options.message,

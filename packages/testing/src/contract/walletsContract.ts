@@ -68,6 +68,23 @@ export function walletsContract(h: HarnessRef): void {
       expect((await store.wallets.get("user_a", b.id))?.isPrimary).toBe(true);
     });
 
+    it("a second primary for one user throws CONFLICT wallet-primary-exists, and the transaction stays usable", async () => {
+      const { store, probe } = h();
+      await store.users.ensure("user_a", at(0));
+      await store.users.ensure("user_b", at(0));
+      const a = await store.wallets.insert(wallet("user_a", { isPrimary: true }));
+      const second = wallet("user_a", { isPrimary: true });
+      const linked = await store.transaction(async (tx) => {
+        await expect(tx.wallets.insert(second)).rejects.toMatchObject({ code: "CONFLICT", reason: "wallet-primary-exists" });
+        return tx.wallets.insert({ ...second, isPrimary: false });
+      });
+      expect(linked.isPrimary).toBe(false);
+      expect((await store.wallets.listByUser("user_a")).filter((w) => w.isPrimary).map((w) => w.id)).toEqual([a.id]);
+      // Another user's primary is independent.
+      expect((await store.wallets.insert(wallet("user_b", { isPrimary: true }))).isPrimary).toBe(true);
+      expect(await probe.countRows("wallets")).toBe(3);
+    });
+
     it("update patches label and metadata only", async () => {
       const { store } = h();
       await store.users.ensure("user_a", at(0));

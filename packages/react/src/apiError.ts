@@ -1,0 +1,35 @@
+import type { ApiError } from "@wallet-auth/core/client";
+
+/** An API error as a thrown value (TanStack Query wants a rejection). */
+export class WalletAuthApiError extends Error {
+  override readonly name = "WalletAuthApiError";
+  constructor(readonly apiError: ApiError) {
+    super(apiError.message);
+  }
+  get code(): string {
+    return this.apiError.code;
+  }
+}
+
+/** What to do next, per code: shown after the API's generic message. Never a stack or a cause. */
+const nextStep: Record<string, string> = {
+  UNAUTHENTICATED: "Sign in again.",
+  FORBIDDEN: "Verify your identity again, or ask for access.",
+  RATE_LIMITED: "Wait a minute, then try again.",
+  INVALID_INPUT: "Check the highlighted fields.",
+  CREDENTIAL_DUPLICATE: "This key is already stored; use the existing entry.",
+  CREDENTIAL_INVALID: "Check the key and secret on the exchange, then paste them again.",
+  CREDENTIAL_PERMISSION_INSUFFICIENT: "Enable read access for this key on the exchange.",
+  CREDENTIAL_WITHDRAWAL_ENABLED: "Create a key without withdrawal permission on the exchange.",
+  CREDENTIAL_IP_RESTRICTED: "Allow this server's IP address for the key on the exchange.",
+  EXCHANGE_UNAVAILABLE: "The exchange is not answering; try again shortly.",
+  EXCHANGE_RATE_LIMITED: "The exchange is busy; try again shortly.",
+  WALLET_VERIFICATION_FAILED: "Request a new message and sign it again.",
+  STORE_UNAVAILABLE: "Try again shortly.",
+};
+
+/** The message a person sees for `error`: the API's generic message plus the next step. */
+export function describeError(error: unknown): string {
+  if (error instanceof WalletAuthApiError) return `${error.apiError.message} ${nextStep[error.apiError.code] ?? ""}`.trim();
+  return "Something went wrong. Try again.";
+}

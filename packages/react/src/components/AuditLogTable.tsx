@@ -1,0 +1,81 @@
+import { useId, useState } from "react";
+import { useAuditLog } from "../hooks.js";
+import { useWalletAuth } from "../WalletAuthProvider.js";
+import { ErrorNote } from "./ErrorNote.js";
+
+/** The audit log with filters, paging and exports (json, ndjson, csv). */
+export function AuditLogTable() {
+  const [action, setAction] = useState("");
+  const [outcome, setOutcome] = useState("");
+  const log = useAuditLog({ ...(action ? { action } : {}), ...(outcome ? { outcome } : {}) });
+  const { client } = useWalletAuth();
+  const [exportError, setExportError] = useState<string | null>(null);
+  const ids = { action: useId(), outcome: useId() };
+  async function download(format: "json" | "ndjson" | "csv") {
+    setExportError(null);
+    const result = await client.exportAudit(format);
+    if (result.error) return setExportError(result.error.message);
+    const url = URL.createObjectURL(new Blob([result.data], { type: "text/plain" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `audit-log.${format === "ndjson" ? "ndjson" : format}`;
+    a.click();
+    URL.revokeObjectURL(url);
+  }
+  const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section className="wa-section" aria-labelledby="wa-audit-title">
+      <h2 id="wa-audit-title">Audit log</h2>
+      <div className="wa-row">
+        <label htmlFor={ids.action}>Action</label>
+        <input id={ids.action} value={action} onChange={(e) => setAction(e.target.value.trim())} placeholder="credential.create" />
+        <label htmlFor={ids.outcome}>Outcome</label>
+        <select id={ids.outcome} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+          <option value="">any</option>
+          <option value="success">success</option>
+          <option value="failure">failure</option>
+          <option value="denied">denied</option>
+        </select>
+        {(["csv", "json", "ndjson"] as const).map((f) => (
+          <button key={f} type="button" onClick={() => void download(f)}>
+            Export {f.toUpperCase()}
+          </button>
+        ))}
+      </div>
+      {exportError && <p role="alert">{exportError}</p>}
+      {log.isPending ? (
+        <p aria-busy="true">Loading the audit log…</p>
+      ) : log.error ? (
+        <ErrorNote error={log.error} />
+      ) : rows.length === 0 ? (
+        <p className="wa-muted">No events match.</p>
+      ) : (
+        <table className="wa-table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Action</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Target</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td>{new Date(e.occurredAt).toLocaleString()}</td>
+                <td>{e.action}</td>
+                <td>{e.outcome}</td>
+                <td>{e.targetType ? `${e.targetType} ${e.targetId?.slice(0, 8) ?? ""}` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {log.hasNextPage && (
+        <button type="button" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+          Older events
+        </button>
+      )}
+    </section>
+  );
+}

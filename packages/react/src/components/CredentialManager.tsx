@@ -1,0 +1,165 @@
+import type { CredentialDto } from "@wallet-auth/core/client";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { describeError } from "../apiError.js";
+import { useCreateCredential, useCredentials, useDeleteCredential, useSetCredentialEnabled, useValidateCredential } from "../hooks.js";
+import { ErrorNote } from "./ErrorNote.js";
+
+/** Field hints per exchange: which fields it needs and where to find them. */
+export const exchangeHints: Record<string, { label: string; passphrase?: boolean; hint: string }> = {
+  binance: { label: "Binance", hint: "API Management > Create API. Enable Reading; leave Withdrawals off." },
+  okx: { label: "OKX", passphrase: true, hint: "API > Create V5 API key. Read (and Trade if needed); never Withdraw. Keep the passphrase." },
+  coinbase: { label: "Coinbase", hint: "Settings > API. View permission; no transfer permission." },
+  kraken: { label: "Kraken", hint: "Security > API. Query Funds; no Withdraw Funds." },
+};
+
+const daysUntil = (iso: string | null) => (iso === null ? null : Math.ceil((new Date(iso).getTime() - Date.now()) / 86_400_000));
+const when = (iso: string | null) => (iso === null ? "never" : new Date(iso).toLocaleString());
+
+function StatusBadge({ c }: { c: CredentialDto }) {
+  const tone = c.status === "active" ? "ok" : c.status === "disabled" ? "muted" : "bad";
+  return (
+    <span className={`wa-badge wa-badge-${tone}`} data-state={c.status}>
+      {c.status}
+    </span>
+  );
+}
+
+function CredentialRow({ c }: { c: CredentialDto }) {
+  const validate = useValidateCredential();
+  const toggle = useSetCredentialEnabled();
+  const remove = useDeleteCredential();
+  const [confirming, setConfirming] = useState(false);
+  const expires = daysUntil(c.expiresAt);
+  const perms = c.permissions ? Object.entries(c.permissions).filter(([, v]) => v).map(([k]) => k) : [];
+  return (
+    <li className="wa-card" data-testid="credential" aria-label={`${c.label} on ${c.exchange}`}>
+      <div className="wa-row">
+        <strong>{c.label}</strong> <span className="wa-muted">{c.exchange} · key …{c.keyHint}</span> <StatusBadge c={c} />
+      </div>
+      <ul className="wa-indicators" aria-label="Security indicators">
+        <li title="Encrypted at rest with AES-256-GCM under the server's key ring">encrypted at rest</li>
+        <li>permissions: {perms.length ? perms.join(", ") : "unknown"}</li>
+        <li>last used: {when(c.lastUsedAt)}</li>
+        <li>last validated: {when(c.lastValidatedAt)}</li>
+        {expires !== null && <li className={expires <= 7 ? "wa-warn" : undefined}>expires in {expires} days</li>}
+      </ul>
+      <div className="wa-actions">
+        <button type="button" onClick={() => validate.mutate(c.id)} disabled={validate.isPending}>
+          {validate.isPending ? "Checking…" : "Check now"}
+        </button>
+        {c.status === "active" || c.status === "disabled" ? (
+          <button type="button" onClick={() => toggle.mutate({ id: c.id, enabled: c.status === "disabled" })}>
+            {c.status === "disabled" ? "Enable" : "Disable"}
+          </button>
+        ) : null}
+        {confirming ? (
+          <span role="group" aria-label="Confirm deletion">
+            <button type="button" className="wa-danger" onClick={() => remove.mutate(c.id)}>
+              Delete for good
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="wa-danger" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+      </div>
+      <div aria-live="polite">
+        {validate.data && <p className="wa-note">Check: {validate.data.outcome === "valid" ? "the exchange accepted the key" : `not valid (${validate.data.code ?? "unknown"})`}</p>}
+        <ErrorNote error={validate.error ?? toggle.error ?? remove.error} />
+      </div>
+    </li>
+  );
+}
+
+/**
+ * Add, list, check, disable/enable and delete exchange credentials. The key and secret are
+ * write-only: read from the form at submit time, cleared right after, never kept in React
+ * state or the query cache, and never shown again.
+ */
+export function CredentialManager() {
+  const list = useCredentials();
+  const create = useCreateCredential();
+  const form = useRef<HTMLFormElement>(null);
+  const [exchange, setExchange] = useState("binance");
+  const [result, setResult] = useState<string | null>(null);
+  const ids = { exchange: useId(), label: useId(), apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
+  const hint = exchangeHints[exchange];
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const field = (name: string) => String(data.get(name) ?? "");
+    const body = {
+      exchange,
+      label: field("label"),
+      apiKey: field("apiKey"),
+      secret: field("secret"),
+      ...(field("password") ? { password: field("password") } : {}),
+    };
+    event.currentTarget.reset();
+    setResult(null);
+    try {
+      const created = await create.mutateAsync(body);
+      setResult(`Stored and validated: ${created.label} (key …${created.keyHint}).`);
+    } catch (error) {
+      setResult(describeError(error));
+    } finally {
+      // The mutation keeps its variables (the secret) until reset.
+      create.reset();
+    }
+  }
+
+  return (
+    <section className="wa-section" aria-labelledby="wa-credentials-title">
+      <h2 id="wa-credentials-title">Exchange credentials</h2>
+      <form ref={form} onSubmit={submit} className="wa-form" aria-describedby={ids.hint} autoComplete="off">
+        <label htmlFor={ids.exchange}>Exchange</label>
+        <select id={ids.exchange} value={exchange} onChange={(e) => setExchange(e.target.value)}>
+          {Object.entries(exchangeHints).map(([id, h]) => (
+            <option key={id} value={id}>
+              {h.label}
+            </option>
+          ))}
+        </select>
+        <p id={ids.hint} className="wa-muted">
+          {hint?.hint}
+        </p>
+        <label htmlFor={ids.label}>Label</label>
+        <input id={ids.label} name="label" required maxLength={100} placeholder="Main trading account" />
+        <label htmlFor={ids.apiKey}>API key</label>
+        <input id={ids.apiKey} name="apiKey" required spellCheck={false} autoComplete="off" />
+        <label htmlFor={ids.secret}>API secret</label>
+        <input id={ids.secret} name="secret" type="password" required autoComplete="new-password" />
+        {hint?.passphrase && (
+          <>
+            <label htmlFor={ids.password}>Passphrase</label>
+            <input id={ids.password} name="password" type="password" autoComplete="new-password" />
+          </>
+        )}
+        <button type="submit" disabled={create.isPending}>
+          {create.isPending ? "Validating with the exchange…" : "Add credential"}
+        </button>
+      </form>
+      <div aria-live="polite" className="wa-note" data-testid="credential-result">
+        {result}
+      </div>
+      {list.isPending ? (
+        <p aria-busy="true">Loading credentials…</p>
+      ) : list.error ? (
+        <ErrorNote error={list.error} />
+      ) : list.data.length === 0 ? (
+        <p className="wa-muted">No credentials yet. Add a read-only key above.</p>
+      ) : (
+        <ul className="wa-list">
+          {list.data.map((c) => (
+            <CredentialRow key={c.id} c={c} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
+import { WalletAuthApiError } from "./apiError.js";
+import { walletAuthKeys } from "./queryKeys.js";
+import { useWalletAuth } from "./WalletAuthProvider.js";
+
+/**
+ * Unwraps a client result for TanStack Query: data, or a thrown {@link WalletAuthApiError}.
+ * A 401 flips the provider into "signed out"; a reverification hint prompts once and retries.
+ */
+function useCall() {
+  const { markSignedOut, reverify } = useWalletAuth();
+  return async function call<T>(run: () => Promise<ApiResult<T>>): Promise<T> {
+    let result = await run();
+    if (result.error?.reverification && reverify && (await reverify())) result = await run();
+    if (result.error) {
+      if (result.error.code === "UNAUTHENTICATED") markSignedOut();
+      throw new WalletAuthApiError(result.error);
+    }
+    return result.data as T;
+  };
+}
+
+type Client = WalletAuthClient;
+
+/** Every change is audited, so every mutation also refreshes the audit log. */
+const auditPrefix = [...walletAuthKeys.all, "audit"] as const;
+
+export function useMe() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.me(), queryFn: () => call(() => client.me()) });
+}
+
+export function useCredentials() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.credentials(), queryFn: () => call(() => client.listCredentials()) });
+}
+
+export function useCredential(id: string) {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.credential(id), queryFn: () => call(() => client.getCredential(id)) });
+}
+
+/**
+ * A mutation through the client that, on success, awaits the invalidation of every affected key
+ * prefix (so the screen never shows what the change made stale) and always the audit log,
+ * because every change is audited.
+ */
+function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[]) {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (variables: V) => call(() => run(client, variables)),
+    onSuccess: async () => {
+      await Promise.all([...affected, auditPrefix].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+    },
+  });
+}
+
+/** Credential changes refresh the list, every balance and the tokens (which name credentials). */
+const credentialAffected = [walletAuthKeys.credentials(), walletAuthKeys.balances(), walletAuthKeys.tokens()] as const;
+function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
+  return useApiMutation(run, credentialAffected);
+}
+
+/**
+ * Adds a credential. The secret travels in the mutation's variables only; call `reset()` after it
+ * settles (the components do) so TanStack Query does not keep it.
+ */
+export const useCreateCredential = () => useCredentialMutation((c, body: CreateCredentialBody) => c.createCredential(body));
+export const useUpdateCredential = () => useCredentialMutation((c, v: { id: string; body: UpdateCredentialBody }) => c.updateCredential(v.id, v.body));
+export const useDeleteCredential = () => useCredentialMutation((c, id: string) => c.deleteCredential(id));
+export const useValidateCredential = () => useCredentialMutation((c, id: string) => c.validateCredential(id));
+export const useSetCredentialEnabled = () =>
+  useCredentialMutation((c, v: { id: string; enabled: boolean }) => (v.enabled ? c.enableCredential(v.id) : c.disableCredential(v.id)));
+
+export function useBalances() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.balances(), queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
+}
+
+export const useRefreshBalances = () => useApiMutation((c, source: string | undefined) => c.refreshBalances(source), [walletAuthKeys.balances()]);
+
+export function useBalanceHistory(source: string | null, asset?: string, from?: string) {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({
+    queryKey: [...walletAuthKeys.history(source ?? "", asset), from ?? ""],
+    enabled: source !== null,
+    queryFn: () => call(() => client.balanceHistory({ source: source!, ...(asset ? { asset } : {}), ...(from ? { from } : {}), limit: 500 })),
+  });
+}
+
+export function useWallets() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.wallets(), queryFn: () => call(() => client.listWallets()) });
+}
+
+/** The EIP-1193 `request` function of an injected wallet. */
+export type Eip1193Request = (args: { method: string; params?: unknown[] }) => Promise<unknown>;
+
+/** Links a wallet by Sign-In with Ethereum: challenge, `personal_sign` in the wallet, verify. */
+export function useLinkWallet() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ request, chainId = "eip155:1", label }: { request: Eip1193Request; chainId?: string; label?: string }) => {
+      const accounts = (await request({ method: "eth_requestAccounts" })) as string[];
+      const address = accounts[0];
+      if (!address) throw new Error("The wallet shared no account.");
+      const challenge = await call(() => client.walletChallenge({ address, chainId }));
+      const hex = `0x${Array.from(new TextEncoder().encode(challenge.message), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+      const signature = (await request({ method: "personal_sign", params: [hex, address] })) as string;
+      return call(() => client.linkWallet({ message: challenge.message, signature, ...(label ? { label } : {}) }));
+    },
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: walletAuthKeys.wallets() }),
+        queryClient.invalidateQueries({ queryKey: walletAuthKeys.balances() }),
+        queryClient.invalidateQueries({ queryKey: auditPrefix }),
+      ]);
+    },
+  });
+}
+
+const walletAffected = [walletAuthKeys.wallets(), walletAuthKeys.balances()] as const;
+function useWalletMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
+  return useApiMutation(run, walletAffected);
+}
+export const useUnlinkWallet = () => useWalletMutation((c, id: string) => c.unlinkWallet(id));
+export const useSetPrimaryWallet = () => useWalletMutation((c, id: string) => c.setPrimaryWallet(id));
+export const useUpdateWallet = () => useWalletMutation((c, v: { id: string; label: string | null }) => c.updateWallet(v.id, { label: v.label }));
+
+export function useAuditLog(filters: { action?: string; outcome?: string } = {}) {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useInfiniteQuery({
+    queryKey: walletAuthKeys.audit(filters),
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      call(() =>
+        client.listAudit({ limit: 20, ...(filters.action ? { action: filters.action } : {}), ...(filters.outcome ? { outcome: filters.outcome } : {}), ...(pageParam ? { cursor: pageParam } : {}) }),
+      ),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+export function useAlerts() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.alerts(), queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
+}
+
+export function useBotTokens() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.tokens(), queryFn: () => call(() => client.listTokens()) });
+}
+
+export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()]);
+
+export const useRevokeBotToken = () => useApiMutation((c, id: string) => c.revokeToken(id), [walletAuthKeys.tokens()]);

@@ -1,0 +1,41 @@
+/**
+ * React provider, hooks and components for wallet-auth. Imports core *types* and the fetch
+ * client only: no key, cipher or secret code can reach a browser bundle.
+ *
+ * @module
+ */
+export { WalletAuthProvider, type WalletAuthProviderProps, type WalletAuthContextValue, useWalletAuth } from "./WalletAuthProvider.js";
+export { WalletAuthApiError, describeError } from "./apiError.js";
+export { walletAuthKeys } from "./queryKeys.js";
+export {
+  type Eip1193Request,
+  useAlerts,
+  useAuditLog,
+  useBalanceHistory,
+  useBalances,
+  useBotTokens,
+  useCreateBotToken,
+  useCreateCredential,
+  useCredential,
+  useCredentials,
+  useDeleteCredential,
+  useLinkWallet,
+  useMe,
+  useRefreshBalances,
+  useRevokeBotToken,
+  useSetCredentialEnabled,
+  useSetPrimaryWallet,
+  useUnlinkWallet,
+  useUpdateCredential,
+  useUpdateWallet,
+  useValidateCredential,
+  useWallets,
+} from "./hooks.js";
+export { CredentialManager, exchangeHints } from "./components/CredentialManager.js";
+export { BalanceTable } from "./components/BalanceTable.js";
+export { BalanceHistoryChart } from "./components/BalanceHistoryChart.js";
+export { ConnectWallet, WalletList } from "./components/WalletList.js";
+export { AuditLogTable } from "./components/AuditLogTable.js";
+export { BotTokens } from "./components/BotTokens.js";
+export { ErrorNote } from "./components/ErrorNote.js";
+export { walletAuthStyles } from "./styles.js";
