@@ -26,7 +26,7 @@ describe("docs/embedding.md trading bot example", () => {
     expect(readFileSync(new URL("../embedding.md", import.meta.url), "utf8")).toContain(source);
   });
 
-  it("stores the key, trades through a lease, reads balances, and leaves no readable secret in the data folder", async () => {
+  it("stores the key, trades through a lease, reads balances, and leaves no readable secret in the data folder", { timeout: 90_000 }, async () => {
     const apiKey = `EMBED${randomBytes(28).toString("hex")}`.slice(0, 64);
     const secret = randomBytes(32).toString("hex");
     exchange.addAccount({ apiKey, secret, balances: { USDT: { free: "100", locked: "0" } } });
