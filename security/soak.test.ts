@@ -2,7 +2,9 @@
  * Bounded soak on the real PostgreSQL: mixed traffic from several users (sessions) and bot
  * tokens for WALLET_AUTH_SOAK_SECONDS (default 300). Zero 5xx, zero lost acknowledged writes
  * (every acknowledged create is readable afterwards), RSS printed at start, after warm-up and at
- * the end. Gated: runs only with WALLET_AUTH_SOAK=1 and DATABASE_URL (`.ci/run` sets both), so a
+ * the end, and asserted flat after warm-up (end RSS at most 1.5x the warm-up RSS, plus 64 MiB of
+ * slack for the allocator). Session tokens are re-minted every 40 s, as Clerk's frontend refreshes its
+ * 60-second tokens, so every request is an authenticated one: a 401 fails the soak. Gated: runs only with WALLET_AUTH_SOAK=1 and DATABASE_URL (`.ci/run` sets both), so a
  * developer's `pnpm test` stays quick.
  */
 import { randomBytes } from "node:crypto";
@@ -24,23 +26,35 @@ describe.skipIf(process.env.WALLET_AUTH_SOAK !== "1" || !process.env.DATABASE_UR
     const users = await Promise.all(
       Array.from({ length: USERS }, async (_, i) => {
         const userId = `user_soak_${i}`;
-        const session = await h.token(userId);
+        let session = await h.token(userId);
+        let mintedAt = Date.now();
+        const sessionToken = async () => {
+          if (Date.now() - mintedAt > 40_000) {
+            session = await h.token(userId);
+            mintedAt = Date.now();
+          }
+          return session;
+        };
         const apiKey = `SOAK${i}${randomBytes(24).toString("hex")}`.slice(0, 64);
         h.exchange.addAccount({ apiKey, secret: "k".repeat(64), balances: { USDT: { free: String(i + 1), locked: "0" } } });
         const cred = await h.walletAuth.credentials.create({ userId }, { exchange: "binance", label: "soak", apiKey, secret: "k".repeat(64) });
         const bot = await h.walletAuth.tokens.create({ userId }, { label: "soak", scopes: ["credentials:read", "balances:read", "audit:read", "exchange:read"], credentialIds: [cred.id] });
-        return { userId, session, bot: bot.token, credentialId: cred.id, acknowledged: [] as string[] };
+        return { userId, session: sessionToken, bot: bot.token, credentialId: cred.id, acknowledged: [] as string[] };
       }),
     );
     const statuses = new Map<number, number>();
+    const limited = new Set<string>();
     let requests = 0;
     let n = 0;
-    const hit = async (token: string, method: string, path: string, body?: unknown) => {
+    const hit = async (tokenOf: string | (() => Promise<string>), method: string, path: string, body?: unknown) => {
+      const token = typeof tokenOf === "string" ? tokenOf : await tokenOf();
       const r = await fetch(`${h.base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
       const json = (await r.json().catch(() => null)) as any;
       requests += 1;
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      if (r.status === 429) limited.add(`${method} ${path.replace(/[0-9a-f-]{36}/g, ":id")}`);
       expect(r.status, `${method} ${path}`).toBeLessThan(500);
+      expect([401, 403], `${method} ${path}: ${JSON.stringify(json)}`).not.toContain(r.status);
       return { status: r.status, json };
     };
     const rss = [process.memoryUsage().rss];
@@ -86,8 +100,10 @@ describe.skipIf(process.env.WALLET_AUTH_SOAK !== "1" || !process.env.DATABASE_UR
     }
     console.log(
       `[soak] ${SECONDS} s, ${USERS} users + ${USERS} bot tokens: ${requests} requests (${Math.round(requests / SECONDS)}/s), statuses ${[...statuses].map(([s, c]) => `${s}: ${c}`).join(", ")}; ` +
-        `${acknowledged} acknowledged creates all readable; RSS start ${mb(rss[0]!)}, after warm-up ${mb(rss[1] ?? rss[0]!)}, end ${mb(rss[rss.length - 1]!)}`,
+        `${acknowledged} acknowledged creates all readable; 429 on ${[...limited].join(", ") || "none"}; RSS start ${mb(rss[0]!)}, after warm-up ${mb(rss[1] ?? rss[0]!)}, end ${mb(rss[rss.length - 1]!)}`,
     );
     expect(acknowledged).toBeGreaterThan(0);
+    const [, warm = rss[0]!, end = rss[rss.length - 1]!] = rss;
+    expect(end, "RSS flat after warm-up").toBeLessThan(warm * 1.5 + 64 * 1024 * 1024);
   }, (SECONDS + 120) * 1000);
 });
