@@ -31,13 +31,13 @@ export async function runTradingBot(options: TradingBotOptions, user: { id: stri
 
     // One audit event for the whole burst of calls, however many orders the bot places.
     const lease = await auth.credentials.lease(ctx, credential.id, { ttlMs: 60_000 });
+    // The client lives in the lease: when the lease ends (closed, expired, or the credential is
+    // disabled, deleted or renewed anywhere) its secret is wiped and signed calls are refused.
+    const client = await createCcxtClient({ exchange: "binance", lease, ...options.exchange });
     let usdt = "0";
     try {
-      usdt = await lease.use(async (secret) => {
-        const client = await createCcxtClient({ exchange: "binance", secret, ...options.exchange });
-        const balance = await client.fetchBalance();
-        return String(balance["USDT"]?.free ?? "0");
-      });
+      const balance = await client.fetchBalance();
+      usdt = String(balance["USDT"]?.free ?? "0");
     } finally {
       await lease.close();
     }

@@ -9,6 +9,7 @@
  */
 export { type ErrorCode, errorCodes, errorMessages, isErrorCode, WalletAuthError, type WalletAuthErrorOptions, isWalletAuthError } from "./errors/index.js";
 export { Redacted } from "./secret/Redacted.js";
+export { OpenedExchangeSecret } from "./secret/OpenedSecret.js";
 export type { RequestContext } from "./context/RequestContext.js";
 export type {
   AlertQuery,
@@ -153,7 +154,7 @@ export {
   type CredentialServiceOptions,
   type RevalidateCredentialResult,
 } from "./credentials/CredentialService.js";
-export type { CredentialLease, CredentialLeaseSummary } from "./credentials/CredentialLease.js";
+export { type CredentialLease, type CredentialLeaseSummary, CredentialLeases, type LeaseTimers, systemLeaseTimers } from "./credentials/CredentialLease.js";
 export { type CredentialView, toCredentialView } from "./credentials/CredentialView.js";
 export {
   createCredentialInputSchema,

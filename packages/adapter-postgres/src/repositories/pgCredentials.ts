@@ -3,6 +3,8 @@ import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, dateOrNull, json, jsonParam, num, str } from "../internal/mappers.js";
 
+const CREDENTIAL_STATUSES: ReadonlySet<string> = new Set(["active", "disabled", "invalid", "expired"]);
+
 const COLUMNS = `id, user_id, exchange, label, status, fingerprint, key_hint, sealed_secret, key_id, format_version,
   permissions, expires_at, last_used_at, last_validated_at, created_at, updated_at`;
 
@@ -98,8 +100,10 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       );
       return rows.map(toCredential);
     },
-    async update(userId, id, patch) {
+    async update(userId, id, patch, options) {
       checkKeys({ userId, id });
+      const expected = options?.expectStatus;
+      if (expected !== undefined && !CREDENTIAL_STATUSES.has(expected)) throw new WalletAuthError("INVALID_INPUT", { reason: "status" });
       const sets: string[] = [];
       const bindings: unknown[] = [];
       for (const [field, value] of Object.entries(patch)) {
@@ -119,8 +123,8 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       }
       const { rows } = await query(
         db,
-        `UPDATE api_credentials SET ${sets.join(", ")} WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`,
-        [...bindings, id, userId],
+        `UPDATE api_credentials SET ${sets.join(", ")} WHERE id = ? AND user_id = ?${expected === undefined ? "" : " AND status = ?"} RETURNING ${COLUMNS}`,
+        [...bindings, id, userId, ...(expected === undefined ? [] : [expected])],
       );
       return rows[0] ? toCredential(rows[0]) : null;
     },

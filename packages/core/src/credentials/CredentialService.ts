@@ -8,7 +8,7 @@ import type { ExchangeGateway, ExchangeKeyInfo, ExchangeSecret } from "../ports/
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import type { Redacted } from "../secret/Redacted.js";
-import { type CredentialLease, ServiceCredentialLease } from "./CredentialLease.js";
+import { type CredentialLease, CredentialLeases, type LeaseTimers, ServiceCredentialLease, systemLeaseTimers } from "./CredentialLease.js";
 import { type CredentialView, toCredentialView } from "./CredentialView.js";
 import { createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
@@ -25,6 +25,12 @@ export interface CredentialPolicy {
   useLeaseTtlMs?: number | undefined;
   /** `checkExpiry` warns this many days ahead. Default 7. */
   expiryWarningDays?: number | undefined;
+  /**
+   * An open lease re-reads its credential's stored status at most this often (on use and in the
+   * background), so a disable or delete made by another replica ends it within this bound.
+   * Default 5 000 ms.
+   */
+  leaseRecheckMs?: number | undefined;
 }
 
 /** Options for {@link CredentialService}. */
@@ -38,6 +44,10 @@ export interface CredentialServiceOptions {
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
   policy?: CredentialPolicy | undefined;
+  /** Timers that end leases on time (injected in tests). Default the global timers, unref'd. */
+  timers?: LeaseTimers | undefined;
+  /** The process's open leases; share one with `PrivacyService` so erasure ends them. */
+  leases?: CredentialLeases | undefined;
 }
 
 /** Result of {@link CredentialService.revalidate}. */
@@ -91,9 +101,9 @@ export class CredentialService {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly policy: Required<{ [K in keyof CredentialPolicy]-?: NonNullable<CredentialPolicy[K]> }>;
-  private readonly leases = new Map<string, Set<ServiceCredentialLease>>();
+  private readonly leases: CredentialLeases;
+  private readonly timers: LeaseTimers;
   private readonly warned = new Set<string>();
-  private readonly lastTouch = new Map<string, number>();
 
   constructor(options: CredentialServiceOptions) {
     this.store = options.store;
@@ -103,6 +113,8 @@ export class CredentialService {
     this.audit = options.audit;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
+    this.leases = options.leases ?? new CredentialLeases();
+    this.timers = options.timers ?? systemLeaseTimers;
     const p = options.policy ?? {};
     this.policy = {
       allowWithdrawal: p.allowWithdrawal ?? false,
@@ -110,6 +122,7 @@ export class CredentialService {
       lastUsedThrottleMs: p.lastUsedThrottleMs ?? 60_000,
       useLeaseTtlMs: Math.min(p.useLeaseTtlMs ?? 60_000, MAX_LEASE_MS),
       expiryWarningDays: p.expiryWarningDays ?? 7,
+      leaseRecheckMs: p.leaseRecheckMs ?? 5_000,
     };
   }
 
@@ -241,7 +254,10 @@ export class CredentialService {
     if (current.expiresAt !== null && current.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new WalletAuthError("CREDENTIAL_EXPIRED");
     }
-    return this.setStatus(ctx, id, "active", "credential.enable");
+    // Compare-and-set: a revalidation that marked it invalid meanwhile is not undone.
+    const view = await this.patch(ctx, id, { status: "active" }, "credential.enable", "success", {}, "disabled");
+    if (view === null) throw new WalletAuthError("CONFLICT", { reason: "status-changed" });
+    return view;
   }
 
   /** Deletes a credential and its sealed secret. @throws `NOT_FOUND`. */
@@ -263,7 +279,8 @@ export class CredentialService {
   async revalidate(ctx: RequestContext, id: string): Promise<RevalidateCredentialResult> {
     const current = await this.require(ctx, id);
     const secret = await this.openOrAudit(ctx, current);
-    let info: ExchangeKeyInfo;
+    let info: ExchangeKeyInfo | undefined;
+    let refusal: string | undefined;
     try {
       info = await this.exchanges.validate({ exchange: current.exchange, secret, ipRestricted: current.permissions?.ipRestricted === true });
     } catch (error) {
@@ -272,26 +289,43 @@ export class CredentialService {
         await this.audit.recordNow(this.store, ctx, this.entry("credential.revalidate", "failure", id, { code }));
         return { credential: toCredentialView(current), outcome: "unchanged", code };
       }
-      const view = await this.patch(ctx, id, { status: current.status === "active" ? "invalid" : current.status, lastValidatedAt: this.clock.now() }, "credential.revalidate", "failure", { code });
-      await this.revokeLeases(id);
-      return { credential: view, outcome: "invalid", code };
+      refusal = code;
     }
-    const withdrawRefused = info.permissions.withdraw && !this.policy.allowWithdrawal;
-    const escalated = info.permissions.withdraw && current.permissions?.withdraw !== true;
-    const status = withdrawRefused && current.status === "active" ? "invalid" : current.status === "invalid" && !withdrawRefused ? "active" : current.status;
-    const view = await this.patch(
-      ctx,
-      id,
-      { status, permissions: info.permissions, lastValidatedAt: this.clock.now(), expiresAt: earliest(current.expiresAt, info.expiresAt) },
-      "credential.revalidate",
-      withdrawRefused ? "denied" : "success",
-      { escalation: escalated, withdraw: info.permissions.withdraw },
-    );
-    if (withdrawRefused) {
-      await this.revokeLeases(id);
-      return { credential: view, outcome: "invalid", code: "CREDENTIAL_WITHDRAWAL_ENABLED" };
+    // The new status is decided from the stored one and written compare-and-set against it: a
+    // disable (or any change) that landed during the exchange call wins, and the decision is
+    // taken again from what is stored now.
+    let stored = current;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (attempt > 0) stored = await this.require(ctx, id);
+      const now = this.clock.now();
+      if (refusal !== undefined) {
+        const fields = { status: stored.status === "active" ? ("invalid" as const) : stored.status, lastValidatedAt: now };
+        const view = await this.patch(ctx, id, fields, "credential.revalidate", "failure", { code: refusal }, stored.status);
+        if (view === null) continue;
+        await this.revokeLeases(id);
+        return { credential: view, outcome: "invalid", code: refusal };
+      }
+      const checked = info as ExchangeKeyInfo;
+      const withdrawRefused = checked.permissions.withdraw && !this.policy.allowWithdrawal;
+      const escalated = checked.permissions.withdraw && stored.permissions?.withdraw !== true;
+      const status = withdrawRefused && stored.status === "active" ? "invalid" : stored.status === "invalid" && !withdrawRefused ? "active" : stored.status;
+      const view = await this.patch(
+        ctx,
+        id,
+        { status, permissions: checked.permissions, lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
+        "credential.revalidate",
+        withdrawRefused ? "denied" : "success",
+        { escalation: escalated, withdraw: checked.permissions.withdraw },
+        stored.status,
+      );
+      if (view === null) continue;
+      if (withdrawRefused) {
+        await this.revokeLeases(id);
+        return { credential: view, outcome: "invalid", code: "CREDENTIAL_WITHDRAWAL_ENABLED" };
+      }
+      return { credential: view, outcome: "valid" };
     }
-    return { credential: view, outcome: "valid" };
+    throw new WalletAuthError("CONFLICT", { reason: "status-changed" });
   }
 
   /**
@@ -332,27 +366,56 @@ export class CredentialService {
     const ttlMs = Math.trunc(requested);
     const leaseId = this.random.uuid();
     const now = this.clock.now();
+    const throttle = this.policy.lastUsedThrottleMs;
     await this.store.transaction(async (tx) => {
       await this.audit.record(tx, ctx, this.entry("credential.use", "success", id, { lease: true, leaseId, ttlMs }));
-      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - this.policy.lastUsedThrottleMs));
+      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - throttle));
     });
-    this.lastTouch.set(id, now.getTime());
-    const lease: ServiceCredentialLease = new ServiceCredentialLease(leaseId, id, new Date(now.getTime() + ttlMs), {
-      now: () => this.clock.now().getTime(),
-      open: () => openSecret(this.keyRing, record.sealedSecret, record.userId, record.id, record.exchange),
-      touch: () => this.touchInBackground(ctx.userId, id),
-      onDecryptFailure: async (error) => {
-        await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
-      },
-      end: async (summary) => {
-        this.leases.get(id)?.delete(lease);
-        await this.audit.recordNow(this.store, ctx, this.entry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
+    // The sealed string in use: a rotation replaces it (same secret, new key) and a recheck picks it up.
+    let sealedSecret = record.sealedSecret;
+    const lease: ServiceCredentialLease = new ServiceCredentialLease({
+      id: leaseId,
+      credentialId: id,
+      userId: record.userId,
+      expiresAt: new Date(now.getTime() + ttlMs),
+      timers: this.timers,
+      recheckMs: this.policy.leaseRecheckMs,
+      hooks: {
+        now: () => this.clock.now().getTime(),
+        open: () => openSecret(this.keyRing, sealedSecret, record.userId, record.id, record.exchange),
+        recheck: async () => {
+          const latest = await this.store.credentials.get(record.userId, id);
+          const at = this.clock.now();
+          // Gone, disabled, refused, expired or renewed (another key) elsewhere: the lease ends.
+          if (latest === null || latest.status !== "active" || latest.fingerprint !== record.fingerprint) return false;
+          if (latest.expiresAt !== null && latest.expiresAt.getTime() <= at.getTime()) return false;
+          sealedSecret = latest.sealedSecret;
+          await this.store.credentials.touchLastUsed(record.userId, id, at, new Date(at.getTime() - throttle));
+          return true;
+        },
+        onDecryptFailure: async (error) => {
+          await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
+        },
+        end: async (summary) => {
+          await this.audit.recordNow(this.store, ctx, this.entry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
+        },
       },
     });
-    let set = this.leases.get(id);
-    if (set === undefined) this.leases.set(id, (set = new Set()));
-    set.add(lease);
+    this.leases.add(lease);
     return lease;
+  }
+
+  /** Leases open in this process (ended leases are forgotten). */
+  get openLeases(): number {
+    return this.leases.size;
+  }
+
+  /**
+   * Ends every open lease of `userId` in this process (each writes its `credential.lease_end`);
+   * `PrivacyService.erase` calls it first, so nothing is written for the user after erasure.
+   */
+  async endLeasesOf(userId: string): Promise<void> {
+    await this.leases.revokeUser(userId);
   }
 
   /**
@@ -370,7 +433,10 @@ export class CredentialService {
       const ctx: RequestContext = { userId: record.userId, actor: { type: "system", id: null } };
       const expiresAt = record.expiresAt as Date;
       if (expiresAt.getTime() <= now.getTime()) {
-        await this.patch(ctx, record.id, { status: "expired" }, "credential.expire", "success", {});
+        // Compare-and-set against the status read: a concurrent user change wins, and the next
+        // run decides again from what is stored then.
+        const view = await this.patch(ctx, record.id, { status: "expired" }, "credential.expire", "success", {}, record.status);
+        if (view === null) continue;
         await this.revokeLeases(record.id);
         result.expired += 1;
       } else {
@@ -456,6 +522,7 @@ export class CredentialService {
     }
   }
 
+  /** Applies `fields` with its audit event; with `expectStatus`, compare-and-set (`null` when the stored status moved on). */
   private async patch(
     ctx: RequestContext,
     id: string,
@@ -463,10 +530,31 @@ export class CredentialService {
     action: string,
     outcome: AuditEntry["outcome"],
     details: AuditEntry["details"],
-  ): Promise<CredentialView> {
+  ): Promise<CredentialView>;
+  private async patch(
+    ctx: RequestContext,
+    id: string,
+    fields: Omit<CredentialPatch, "updatedAt">,
+    action: string,
+    outcome: AuditEntry["outcome"],
+    details: AuditEntry["details"],
+    expectStatus: CredentialRecord["status"],
+  ): Promise<CredentialView | null>;
+  private async patch(
+    ctx: RequestContext,
+    id: string,
+    fields: Omit<CredentialPatch, "updatedAt">,
+    action: string,
+    outcome: AuditEntry["outcome"],
+    details: AuditEntry["details"],
+    expectStatus?: CredentialRecord["status"],
+  ): Promise<CredentialView | null> {
     return this.store.transaction(async (tx) => {
-      const updated = await tx.credentials.update(ctx.userId, id, { ...fields, updatedAt: this.clock.now() });
-      if (updated === null) throw new WalletAuthError("NOT_FOUND");
+      const updated = await tx.credentials.update(ctx.userId, id, { ...fields, updatedAt: this.clock.now() }, { expectStatus });
+      if (updated === null) {
+        if (expectStatus !== undefined && (await tx.credentials.get(ctx.userId, id)) !== null) return null;
+        throw new WalletAuthError("NOT_FOUND");
+      }
       await this.audit.record(tx, ctx, this.entry(action, outcome, id, details));
       return toCredentialView(updated);
     });
@@ -477,17 +565,6 @@ export class CredentialService {
   }
 
   private async revokeLeases(id: string): Promise<void> {
-    const open = this.leases.get(id);
-    if (open === undefined) return;
-    this.leases.delete(id);
-    await Promise.allSettled([...open].map((lease) => lease.revoke()));
-  }
-
-  private touchInBackground(userId: string, id: string): void {
-    const now = this.clock.now().getTime();
-    if (now - (this.lastTouch.get(id) ?? 0) < this.policy.lastUsedThrottleMs) return;
-    this.lastTouch.set(id, now);
-    this.store.credentials.touchLastUsed(userId, id, new Date(now), new Date(now - this.policy.lastUsedThrottleMs)).catch(() => undefined);
+    await this.leases.revokeCredential(id);
   }
 }
-

@@ -3,6 +3,7 @@ import type { KeyRing } from "../crypto/KeyRing.js";
 import type { SealResult } from "../crypto/types.js";
 import { WalletAuthError } from "../errors/index.js";
 import type { ExchangeSecret } from "../ports/ExchangeGateway.js";
+import { OpenedExchangeSecret } from "../secret/OpenedSecret.js";
 import { Redacted } from "../secret/Redacted.js";
 
 /** Blind index of an API key: hex HMAC-SHA256(fingerprintKey, exchange + ":" + apiKey). */
@@ -30,7 +31,8 @@ export function sealSecret(keyRing: KeyRing, secret: ExchangeSecret, userId: str
 
 /**
  * Opens a sealed secret. Any failure (tampered, wrong key, unknown key, bad format, bad JSON)
- * comes out as `DECRYPTION_FAILED`, its specific cause in `reason`.
+ * comes out as `DECRYPTION_FAILED`, its specific cause in `reason`. The result prints, inspects and
+ * serialises as redacted ({@link OpenedExchangeSecret}).
  */
 export function openSecret(keyRing: KeyRing, sealed: string, userId: string, id: string, exchange: string): ExchangeSecret {
   let bytes: Uint8Array | undefined;
@@ -38,7 +40,7 @@ export function openSecret(keyRing: KeyRing, sealed: string, userId: string, id:
     bytes = keyRing.open(sealed, credentialContext(userId, id, exchange));
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ExchangeSecret>;
     if (typeof parsed.apiKey !== "string" || typeof parsed.secret !== "string") throw new TypeError("bad secret shape");
-    return parsed as ExchangeSecret;
+    return new OpenedExchangeSecret(parsed as ExchangeSecret);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw new WalletAuthError("DECRYPTION_FAILED", { reason: typeof code === "string" ? code.toLowerCase() : "payload-invalid" });

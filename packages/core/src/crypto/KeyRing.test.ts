@@ -117,6 +117,21 @@ describe("KeyRing rotation", () => {
     expect(ring.rewrap(sealed.sealed, context)).toEqual(sealed);
   });
 
+  it("refuses to rewrap a record whose payload byte was flipped or whose tag was cut, and moves nothing", () => {
+    const { ring: before, keys } = ringOf(["old"], "old");
+    const after = KeyRing.fromKeys({ keys: [...keys, generateKey({ id: "new" })], primaryKeyId: "new" });
+    const { sealed } = before.seal(bytes("payload must be authentic"), context);
+    const raw = Buffer.from(sealed, "base64url");
+    for (const at of [raw.length - 20, raw.length - 1]) {
+      const flipped = Buffer.from(raw);
+      flipped[at] = (flipped[at] as number) ^ 0x01;
+      expect(codeOf(() => after.rewrap(flipped.toString("base64url"), context)), `byte ${at}`).toBe("DECRYPTION_FAILED");
+    }
+    expect(codeOf(() => after.rewrap(raw.subarray(0, raw.length - 4).toString("base64url"), context))).toBe("DECRYPTION_FAILED");
+    expect(after.usage().old?.rewraps).toBe(0);
+    expect(text(after.open(after.rewrap(sealed, context).sealed, context))).toBe("payload must be authentic");
+  });
+
   it("refuses to rewrap under a wrong context", () => {
     const { ring: before, keys } = ringOf(["old"], "old");
     const after = KeyRing.fromKeys({ keys: [...keys, generateKey({ id: "new" })], primaryKeyId: "new" });

@@ -308,9 +308,9 @@ export class KeyRing {
 
   /**
    * Moves a record's data key to the primary key: unwraps it under its current key and wraps
-   * it under the primary. The payload ciphertext is copied unchanged and no plaintext is
-   * produced. The data-key commitment is checked, so a record whose payload section does not
-   * belong to its wrapped key is refused rather than rewrapped.
+   * it under the primary. The payload ciphertext is copied unchanged. The whole record is
+   * authenticated first (data-key commitment and the payload's GCM tag; the plaintext is wiped at
+   * once), so a tampered or truncated record is refused rather than rewrapped.
    *
    * Idempotent: a record already on the primary key is verified and returned unchanged.
    *
@@ -333,6 +333,10 @@ export class KeyRing {
         if (!commitmentMatchesAt(commitment, 0, blob, base + DATA_KEY_COMMITMENT_AT)) {
           throw failed("data-key-commitment-mismatch");
         }
+        // The whole record is authenticated before it moves: a flipped payload byte or a cut tag
+        // is refused here (and reported as failed by the rotation job), never carried to the new key.
+        const { payloadNonce, ciphertext, payloadTag } = at.fields;
+        wipe(aeadOpen(encryptionKey, payloadNonce, ciphertext, payloadTag, at.aad.payload));
         const primary = this.#primary;
         if (entry === primary) return { sealed, keyId: primary.id, formatVersion: SEALED_FORMAT_VERSION };
         const wrap = aeadEncrypt({ key: primary.wrapKey, plaintext: dataKey, aad: wrapAad(primary.header, at.aad.payload.subarray(2)), random: this.#random });

@@ -92,8 +92,12 @@ export interface CredentialStore {
   /**
    * Applies `patch`; returns the updated record, or `null` when absent / another user's.
    * A fingerprint clash throws `CREDENTIAL_DUPLICATE` and changes nothing.
+   *
+   * With `expectStatus`, a compare-and-set: the patch applies only while the stored status is
+   * still that one (checked in the same statement, so a concurrent change always wins), else
+   * nothing changes and the result is `null`.
    */
-  update(userId: string, id: string, patch: CredentialPatch): Promise<CredentialRecord | null>;
+  update(userId: string, id: string, patch: CredentialPatch, options?: { expectStatus?: CredentialStatus | undefined }): Promise<CredentialRecord | null>;
   /**
    * Sets `lastUsedAt = at` only when the stored value is null or older than `notAfter`
    * (a throttle). Returns whether a row changed. Never fails for a missing row (`false`).

@@ -6,8 +6,8 @@ export interface ExchangeSecret {
   apiKey: string;
   secret: string;
   /** Passphrase (OKX, KuCoin, Coinbase ...). */
-  password?: string;
-  uid?: string;
+  password?: string | undefined;
+  uid?: string | undefined;
 }
 
 /** Names of the secret fields an exchange may require (ccxt `requiredCredentials`). */

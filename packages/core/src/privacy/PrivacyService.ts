@@ -55,6 +55,11 @@ export interface PrivacyServiceOptions {
   store: WalletAuthStore;
   audit: AuditTrail;
   clock?: Clock | undefined;
+  /**
+   * Ends the user's open credential leases before erasure (`CredentialService.endLeasesOf`), so no
+   * lease hands out a secret or writes an audit event after it. `createWalletAuth` wires it.
+   */
+  endLeasesOf?: ((userId: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -79,11 +84,13 @@ export class PrivacyService {
   readonly #store: WalletAuthStore;
   readonly #audit: AuditTrail;
   readonly #clock: Clock;
+  readonly #endLeasesOf: ((userId: string) => Promise<void>) | undefined;
 
   constructor(options: PrivacyServiceOptions) {
     this.#store = options.store;
     this.#audit = options.audit;
     this.#clock = options.clock ?? systemClock;
+    this.#endLeasesOf = options.endLeasesOf;
   }
 
   /**
@@ -127,6 +134,8 @@ export class PrivacyService {
   async erase(ctx: RequestContext): Promise<PrivacyEraseResult> {
     const userId = ctx.userId;
     const chainKey = this.#audit.chainKeyOf(userId);
+    // Leases end first: their closing events land before the erasure and are pseudonymised with the rest.
+    await this.#endLeasesOf?.(userId);
     const result = await this.#store.transaction(async (tx) => {
       // No target id: it would keep the user id in a field erasure cannot null.
       await this.#audit.record(tx, ctx, { action: "privacy.erase", outcome: "success", targetType: "user" });

@@ -4,6 +4,7 @@ import { AuditService } from "../audit/AuditService.js";
 import { AuditTrail } from "../audit/AuditTrail.js";
 import { BalanceService } from "../balances/BalanceService.js";
 import type { ChainAssets } from "../balances/types.js";
+import type { LeaseTimers } from "../credentials/CredentialLease.js";
 import { CredentialService, type CredentialPolicy } from "../credentials/CredentialService.js";
 import type { KeyRing } from "../crypto/KeyRing.js";
 import { WalletAuthError } from "../errors/index.js";
@@ -52,6 +53,8 @@ export interface CreateWalletAuthOptions {
   credentialPolicy?: CredentialPolicy | undefined;
   maxKeyAgeDays?: number | undefined;
   clock?: Clock | undefined;
+  /** Timers that end credential leases on time; inject fake ones in tests with a fake clock. */
+  leaseTimers?: LeaseTimers | undefined;
   random?: RandomSource | undefined;
   /**
    * Where background failures are logged (alert detectors, audit listeners, alert sinks), with
@@ -131,6 +134,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     clock,
     random,
     policy: options.credentialPolicy,
+    timers: options.leaseTimers,
   });
   const wallets = new WalletService({ store, audit, siwe, chains: options.chains, clock, random });
   const balances = new BalanceService({
@@ -152,7 +156,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     clock,
     random,
   });
-  const privacy = new PrivacyService({ store, audit, clock });
+  const privacy = new PrivacyService({ store, audit, clock, endLeasesOf: (userId) => credentials.endLeasesOf(userId) });
   const tokens = new BotTokenService({ store, audit, clock, random });
   const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 

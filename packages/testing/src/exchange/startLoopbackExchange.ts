@@ -72,6 +72,7 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
   const counts = new Map<string, number>();
   let total = 0;
   let mode: LoopbackMode = "ok";
+  const holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? "/";
@@ -81,6 +82,11 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
     total += 1;
     counts.set(path, (counts.get(path) ?? 0) + 1);
     const rawBody = await readBody(req);
+    const held = holds.get(path);
+    if (held !== undefined) {
+      held.arrived();
+      await held.released;
+    }
 
     if (mode === "down") return send(res, 503, "<html><body><h1>503 Service Unavailable</h1></body></html>");
     if (mode === "maintenance") return send(res, 503, { code: 1, msg: "System is under maintenance." });
@@ -149,6 +155,20 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
     resetCounts() {
       counts.clear();
       total = 0;
+    },
+    hold(path) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(path, { arrived, released });
+      return {
+        reached,
+        release: () => {
+          if (holds.get(path)?.released === released) holds.delete(path);
+          release();
+        },
+      };
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -121,6 +121,11 @@ export interface LoopbackExchange {
   requestCount(path?: string): number;
   /** Resets the request counters. */
   resetCounts(): void;
+  /**
+   * Holds every request to `path` (e.g. `"/api/v3/account"`) until `release()`: `reached`
+   * resolves when the first one arrives. For proving what happens while an exchange call is in flight.
+   */
+  hold(path: string): { reached: Promise<void>; release(): void };
   /** Stops the server. Idempotent. */
   close(): Promise<void>;
 }

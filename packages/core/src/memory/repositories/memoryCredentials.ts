@@ -41,10 +41,11 @@ export function memoryCredentials(exec: Exec): CredentialStore {
       }),
     listByUser: (userId) =>
       exec((s) => sortBy([...s.credentials.values()].filter((c) => c.userId === userId), newestFirst).map(copyCredential)),
-    update: (userId, id, patch) =>
+    update: (userId, id, patch, options) =>
       exec((s) => {
         const row = own(s, userId, id);
         if (!row) return null;
+        if (options?.expectStatus !== undefined && row.status !== options.expectStatus) return null;
         const next = copyCredential({ ...row, ...definedOnly(patch, patchable) });
         if (next.fingerprint !== row.fingerprint) {
           if (s.credentialByFingerprint.has(next.fingerprint)) throw duplicate();
