@@ -8,6 +8,7 @@ export default defineConfig({
     exchange: "src/exchange.ts",
     chain: "src/chain.ts",
     clerk: "src/clerk.ts",
+    scenarios: "src/scenarios.ts",
   },
   format: ["esm", "cjs"],
   // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.

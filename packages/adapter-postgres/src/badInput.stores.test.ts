@@ -5,7 +5,7 @@
  * database is byte-for-byte unchanged afterwards.
  */
 import { AlertService, AuditService, AuditTrail, BalanceService, type WalletAuthStore, isWalletAuthError } from "@wallet-auth/core";
-import { testHashKey } from "@wallet-auth/core/audit/auditScenarios";
+import { testHashKey } from "@wallet-auth/testing/scenarios";
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";

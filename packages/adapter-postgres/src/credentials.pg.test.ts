@@ -3,8 +3,7 @@
  * and, when DATABASE_URL is set, on a real server: the dump searched is every table's rows as
  * PostgreSQL stores them.
  */
-import { atomicCreateScenario, secretLeakScenario } from "@wallet-auth/core/credentials/credentialScenarios";
-import { harness, type Harness } from "@wallet-auth/core/credentials/testSupport";
+import { atomicCreateScenario, type Harness, harness, secretLeakScenario } from "@wallet-auth/testing/scenarios";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";

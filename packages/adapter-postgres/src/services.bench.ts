@@ -15,9 +15,8 @@
  */
 import type { WalletAuthStore } from "@wallet-auth/core";
 import { AuditTrail } from "@wallet-auth/core";
-import { prebuiltAuditEvent as prebuilt, testHashKey } from "@wallet-auth/core/audit/auditScenarios";
+import { prebuiltAuditEvent as prebuilt, ringOf, seedCredentials, testHashKey } from "@wallet-auth/testing/scenarios";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
-import { ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
 import { afterAll, bench, describe } from "vitest";
 import { createEmbeddedDatabase } from "./createEmbeddedDatabase.js";
 import { createPostgresStore } from "./createPostgresStore.js";

@@ -3,11 +3,10 @@
  * same assertions as on the memory store, plus tampering done with real SQL.
  */
 import { AuditTrail } from "@wallet-auth/core";
-import { concurrentAppendScenario, hashChainScenario, manualClock, testHashKey } from "@wallet-auth/core/audit/auditScenarios";
+import { concurrentAppendScenario, expectAllOnPrimary, hashChainScenario, manualClock, rewrapCrashScenario, ringOf, seedCredentials, testHashKey } from "@wallet-auth/testing/scenarios";
 import { verifyAuditChain } from "@wallet-auth/core/audit/verifyAuditChain";
 import { PrivacyService } from "@wallet-auth/core/privacy/PrivacyService";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
-import { expectAllOnPrimary, rewrapCrashScenario, ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
 import type { Knex } from "knex";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";

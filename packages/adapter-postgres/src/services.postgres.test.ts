@@ -4,10 +4,9 @@
  * contend through FOR UPDATE SKIP LOCKED and chains are appended from parallel connections.
  */
 import { AuditTrail } from "@wallet-auth/core";
-import { concurrentAppendScenario, hashChainScenario, manualClock, testHashKey } from "@wallet-auth/core/audit/auditScenarios";
+import { concurrentAppendScenario, expectAllOnPrimary, hashChainScenario, manualClock, rewrapCrashScenario, ringOf, seedCredentials, testHashKey } from "@wallet-auth/testing/scenarios";
 import { verifyAuditChain } from "@wallet-auth/core/audit/verifyAuditChain";
 import { RotationService } from "@wallet-auth/core/rotation/RotationService";
-import { expectAllOnPrimary, rewrapCrashScenario, ringOf, seedCredentials } from "@wallet-auth/core/rotation/rotationScenarios";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";
 import { truncateAll } from "./test-support/probe.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuditTrail } from "../audit/AuditTrail.js";
-import { manualClock, testHashKey } from "../audit/auditScenarios.js";
+import { manualClock, testHashKey } from "@wallet-auth/testing/scenarios";
 import { createMemoryStore } from "../memory.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import { AlertDetectors, type AlertThresholds } from "./AlertDetectors.js";

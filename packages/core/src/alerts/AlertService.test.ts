@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuditTrail } from "../audit/AuditTrail.js";
-import { manualClock, readChain, testHashKey } from "../audit/auditScenarios.js";
+import { manualClock, readChain, testHashKey } from "@wallet-auth/testing/scenarios";
 import { isWalletAuthError } from "../errors/index.js";
 import { createMemoryStore } from "../memory.js";
 import type { AlertSink } from "../ports/AlertSink.js";

@@ -5,7 +5,7 @@ import { AuditService } from "./AuditService.js";
 import { AuditTrail } from "./AuditTrail.js";
 import type { AuditEventView } from "./auditExportFormats.js";
 import { csvCell } from "./auditExportFormats.js";
-import { manualClock, testHashKey } from "./auditScenarios.js";
+import { manualClock, testHashKey } from "@wallet-auth/testing/scenarios";
 
 async function setup() {
   const store = createMemoryStore();

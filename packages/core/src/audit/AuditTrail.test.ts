@@ -5,7 +5,7 @@ import type { AuditEventRecord } from "../ports/AuditLog.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import { Redacted } from "../secret/Redacted.js";
 import { AuditTrail } from "./AuditTrail.js";
-import { concurrentAppendScenario, hashChainScenario, manualClock, readChain, testHashKey } from "./auditScenarios.js";
+import { concurrentAppendScenario, hashChainScenario, manualClock, readChain, testHashKey } from "@wallet-auth/testing/scenarios";
 import { verifyAuditChain } from "./verifyAuditChain.js";
 
 const ctx = { userId: "user_a", ip: "198.51.100.23", userAgent: "bot/1.0", requestId: "req-42" };

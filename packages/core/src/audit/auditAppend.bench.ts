@@ -9,7 +9,7 @@
 import { afterAll, bench, describe } from "vitest";
 import { createMemoryStore } from "../memory.js";
 import { AuditTrail } from "./AuditTrail.js";
-import { prebuiltAuditEvent as prebuilt, testHashKey } from "./auditScenarios.js";
+import { prebuiltAuditEvent as prebuilt, testHashKey } from "@wallet-auth/testing/scenarios";
 import { verifyAuditChain } from "./verifyAuditChain.js";
 import { reportVitestFigures } from "../../../../bench/report.js";
 

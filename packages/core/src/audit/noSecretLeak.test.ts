@@ -9,11 +9,10 @@ import { createWebhookAlertSink } from "../alerts/createWebhookAlertSink.js";
 import { createMemoryStore } from "../memory.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { RotationService } from "../rotation/RotationService.js";
-import { ringOf, seedCredentials } from "../rotation/rotationScenarios.js";
+import { manualClock, ringOf, seedCredentials } from "@wallet-auth/testing/scenarios";
 import { Redacted } from "../secret/Redacted.js";
 import { AuditService } from "./AuditService.js";
 import { AuditTrail } from "./AuditTrail.js";
-import { manualClock } from "./auditScenarios.js";
 import { verifyAuditChain } from "./verifyAuditChain.js";
 
 // 32 bytes, so the same text can serve as the audit hash key.

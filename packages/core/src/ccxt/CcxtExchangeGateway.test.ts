@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WalletAuthError } from "../errors/index.js";
-import { failure } from "../credentials/testSupport.js";
+import { failure } from "@wallet-auth/testing/scenarios";
 import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
 import { createCcxtExchangeGateway } from "./CcxtExchangeGateway.js";
 

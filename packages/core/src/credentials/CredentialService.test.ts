@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RequestContext } from "../context/RequestContext.js";
 import type { CredentialService } from "./CredentialService.js";
-import { failure, harness, ring, type Harness } from "./testSupport.js";
+import { failure, harness, ring, type Harness } from "@wallet-auth/testing/scenarios";
 
 let h: Harness;
 let svc: CredentialService;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { atomicCreateScenario, secretLeakScenario } from "./credentialScenarios.js";
-import { harness, type Harness } from "./testSupport.js";
+import { atomicCreateScenario, type Harness, harness, secretLeakScenario } from "@wallet-auth/testing/scenarios";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AlertService } from "../alerts/AlertService.js";
 import { AuditTrail } from "../audit/AuditTrail.js";
-import { manualClock, testHashKey } from "../audit/auditScenarios.js";
+import { manualClock, ringOf, seedCredentials, testHashKey } from "@wallet-auth/testing/scenarios";
 import { verifyAuditChain } from "../audit/verifyAuditChain.js";
 import { isWalletAuthError } from "../errors/index.js";
 import { createMemoryStore } from "../memory.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
-import { ringOf, seedCredentials } from "../rotation/rotationScenarios.js";
 import { PrivacyService } from "./PrivacyService.js";
 
 const USER = "user_privacy_0";

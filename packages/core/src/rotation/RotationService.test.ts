@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AlertService } from "../alerts/AlertService.js";
 import { AuditTrail } from "../audit/AuditTrail.js";
-import { manualClock, readChain, testHashKey } from "../audit/auditScenarios.js";
+import { expectAllOnPrimary, manualClock, readChain, rewrapCrashScenario, ringOf, seedCredentials, testHashKey } from "@wallet-auth/testing/scenarios";
 import { isWalletAuthError } from "../errors/index.js";
 import { createMemoryStore } from "../memory.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import { RotationService } from "./RotationService.js";
-import { expectAllOnPrimary, rewrapCrashScenario, ringOf, seedCredentials } from "./rotationScenarios.js";
 
 async function setup(count = 25) {
   const store = createMemoryStore();

@@ -4,9 +4,8 @@
  */
 import { inspect } from "node:util";
 import { expect } from "vitest";
-import type { RequestContext } from "../context/RequestContext.js";
-import { isWalletAuthError } from "../errors/index.js";
-import type { Harness } from "./testSupport.js";
+import { isWalletAuthError, type RequestContext } from "@wallet-auth/core";
+import type { Harness } from "./credentialHarness.js";
 
 export const PLANTED = { apiKey: "LEAKCANARYapikey0123456789", secret: "LEAKCANARY-secret-zYx987", password: "LEAKCANARY-pass-Mn4" };
 

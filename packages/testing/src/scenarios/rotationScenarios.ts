@@ -4,13 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
-import { AuditTrail } from "../audit/AuditTrail.js";
-import { testHashKey } from "../audit/auditScenarios.js";
-import { verifyAuditChain } from "../audit/verifyAuditChain.js";
-import { KeyRing } from "../crypto/KeyRing.js";
-import type { CredentialRecord } from "../ports/CredentialStore.js";
-import type { StoreRepositories, WalletAuthStore } from "../ports/UnitOfWork.js";
-import { RotationService } from "./RotationService.js";
+import { AuditTrail, type CredentialRecord, KeyRing, RotationService, type StoreRepositories, verifyAuditChain, type WalletAuthStore } from "@wallet-auth/core";
+import { testHashKey } from "./auditScenarios.js";
 
 /** A deterministic 32-byte key per id (tests only). */
 export function testKey(id: string): { id: string; key: Uint8Array; createdAt: Date } {

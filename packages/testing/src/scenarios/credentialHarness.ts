@@ -1,14 +1,7 @@
-import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
-import { AuditTrail } from "../audit/AuditTrail.js";
-import { isWalletAuthError, type WalletAuthError } from "../errors/index.js";
-import { createCcxtExchangeGateway } from "../ccxt/CcxtExchangeGateway.js";
-import { KeyRing } from "../crypto/KeyRing.js";
-import { createMemoryStore, type MemoryWalletAuthStore } from "../memory/createMemoryStore.js";
-import type { AuditEventRecord } from "../ports/AuditLog.js";
-import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
-import type { StoreRepositories, WalletAuthStore } from "../ports/UnitOfWork.js";
-import { Redacted } from "../secret/Redacted.js";
-import { CredentialService, type CredentialPolicy } from "./CredentialService.js";
+import { startLoopbackExchange, type LoopbackExchange } from "../exchange.js";
+import { type AuditEventRecord, AuditTrail, type CredentialPolicy, CredentialService, type ExchangeGateway, isWalletAuthError, KeyRing, Redacted, type StoreRepositories, type WalletAuthError, type WalletAuthStore } from "@wallet-auth/core";
+import { createCcxtExchangeGateway } from "@wallet-auth/core/ccxt";
+import { createMemoryStore, type MemoryWalletAuthStore } from "@wallet-auth/core/memory";
 
 /** A settable clock for the service (the loopback exchange keeps real time for signatures). */
 export class TestClock {

@@ -4,13 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import type { AuditEventRecord, AuditLog } from "../ports/AuditLog.js";
-import type { Clock } from "../ports/Clock.js";
-import type { WalletAuthStore } from "../ports/UnitOfWork.js";
-import { Redacted } from "../secret/Redacted.js";
-import { AuditTrail } from "./AuditTrail.js";
-import { chainHead } from "./chainHead.js";
-import { verifyAuditChain } from "./verifyAuditChain.js";
+import { type AuditEventRecord, type AuditLog, AuditTrail, chainHead, type Clock, Redacted, verifyAuditChain, type WalletAuthStore } from "@wallet-auth/core";
 
 /** A fixed 32-byte audit key for tests. */
 export const testHashKey = (): Redacted<Uint8Array> => Redacted.make(new Uint8Array(32).fill(0x5a));
