@@ -234,10 +234,9 @@ export class KeyRing {
    * ```
    */
   open(sealed: string, context: EnvelopeContext): Uint8Array {
-    // Fields read once, up front: after this no code from outside runs until open returns,
-    // which is what lets the record and its associated data live in the shared scratch.
+    // Fields read once, up front, so a getter cannot change the context between checks.
     const fields: EnvelopeContext = { userId: context?.userId, recordId: context?.recordId, purpose: context?.purpose };
-    const at = locateRecord(this.#list, sealed, fields, true);
+    const at = locateRecord(this.#list, sealed, fields);
     try {
       const dataKey = this.#unwrap(at);
       let okm: Buffer | undefined;
@@ -324,7 +323,7 @@ export class KeyRing {
    * ```
    */
   rewrap(sealed: string, context: EnvelopeContext): SealResult {
-    const at = locateRecord(this.#list, sealed, context, false);
+    const at = locateRecord(this.#list, sealed, context);
     const { entry, blob, base } = at;
     try {
       const dataKey = this.#unwrap(at);

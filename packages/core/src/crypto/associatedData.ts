@@ -1,5 +1,4 @@
 import { WalletAuthError } from "../errors/index.js";
-import { SCRATCH_BYTES, type Scratch, ViewCache } from "./scratch.js";
 import type { EnvelopeContext } from "./types.js";
 
 const MAX_FIELD_BYTES = 0xffff;
@@ -94,7 +93,7 @@ export interface AssociatedData {
  *
  * @throws {WalletAuthError} `INVALID_INPUT` as {@link encodeContext}.
  */
-export function associatedData(context: EnvelopeContext, header: Uint8Array, scratch?: Scratch): AssociatedData {
+export function associatedData(context: EnvelopeContext, header: Uint8Array): AssociatedData {
   const userId: unknown = context?.userId;
   const recordId: unknown = context?.recordId;
   const purpose: unknown = context?.purpose;
@@ -102,38 +101,27 @@ export function associatedData(context: EnvelopeContext, header: Uint8Array, scr
   if (isShortString(userId) && isShortString(recordId) && isShortString(purpose)) {
     // Layout: [0x57 | header | context | 0x50 | version | context], context written once.
     const c = 6 + userId.length + recordId.length + purpose.length;
-    const inScratch = scratch !== undefined && 1 + h + c + 2 + c <= scratch.aad.byteLength;
-    const out = inScratch ? scratch.aad : Buffer.allocUnsafe(1 + h + c + 2 + c);
+    const out = Buffer.allocUnsafe(1 + h + c + 2 + c);
     let at = writeAscii(out, 1 + h, userId);
     if (at >= 0) at = writeAscii(out, at, recordId);
     if (at >= 0) at = writeAscii(out, at, purpose);
-    if (at >= 0) return layered(out, header, c, inScratch);
+    if (at >= 0) return layered(out, header, c);
   }
   const contextBytes = encodeContext({ userId, recordId, purpose } as EnvelopeContext);
   const c = contextBytes.byteLength;
-  const inScratch = scratch !== undefined && 1 + h + c + 2 + c <= scratch.aad.byteLength;
-  const out = inScratch ? scratch.aad : Buffer.allocUnsafe(1 + h + c + 2 + c);
+  const out = Buffer.allocUnsafe(1 + h + c + 2 + c);
   out.set(contextBytes, 1 + h);
-  return layered(out, header, c, inScratch);
+  return layered(out, header, c);
 }
 
-/** Views onto the scratch's AAD region, by shape `wrapLength * SCRATCH_BYTES + c`. */
-const scratchViews = new ViewCache<AssociatedData>();
-
 /** Fills in the prefixes around the context (`c` bytes) already at `1 + header.byteLength`. */
-function layered(out: Buffer, header: Uint8Array, c: number, inScratch: boolean): AssociatedData {
+function layered(out: Buffer, header: Uint8Array, c: number): AssociatedData {
   const wrapLength = 1 + header.byteLength + c;
   out[0] = WRAP_LAYER;
   out.set(header, 1);
   out[wrapLength] = PAYLOAD_LAYER;
   out[wrapLength + 1] = header[0] as number;
   out.copyWithin(wrapLength + 2, 1 + header.byteLength, wrapLength);
-  if (!inScratch) return views(out, wrapLength, c);
-  const shape = wrapLength * SCRATCH_BYTES + c;
-  return scratchViews.find(shape) ?? scratchViews.keep(shape, views(out, wrapLength, c));
-}
-
-function views(out: Buffer, wrapLength: number, c: number): AssociatedData {
   const { buffer, byteOffset } = out;
   return {
     wrap: new Uint8Array(buffer, byteOffset, wrapLength),

@@ -1,14 +1,13 @@
 import { WalletAuthError } from "../errors/index.js";
 import { type AssociatedData, associatedData } from "./associatedData.js";
-import { type RecordViews, recordViews, scratchRecordViews } from "./recordViews.js";
-import { openScratch } from "./scratch.js";
-import { FIXED_TAIL, decodeSealedString, decodeSealedStringInto, readHeader } from "./sealedFormat.js";
+import { type RecordViews, recordViews } from "./recordViews.js";
+import { FIXED_TAIL, decodeSealedString, readHeader } from "./sealedFormat.js";
 import type { EnvelopeContext } from "./types.js";
 
 /** Where a record's fields are, and the ring entry and associated data to open it with. */
 export interface Located<E> {
   readonly entry: E;
-  /** The record in `blob[0 .. length]` (`blob` may be the longer scratch). */
+  /** The decoded record. */
   readonly blob: Uint8Array;
   readonly length: number;
   /** Index in `blob` of the first field after the header (the header's length). */
@@ -26,8 +25,6 @@ export interface Located<E> {
  * string is built. A match implies version 1 and a valid key id, since only such headers are
  * in the ring; anything else goes through {@link readHeader} for the precise refusal.
  *
- * @param useScratch - Decode into the shared scratch (see scratch.ts); only for a caller that
- * runs no outside code before it is done with the result, and has read `context` already.
  * @throws {WalletAuthError} `DECRYPTION_FAILED` (malformed), `UNSUPPORTED_FORMAT`,
  * `INVALID_INPUT` (context), `UNKNOWN_KEY`.
  */
@@ -35,12 +32,9 @@ export function locateRecord<E extends { readonly header: Uint8Array }>(
   entries: readonly E[],
   sealed: string,
   context: EnvelopeContext,
-  useScratch: boolean,
 ): Located<E> {
-  let length = useScratch ? decodeSealedStringInto(sealed, openScratch.record) : -1;
-  const inScratch = length >= 0;
-  const blob: Uint8Array = inScratch ? openScratch.record : decodeSealedString(sealed);
-  if (!inScratch) length = blob.byteLength;
+  const blob: Uint8Array = decodeSealedString(sealed);
+  const length = blob.byteLength;
   let entry: E | undefined;
   for (const candidate of entries) {
     if (headerMatches(candidate.header, blob, length)) {
@@ -50,9 +44,9 @@ export function locateRecord<E extends { readonly header: Uint8Array }>(
   }
   const headerLength = entry === undefined ? readHeader(blob.subarray(0, length)).headerLength : entry.header.byteLength;
   if (length < headerLength + FIXED_TAIL) throw new WalletAuthError("DECRYPTION_FAILED", { reason: "malformed-length" });
-  const aad = associatedData(context, entry === undefined ? blob.subarray(0, headerLength) : entry.header, inScratch ? openScratch : undefined);
+  const aad = associatedData(context, entry === undefined ? blob.subarray(0, headerLength) : entry.header);
   if (entry === undefined) throw new WalletAuthError("UNKNOWN_KEY", { reason: "key-not-in-ring" });
-  const fields = inScratch ? scratchRecordViews(headerLength, length) : recordViews(blob, headerLength, length);
+  const fields = recordViews(blob, headerLength, length);
   return { entry, blob, length, base: headerLength, aad, fields };
 }
 

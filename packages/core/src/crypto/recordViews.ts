@@ -1,6 +1,5 @@
 import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES } from "./aead.js";
 import { FIELD_OFFSET } from "./sealedFormat.js";
-import { ViewCache, openScratch } from "./scratch.js";
 
 /** Windows onto the fields of one sealed record that go to node:crypto, without copies. */
 export interface RecordViews {
@@ -28,13 +27,4 @@ export function recordViews(blob: Uint8Array, headerLength: number, length: numb
     ciphertext: new Uint8Array(buffer, base + FIELD_OFFSET.ciphertext, ciphertextLength),
     payloadTag: new Uint8Array(buffer, base + FIELD_OFFSET.ciphertext + ciphertextLength, AEAD_TAG_BYTES),
   };
-}
-
-/** Views into `openScratch.record`, by shape `length * 256 + headerLength`. */
-const scratchViews = new ViewCache<RecordViews>();
-
-/** {@link recordViews} for a record decoded into `openScratch.record`, reused per shape. */
-export function scratchRecordViews(headerLength: number, length: number): RecordViews {
-  const shape = length * 256 + headerLength;
-  return scratchViews.find(shape) ?? scratchViews.keep(shape, recordViews(openScratch.record, headerLength, length));
 }

@@ -100,7 +100,7 @@ const UNUSED_BITS_MASK = [0, -1, 0x0f, 0x03] as const;
  *   `floor(3 * length / 4)` bytes, so the byte count it reports must be exactly that.
  * A length of 1 mod 4 cannot come from any byte string, and the last character's unused low
  * bits must be zero (otherwise two strings would decode to the same bytes).
- * openFastPath.test.ts tries every UTF-16 code unit at several positions to pin this down.
+ * recordDecoding.test.ts tries every UTF-16 code unit at several positions to pin this down.
  *
  * @throws {WalletAuthError} `DECRYPTION_FAILED` (reason `malformed-encoding`).
  */
@@ -109,19 +109,6 @@ export function decodeSealedString(sealed: string): Buffer {
   const bytes = Buffer.allocUnsafe(expected);
   if (bytes.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
   return bytes;
-}
-
-/**
- * {@link decodeSealedString} into `target` from offset 0, when the record fits.
- *
- * @returns The record's length, or -1 (nothing decoded) when it does not fit in `target`.
- * @throws {WalletAuthError} As {@link decodeSealedString}.
- */
-export function decodeSealedStringInto(sealed: string, target: Buffer): number {
-  const expected = decodedLength(sealed);
-  if (expected > target.byteLength) return -1;
-  if (target.write(sealed, 0, expected, "base64url") !== expected) throw malformed("malformed-encoding");
-  return expected;
 }
 
 /** Every check but the decoder's byte count (see {@link decodeSealedString}); returns that count. */
