@@ -4,9 +4,9 @@ import type { EnvelopeContext, SealResult } from "../crypto/types.js";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
-import type { SealedReplacement } from "../ports/CredentialStore.js";
+import type { RewrapCandidate, SealedReplacement } from "../ports/CredentialStore.js";
 import type { RotationJobRecord } from "../ports/RotationJobStore.js";
-import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import type { StoreRepositories, WalletAuthStore } from "../ports/UnitOfWork.js";
 
 /** The parts of the key ring rotation needs (`KeyRing` from `@wallet-auth/core/crypto` fits). */
 export interface RotationKeyRing {
@@ -110,6 +110,40 @@ export interface CheckKeyAgeResult {
 const DAY_MS = 86_400_000;
 const ROTATION_CHAIN = "key-rotation";
 
+/** What every batch of one {@link RotationService.runRewrap} call shares. */
+interface BatchRun {
+  jobId: string;
+  target: string;
+  workerId: string;
+  batchSize: number;
+  /** Rows that failed to open earlier in this run: skipped, not retried. */
+  failedIds: ReadonlySet<string>;
+  signal: AbortSignal;
+}
+
+/** One committed batch. */
+interface BatchOutcome {
+  rewrapped: number;
+  failed: number;
+  skipped: number;
+  lastCode: string | null;
+  byKeyId: Record<string, RewrapKeyProgress>;
+  failures: RunRewrapResult["failures"];
+}
+
+/** Adds a committed batch to the run's totals. */
+function addBatch(progress: RewrapProgress, batch: BatchOutcome): void {
+  progress.batches += 1;
+  progress.rewrapped += batch.rewrapped;
+  progress.failed += batch.failed;
+  progress.skipped += batch.skipped;
+  for (const [keyId, p] of Object.entries(batch.byKeyId)) {
+    const acc = (progress.byKeyId[keyId] ??= { rewrapped: 0, failed: 0 });
+    acc.rewrapped += p.rewrapped;
+    acc.failed += p.failed;
+  }
+}
+
 /**
  * Key rotation, as an operator runs it: (1) add the new key to `WALLET_AUTH_KEYS` and restart
  * (decrypt-only), (2) make it primary and restart, (3) {@link RotationService.runRewrap} until
@@ -204,81 +238,14 @@ export class RotationService {
     // claims never overlap (SKIP LOCKED). The first error stops the others.
     const stopAll = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const run: BatchRun = { jobId: job.id, target, workerId, batchSize, failedIds, signal };
     const loop = async (): Promise<void> => {
       for (;;) {
-        signal?.throwIfAborted();
-        const batch = await this.#store.transaction(async (tx) => {
-          // Rows that failed earlier in this run come back first (oldest first); over-claim so
-          // they never starve the batch, and skip them.
-          const claimed = await tx.credentials.claimForRewrap(target, batchSize + failedIds.size);
-          const rows = claimed.filter((r) => !failedIds.has(r.id)).slice(0, batchSize);
-          const step = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null as string | null, byKeyId: {} as Record<string, RewrapKeyProgress>, failures: [] as RunRewrapResult["failures"] };
-          // Rewrap the whole batch in memory, then store it with one compare-and-set write
-          // (one statement on PostgreSQL instead of one round trip per row).
-          const replacements: SealedReplacement[] = [];
-          const keyOf = new Map<string, string>();
-          for (const row of rows) {
-            // Nothing is written yet: the transaction rolls back with no work lost but CPU.
-            signal?.throwIfAborted();
-            const per = (step.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
-            let next: SealResult;
-            try {
-              next = this.#ring.rewrap(row.sealedSecret, { userId: row.userId, recordId: row.id, purpose: `credential:${row.exchange}` });
-            } catch (error) {
-              const code = isWalletAuthError(error) ? error.code : "INTERNAL";
-              step.failed += 1;
-              per.failed += 1;
-              step.lastCode = code;
-              step.failures.push({ credentialId: row.id, keyId: row.keyId, code });
-              continue;
-            }
-            replacements.push({ id: row.id, expectedKeyId: row.keyId, sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion });
-            keyOf.set(row.id, row.keyId);
-          }
-          if (replacements.length > 0) {
-            const changed = new Set(await tx.credentials.replaceSealedManyIfKey(replacements));
-            for (const [id, fromKey] of keyOf) {
-              if (changed.has(id)) {
-                step.rewrapped += 1;
-                (step.byKeyId[fromKey] as RewrapKeyProgress).rewrapped += 1;
-              } else step.skipped += 1;
-            }
-          }
-          if (rows.length === 0) return { ...step, empty: true };
-          await tx.rotationJobs.addProgress(job.id, step.rewrapped, step.failed, this.#clock.now(), step.lastCode ?? undefined);
-          await this.#audit.recordSystem(
-            tx,
-            {
-              action: "key.rewrap_batch",
-              outcome: step.failed > 0 ? "failure" : "success",
-              targetType: "key",
-              targetId: target,
-              details: {
-                jobId: job.id,
-                workerId,
-                rewrapped: step.rewrapped,
-                failed: step.failed,
-                skipped: step.skipped,
-                fromKeys: Object.keys(step.byKeyId).sort().join(","),
-                lastErrorCode: step.lastCode,
-              },
-            },
-            { chain: ROTATION_CHAIN },
-          );
-          signal?.throwIfAborted();
-          return { ...step, empty: false };
-        });
-        if (batch.empty) break;
+        signal.throwIfAborted();
+        const batch = await this.#store.transaction((tx) => this.#rewrapBatch(tx, run));
+        if (batch === null) break;
         // Only after commit: a rolled-back batch's outcomes never count.
-        progress.batches += 1;
-        progress.rewrapped += batch.rewrapped;
-        progress.failed += batch.failed;
-        progress.skipped += batch.skipped;
-        for (const [keyId, p] of Object.entries(batch.byKeyId)) {
-          const acc = (progress.byKeyId[keyId] ??= { rewrapped: 0, failed: 0 });
-          acc.rewrapped += p.rewrapped;
-          acc.failed += p.failed;
-        }
+        addBatch(progress, batch);
         for (const f of batch.failures) {
           failedIds.add(f.credentialId);
           failures.push(f);
@@ -305,6 +272,79 @@ export class RotationService {
         ? await this.#store.rotationJobs.finish(job.id, stuck ? "failed" : "completed", this.#clock.now())
         : await this.#store.rotationJobs.get(job.id);
     return { ...progress, failures, remaining, job: finished };
+  }
+
+  /**
+   * One batch in one transaction: claim rows off the target key, rewrap them in memory, store
+   * them with one compare-and-set write, count progress and audit the batch. `null` when no row
+   * is left to claim.
+   */
+  async #rewrapBatch(tx: StoreRepositories, run: BatchRun): Promise<BatchOutcome | null> {
+    // Rows that failed earlier in this run come back first (oldest first); over-claim so they
+    // never starve the batch, and skip them.
+    const claimed = await tx.credentials.claimForRewrap(run.target, run.batchSize + run.failedIds.size);
+    const rows = claimed.filter((r) => !run.failedIds.has(r.id)).slice(0, run.batchSize);
+    if (rows.length === 0) return null;
+    const { outcome, replacements } = this.#rewrapRows(rows, run.signal);
+    if (replacements.length > 0) {
+      const changed = new Set(await tx.credentials.replaceSealedManyIfKey(replacements));
+      for (const { id, expectedKeyId } of replacements) {
+        if (!changed.has(id)) {
+          outcome.skipped += 1;
+          continue;
+        }
+        outcome.rewrapped += 1;
+        (outcome.byKeyId[expectedKeyId] as RewrapKeyProgress).rewrapped += 1;
+      }
+    }
+    await tx.rotationJobs.addProgress(run.jobId, outcome.rewrapped, outcome.failed, this.#clock.now(), outcome.lastCode ?? undefined);
+    await this.#audit.recordSystem(
+      tx,
+      {
+        action: "key.rewrap_batch",
+        outcome: outcome.failed > 0 ? "failure" : "success",
+        targetType: "key",
+        targetId: run.target,
+        details: {
+          jobId: run.jobId,
+          workerId: run.workerId,
+          rewrapped: outcome.rewrapped,
+          failed: outcome.failed,
+          skipped: outcome.skipped,
+          fromKeys: Object.keys(outcome.byKeyId).sort().join(","),
+          lastErrorCode: outcome.lastCode,
+        },
+      },
+      { chain: ROTATION_CHAIN },
+    );
+    run.signal.throwIfAborted();
+    return outcome;
+  }
+
+  /**
+   * Rewraps claimed rows in memory (nothing is written: an abort rolls back with no work lost
+   * but CPU). A row that does not authenticate is a failure, left where it is.
+   */
+  #rewrapRows(rows: readonly RewrapCandidate[], signal: AbortSignal): { outcome: BatchOutcome; replacements: SealedReplacement[] } {
+    const outcome: BatchOutcome = { rewrapped: 0, failed: 0, skipped: 0, lastCode: null, byKeyId: {}, failures: [] };
+    const replacements: SealedReplacement[] = [];
+    for (const row of rows) {
+      signal.throwIfAborted();
+      const per = (outcome.byKeyId[row.keyId] ??= { rewrapped: 0, failed: 0 });
+      let next: SealResult;
+      try {
+        next = this.#ring.rewrap(row.sealedSecret, { userId: row.userId, recordId: row.id, purpose: `credential:${row.exchange}` });
+      } catch (error) {
+        const code = isWalletAuthError(error) ? error.code : "INTERNAL";
+        outcome.failed += 1;
+        per.failed += 1;
+        outcome.lastCode = code;
+        outcome.failures.push({ credentialId: row.id, keyId: row.keyId, code });
+        continue;
+      }
+      replacements.push({ id: row.id, expectedKeyId: row.keyId, sealedSecret: next.sealed, keyId: next.keyId, formatVersion: next.formatVersion });
+    }
+    return { outcome, replacements };
   }
 
   /**
