@@ -9,7 +9,10 @@ import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import type { Redacted } from "../secret/Redacted.js";
 import { type CredentialLease, CredentialLeases, type LeaseTimers, ServiceCredentialLease, systemLeaseTimers } from "./CredentialLease.js";
+import { type CheckExpiryResult, CredentialExpiryJob, credentialEntry } from "./CredentialExpiryJob.js";
 import { type CredentialView, toCredentialView } from "./CredentialView.js";
+
+export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
 import { createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
 
@@ -59,11 +62,6 @@ export interface RevalidateCredentialResult {
   code?: string | undefined;
 }
 
-/** Result of {@link CredentialService.checkExpiry}. */
-export interface CheckExpiryResult {
-  expired: number;
-  warned: number;
-}
 
 const MAX_LEASE_MS = 15 * 60_000;
 const TRANSIENT = new Set(["EXCHANGE_UNAVAILABLE", "EXCHANGE_RATE_LIMITED", "EXCHANGE_CLOCK_SKEW"]);
@@ -103,7 +101,7 @@ export class CredentialService {
   private readonly policy: Required<{ [K in keyof CredentialPolicy]-?: NonNullable<CredentialPolicy[K]> }>;
   private readonly leases: CredentialLeases;
   private readonly timers: LeaseTimers;
-  private readonly warned = new Set<string>();
+  private readonly expiry: CredentialExpiryJob;
 
   constructor(options: CredentialServiceOptions) {
     this.store = options.store;
@@ -124,6 +122,7 @@ export class CredentialService {
       expiryWarningDays: p.expiryWarningDays ?? 7,
       leaseRecheckMs: p.leaseRecheckMs ?? 5_000,
     };
+    this.expiry = new CredentialExpiryJob({ store: this.store, audit: this.audit, clock: this.clock, leases: this.leases, warningDays: this.policy.expiryWarningDays });
   }
 
   /**
@@ -424,39 +423,13 @@ export class CredentialService {
    * within `expiryWarningDays`.
    */
   async checkExpiry(options: { batchSize?: number | undefined } = {}): Promise<CheckExpiryResult> {
-    const now = this.clock.now();
-    const horizon = new Date(now.getTime() + this.policy.expiryWarningDays * 86_400_000);
-    const batch = options.batchSize ?? 500;
-    const result: CheckExpiryResult = { expired: 0, warned: 0 };
-    const due = await this.store.credentials.listExpiring(horizon, batch);
-    for (const record of due) {
-      const ctx: RequestContext = { userId: record.userId, actor: { type: "system", id: null } };
-      const expiresAt = record.expiresAt as Date;
-      if (expiresAt.getTime() <= now.getTime()) {
-        // Compare-and-set against the status read: a concurrent user change wins, and the next
-        // run decides again from what is stored then.
-        const view = await this.patch(ctx, record.id, { status: "expired" }, "credential.expire", "success", {}, record.status);
-        if (view === null) continue;
-        await this.revokeLeases(record.id);
-        result.expired += 1;
-      } else {
-        const key = `${record.id}:${expiresAt.getTime()}`;
-        if (this.warned.has(key)) continue;
-        await this.audit.recordNow(this.store, ctx, this.entry("credential.expiring", "success", record.id, { expiresAt: expiresAt.toISOString(), exchange: record.exchange }));
-        this.warned.add(key);
-        result.warned += 1;
-      }
-    }
-    return result;
+    return this.expiry.run(options);
   }
 
   // --- internals ---
 
   private entry(action: string, outcome: AuditEntry["outcome"], id: string | undefined, details?: AuditEntry["details"]): AuditEntry {
-    const entry: AuditEntry = { action, outcome, targetType: "credential" };
-    if (id !== undefined) entry.targetId = id;
-    if (details !== undefined) entry.details = details;
-    return entry;
+    return credentialEntry(action, outcome, id, details);
   }
 
   private async require(ctx: RequestContext, id: string): Promise<CredentialRecord> {
