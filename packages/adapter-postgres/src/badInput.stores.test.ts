@@ -1,11 +1,11 @@
 /**
- * Bad input through the public methods of the audit, alert and balance services, on the memory
+ * Bad input through the public methods of the credential, audit, alert and balance services, on the memory
  * store, embedded PGlite and (with DATABASE_URL) the real PostgreSQL server: every call is
  * `INVALID_INPUT` (a coded error, never a `TypeError` or `INTERNAL` with a SQL state), and the
  * database is byte-for-byte unchanged afterwards.
  */
-import { AlertService, AuditService, AuditTrail, BalanceService, type WalletAuthStore, isWalletAuthError } from "@wallet-auth/core";
-import { testHashKey } from "@wallet-auth/testing/scenarios";
+import { AlertService, AuditService, AuditTrail, BalanceService, CredentialService, type ExchangeGateway, Redacted, type WalletAuthStore, isWalletAuthError } from "@wallet-auth/core";
+import { ring, testHashKey } from "@wallet-auth/testing/scenarios";
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";
@@ -154,6 +154,63 @@ describe.each(stores)("bad input on %s", (_name, open) => {
     // Nothing matched the seeded rows and nothing was written: the alert is still open.
     expect(await dump()).toBe(before);
     expect((await alerts.list(ctx, { status: "open" })).items.map((a) => a.id)).toEqual([alert.id]);
+  });
+});
+
+/** Answers `describe` only: live validation is off, so no exchange is involved. */
+const offlineExchanges: ExchangeGateway = {
+  describe: async (exchange) => ({ exchange, requiredFields: ["apiKey", "secret"], reportsPermissions: true }),
+  validate: () => Promise.reject(new Error("unused")),
+  fetchBalances: () => Promise.reject(new Error("unused")),
+  fetchHistory: () => Promise.reject(new Error("unused")),
+  proxy: () => Promise.reject(new Error("unused")),
+};
+
+describe.each(stores)("bad input to the credential service on %s", (_name, open) => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await open();
+  });
+
+  it("every public credential method refuses bad contexts, ids and inputs with INVALID_INPUT and writes nothing", async () => {
+    const { store, dump } = target;
+    const credentials = new CredentialService({
+      store,
+      keyRing: ring(),
+      fingerprintKey: Redacted.make(new Uint8Array(32).fill(9)),
+      exchanges: offlineExchanges,
+      audit: new AuditTrail({ hashKey: testHashKey() }),
+      policy: { validateOnCreate: false },
+    });
+    const view = await credentials.create(ctx, { exchange: "binance", label: "seeded", apiKey: "BADINPUTSEEDKEY0001", secret: "seeded-secret" });
+    const before = await dump();
+    const any = (value: unknown) => value as never;
+    const good = { exchange: "binance", label: "x", apiKey: "BADINPUTKEY0002", secret: "s" };
+    const calls: Record<string, () => Promise<unknown>> = {
+      "list(null ctx)": () => credentials.list(any(null)),
+      "list(undefined ctx)": () => credentials.list(any(undefined)),
+      "get(numeric userId)": () => credentials.get(any({ userId: 7 }), view.id),
+      "create(empty userId)": () => credentials.create(any({ userId: "" }), good),
+      "create(1 MB userId)": () => credentials.create(any({ userId: "u".repeat(1 << 20) }), good),
+      "create(null input)": () => credentials.create(ctx, any(null)),
+      "create(misspelt field)": () => credentials.create(ctx, any({ ...good, lable: "x" })),
+      "create(NUL label)": () => credentials.create(ctx, { ...good, label: "a\u0000b" }),
+      "create(bidi label)": () => credentials.create(ctx, { ...good, label: "safe\u202Eexe.txt" }),
+      "get(array id)": () => credentials.get(ctx, any([view.id])),
+      "get(String id)": () => credentials.get(ctx, any(new String(view.id))),
+      "disable(NUL id)": () => credentials.disable(ctx, `${view.id}\u0000`),
+      "delete(array id)": () => credentials.delete(ctx, any([view.id])),
+      "update(null input)": () => credentials.update(ctx, view.id, any(null)),
+      "use(array id)": () => credentials.use(ctx, any([view.id]), () => "handed out"),
+      "lease(String ctx)": () => credentials.lease(any(new String(userId)), view.id),
+      "lease(NaN ttl)": () => credentials.lease(ctx, view.id, { ttlMs: Number.NaN }),
+    };
+    const results: Record<string, string> = {};
+    for (const [name, call] of Object.entries(calls)) results[name] = await outcome(call);
+    expect(results).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, "INVALID_INPUT"])));
+    // Nothing written, the seeded credential untouched (no audit row for a refused lease either).
+    expect(await dump()).toBe(before);
+    expect((await credentials.get(ctx, view.id)).status).toBe("active");
   });
 });
 

@@ -161,6 +161,8 @@ export {
   parseCredentialInput,
   updateCredentialInputSchema,
   type CreateCredentialInput,
+  type CredentialCreateInput,
+  type CredentialUpdateInput,
   type UpdateCredentialInput,
 } from "./credentials/credentialSchemas.js";
 export { credentialFingerprint } from "./credentials/secretEnvelope.js";

@@ -3,6 +3,7 @@ import type { RequestContext } from "../context/RequestContext.js";
 import type { KeyRing } from "../crypto/KeyRing.js";
 import { WalletAuthError, isWalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
+import { parseContext, parseId } from "../validation/index.js";
 import type { CredentialPatch, CredentialRecord } from "../ports/CredentialStore.js";
 import type { ExchangeGateway, ExchangeKeyInfo, ExchangeSecret } from "../ports/ExchangeGateway.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
@@ -13,7 +14,7 @@ import { type CheckExpiryResult, CredentialExpiryJob, credentialEntry } from "./
 import { type CredentialView, toCredentialView } from "./CredentialView.js";
 
 export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
-import { createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
+import { type CredentialCreateInput, type CredentialUpdateInput, createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
 
 /** Policy knobs of {@link CredentialService}. */
@@ -135,7 +136,8 @@ export class CredentialService {
    *   `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`, `EXCHANGE_RATE_LIMITED`,
    *   `EXCHANGE_CLOCK_SKEW`, `AUDIT_UNAVAILABLE`.
    */
-  async create(ctx: RequestContext, input: unknown): Promise<CredentialView> {
+  async create(ctx: RequestContext, input: CredentialCreateInput): Promise<CredentialView> {
+    ctx = parseContext(ctx);
     const parsed = parseCredentialInput(createCredentialInputSchema, input);
     const secret = await this.checkedSecret(parsed.exchange, parsed);
     try {
@@ -177,11 +179,14 @@ export class CredentialService {
 
   /** The user's credentials, newest first. */
   async list(ctx: RequestContext): Promise<CredentialView[]> {
+    ctx = parseContext(ctx);
     return (await this.store.credentials.listByUser(ctx.userId)).map(toCredentialView);
   }
 
   /** One credential. @throws `NOT_FOUND` (also for another user's id). */
   async get(ctx: RequestContext, id: string): Promise<CredentialView> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     return toCredentialView(await this.require(ctx, id));
   }
 
@@ -191,7 +196,9 @@ export class CredentialService {
    *
    * @throws `NOT_FOUND`, `INVALID_INPUT`, and for a renewal everything `create` throws.
    */
-  async update(ctx: RequestContext, id: string, input: unknown): Promise<CredentialView> {
+  async update(ctx: RequestContext, id: string, input: CredentialUpdateInput): Promise<CredentialView> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const parsed = parseCredentialInput(updateCredentialInputSchema, input);
     const current = await this.require(ctx, id);
     const renewing = parsed.apiKey !== undefined || parsed.secret !== undefined || parsed.password !== undefined || parsed.uid !== undefined;
@@ -235,6 +242,8 @@ export class CredentialService {
 
   /** Disables a credential (use is refused, open leases end). @throws `NOT_FOUND`. */
   async disable(ctx: RequestContext, id: string): Promise<CredentialView> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const view = await this.setStatus(ctx, id, "disabled", "credential.disable");
     await this.revokeLeases(id);
     return view;
@@ -247,6 +256,8 @@ export class CredentialService {
    * @throws `NOT_FOUND`, `CONFLICT` (not disabled), `CREDENTIAL_EXPIRED` (expiry passed).
    */
   async enable(ctx: RequestContext, id: string): Promise<CredentialView> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const current = await this.require(ctx, id);
     if (current.status === "active") return toCredentialView(current);
     if (current.status !== "disabled") throw new WalletAuthError("CONFLICT", { reason: `enable-from-${current.status}` });
@@ -261,6 +272,8 @@ export class CredentialService {
 
   /** Deletes a credential and its sealed secret. @throws `NOT_FOUND`. */
   async delete(ctx: RequestContext, id: string): Promise<void> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     await this.store.transaction(async (tx) => {
       if (!(await tx.credentials.delete(ctx.userId, id))) throw new WalletAuthError("NOT_FOUND");
       await this.audit.record(tx, ctx, this.entry("credential.delete", "success", id));
@@ -276,6 +289,8 @@ export class CredentialService {
    * @throws `NOT_FOUND`, `DECRYPTION_FAILED`, `AUDIT_UNAVAILABLE`.
    */
   async revalidate(ctx: RequestContext, id: string): Promise<RevalidateCredentialResult> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const current = await this.require(ctx, id);
     const secret = await this.openOrAudit(ctx, current);
     let info: ExchangeKeyInfo | undefined;
@@ -335,6 +350,8 @@ export class CredentialService {
    *   `DECRYPTION_FAILED`, `AUDIT_UNAVAILABLE`; whatever `fn` throws.
    */
   async use<T>(ctx: RequestContext, id: string, fn: (secret: ExchangeSecret) => Promise<T> | T): Promise<T> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const record = await this.usable(ctx, id, "credential.use");
     const secret = await this.openOrAudit(ctx, record);
     const now = this.clock.now();
@@ -354,6 +371,8 @@ export class CredentialService {
    * @throws as {@link CredentialService.use}.
    */
   async lease(ctx: RequestContext, id: string, options: { ttlMs?: number | undefined } = {}): Promise<CredentialLease> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
     const record = await this.usable(ctx, id, "credential.use");
     // Decrypt once up front so a broken record fails here, not on the first order.
     await this.openOrAudit(ctx, record);
@@ -433,14 +452,14 @@ export class CredentialService {
   }
 
   private async require(ctx: RequestContext, id: string): Promise<CredentialRecord> {
-    const record = typeof id === "string" && id.length <= 128 ? await this.store.credentials.get(ctx.userId, id) : null;
+    const record = await this.store.credentials.get(ctx.userId, parseId(id));
     if (record === null) throw new WalletAuthError("NOT_FOUND");
     return record;
   }
 
   /** The record if it may be used now; a refusal is audited (the same way for missing and foreign ids). */
   private async usable(ctx: RequestContext, id: string, action: string): Promise<CredentialRecord> {
-    const record = typeof id === "string" && id.length <= 128 ? await this.store.credentials.get(ctx.userId, id) : null;
+    const record = await this.store.credentials.get(ctx.userId, parseId(id));
     let refusal: WalletAuthError | undefined;
     if (record === null) refusal = new WalletAuthError("NOT_FOUND");
     else if (record.status === "disabled") refusal = new WalletAuthError("CREDENTIAL_DISABLED");
@@ -449,7 +468,7 @@ export class CredentialService {
       refusal = new WalletAuthError("CREDENTIAL_EXPIRED");
     }
     if (refusal !== undefined || record === null) {
-      await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", String(id).slice(0, 128), { code: refusal?.code ?? "NOT_FOUND" }));
+      await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", parseId(id), { code: refusal?.code ?? "NOT_FOUND" }));
       throw refusal ?? new WalletAuthError("NOT_FOUND");
     }
     return record;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WalletAuthError } from "../errors/index.js";
+import { parseInput } from "../validation/parseInput.js";
 import { labelSchema } from "../validation/schemas.js";
 
 const exchangeId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
@@ -43,25 +43,49 @@ export const updateCredentialInputSchema = z.strictObject({
   expiresAt: expiresAt.nullable().optional(),
 });
 
+/**
+ * What `CredentialService.create` takes. Checked again at run time (a bot in plain JavaScript,
+ * or a body from the network): unknown fields are refused there too.
+ */
+export interface CredentialCreateInput {
+  /** ccxt exchange id, e.g. `"binance"`. */
+  exchange: string;
+  label: string;
+  apiKey: string;
+  secret: string;
+  /** Passphrase (OKX, KuCoin, Coinbase ...). */
+  password?: string | undefined;
+  uid?: string | undefined;
+  /** Accept a key that can withdraw (also needs the service policy to allow it). */
+  allowWithdrawal?: boolean | undefined;
+  /** User-set expiry; the earlier of this and the exchange's own wins. */
+  expiresAt?: Date | string | undefined;
+}
+
+/** What `CredentialService.update` takes: a rename / expiry edit, or a renewal with a new key. */
+export interface CredentialUpdateInput {
+  label?: string | undefined;
+  apiKey?: string | undefined;
+  secret?: string | undefined;
+  password?: string | undefined;
+  uid?: string | undefined;
+  allowWithdrawal?: boolean | undefined;
+  /** `null` clears the expiry. */
+  expiresAt?: Date | string | null | undefined;
+}
+
 /** Parsed create input. */
 export type CreateCredentialInput = z.infer<typeof createCredentialInputSchema>;
 /** Parsed update input. */
 export type UpdateCredentialInput = z.infer<typeof updateCredentialInputSchema>;
 
 /**
- * Parses `input` with `schema`. On failure throws `INVALID_INPUT` whose `details.fields` names
- * the offending fields only: never their values, and the zod error is not kept as `cause`
+ * Parses `input` with `schema` ({@link parseInput}). On failure throws `INVALID_INPUT` whose `details.fields` names
+ * the offending declared fields only (an unknown field is `(unknown)`, never its name): never their values, and the zod error is not kept as `cause`
  * (its issues can echo input).
  *
  * @throws `INVALID_INPUT`
  */
 export function parseCredentialInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields = new Set<string>();
-  for (const issue of result.error.issues) {
-    if (issue.code === "unrecognized_keys") for (const key of issue.keys) fields.add(String(key).slice(0, 64));
-    else fields.add(issue.path.length === 0 ? "(root)" : String(issue.path[0]).slice(0, 64));
-  }
-  throw new WalletAuthError("INVALID_INPUT", { details: { fields: [...fields].sort() }, reason: "schema" });
+  return parseInput(schema, input);
 }

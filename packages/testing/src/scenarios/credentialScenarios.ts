@@ -4,7 +4,7 @@
  */
 import { inspect } from "node:util";
 import { expect } from "vitest";
-import { isWalletAuthError, type RequestContext } from "@wallet-auth/core";
+import { type CredentialCreateInput, isWalletAuthError, type RequestContext } from "@wallet-auth/core";
 import type { Harness } from "./credentialHarness.js";
 
 export const PLANTED = { apiKey: "LEAKCANARYapikey0123456789", secret: "LEAKCANARY-secret-zYx987", password: "LEAKCANARY-pass-Mn4" };
@@ -49,7 +49,7 @@ export async function secretLeakScenario(h: Harness): Promise<void> {
   const svc = h.service();
   const ctx: RequestContext = { userId: "user_leak", ip: "203.0.113.5" };
   try {
-    await attempt(() => svc.create(ctx, { exchange: "binance", label: "leak", ...PLANTED, unexpected: PLANTED.secret }));
+    await attempt(() => svc.create(ctx, { exchange: "binance", label: "leak", ...PLANTED, unexpected: PLANTED.secret } as unknown as CredentialCreateInput));
     await attempt(() => svc.create(ctx, { exchange: "binance", label: "leak", apiKey: PLANTED.apiKey, secret: PLANTED.password }));
     await attempt(() => svc.create(ctx, { exchange: "binance", label: "leak", apiKey: PLANTED.apiKey + " ", secret: PLANTED.secret }));
     await attempt(() => svc.create(ctx, { exchange: "binance", label: "leak", ...PLANTED }));
