@@ -26,22 +26,29 @@ type Client = WalletAuthClient;
 /** Every change is audited, so every mutation also refreshes the audit log. */
 const auditPrefix = [...walletAuthKeys.all, "audit"] as const;
 
+/** `enabled` for every query: nothing is asked once the session ended. */
+function useLive(): boolean {
+  return !useWalletAuth().signedOut;
+}
+
 export function useMe() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.me(), queryFn: () => call(() => client.me()) });
+  return useQuery({ queryKey: walletAuthKeys.me(), enabled: useLive(), queryFn: () => call(() => client.me()) });
 }
 
 export function useCredentials() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.credentials(), queryFn: () => call(() => client.listCredentials()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.credentials(), enabled: live, queryFn: () => call(() => client.listCredentials()) });
 }
 
 export function useCredential(id: string) {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.credential(id), queryFn: () => call(() => client.getCredential(id)) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.credential(id), enabled: live, queryFn: () => call(() => client.getCredential(id)) });
 }
 
 /**
@@ -81,7 +88,8 @@ export const useSetCredentialEnabled = () =>
 export function useBalances() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.balances(), queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.balances(), enabled: live, queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
 }
 
 export const useRefreshBalances = () => useApiMutation((c, source: string | undefined) => c.refreshBalances(source), [walletAuthKeys.balances()]);
@@ -89,9 +97,10 @@ export const useRefreshBalances = () => useApiMutation((c, source: string | unde
 export function useBalanceHistory(source: string | null, asset?: string, from?: string) {
   const { client } = useWalletAuth();
   const call = useCall();
+  const live = useLive();
   return useQuery({
     queryKey: [...walletAuthKeys.history(source ?? "", asset), from ?? ""],
-    enabled: source !== null,
+    enabled: live && source !== null,
     queryFn: () => call(() => client.balanceHistory({ source: source!, ...(asset ? { asset } : {}), ...(from ? { from } : {}), limit: 500 })),
   });
 }
@@ -99,7 +108,8 @@ export function useBalanceHistory(source: string | null, asset?: string, from?: 
 export function useWallets() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.wallets(), queryFn: () => call(() => client.listWallets()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.wallets(), enabled: live, queryFn: () => call(() => client.listWallets()) });
 }
 
 /** The EIP-1193 `request` function of an injected wallet. */
@@ -141,8 +151,10 @@ export const useUpdateWallet = () => useWalletMutation((c, v: { id: string; labe
 export function useAuditLog(filters: { action?: string; outcome?: string } = {}) {
   const { client } = useWalletAuth();
   const call = useCall();
+  const live = useLive();
   return useInfiniteQuery({
     queryKey: walletAuthKeys.audit(filters),
+    enabled: live,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       call(() =>
@@ -155,13 +167,15 @@ export function useAuditLog(filters: { action?: string; outcome?: string } = {})
 export function useAlerts() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.alerts(), queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.alerts(), enabled: live, queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
 }
 
 export function useBotTokens() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.tokens(), queryFn: () => call(() => client.listTokens()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.tokens(), enabled: live, queryFn: () => call(() => client.listTokens()) });
 }
 
 export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()]);

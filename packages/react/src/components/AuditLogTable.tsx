@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { useAuditLog } from "../hooks.js";
 import { useWalletAuth } from "../WalletAuthProvider.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 /** The audit log with filters, paging and exports (json, ndjson, csv). */
 export function AuditLogTable() {
@@ -24,8 +25,7 @@ export function AuditLogTable() {
   }
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <section className="wa-section" aria-labelledby="wa-audit-title">
-      <h2 id="wa-audit-title">Audit log</h2>
+    <Section title="Audit log">
       <div className="wa-row">
         <label htmlFor={ids.action}>Action</label>
         <input id={ids.action} value={action} onChange={(e) => setAction(e.target.value.trim())} placeholder="credential.create" />
@@ -76,6 +76,6 @@ export function AuditLogTable() {
           Older events
         </button>
       )}
-    </section>
+    </Section>
   );
 }

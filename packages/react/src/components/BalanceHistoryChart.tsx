@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { useBalanceHistory, useBalances, useCredentials } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 const RANGES = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
 
@@ -32,8 +33,7 @@ export function BalanceHistoryChart() {
   const maxV = Math.max(1, ...points.map((p) => p.v));
   const path = points.map((p, i) => `${i ? "L" : "M"}${(((p.t - minT) / Math.max(1, maxT - minT)) * (w - 20) + 10).toFixed(1)},${(h - 10 - (p.v / maxV) * (h - 20)).toFixed(1)}`).join(" ");
   return (
-    <section className="wa-section" aria-labelledby="wa-history-title">
-      <h2 id="wa-history-title">Balance history</h2>
+    <Section title="Balance history">
       <div className="wa-row">
         <label htmlFor={ids.source}>Source</label>
         <select id={ids.source} value={source ?? ""} onChange={(e) => setChosen(e.target.value)}>
@@ -62,6 +62,6 @@ export function BalanceHistoryChart() {
           ))}
         </svg>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,5 +1,6 @@
 import { useBalances, useCredentials, useRefreshBalances, useWallets } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 const ago = (iso: string) => {
   const s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
@@ -17,8 +18,7 @@ export function BalanceTable() {
       ? (credentials.data?.find((c) => c.id === source.credentialId)?.label ?? "exchange")
       : (wallets.data?.find((w) => w.id === source.walletId)?.label ?? "wallet");
   return (
-    <section className="wa-section" aria-labelledby="wa-balances-title">
-      <h2 id="wa-balances-title">Balances</h2>
+    <Section title="Balances">
       <button type="button" onClick={() => refresh.mutate(undefined)} disabled={refresh.isPending}>
         {refresh.isPending ? "Refreshing…" : "Refresh now"}
       </button>
@@ -71,6 +71,6 @@ export function BalanceTable() {
           </tbody>
         </table>
       )}
-    </section>
+    </Section>
   );
 }

@@ -2,6 +2,7 @@ import type { BotTokenDto } from "@wallet-auth/core/client";
 import { type FormEvent, useId, useState } from "react";
 import { useBotTokens, useCreateBotToken, useCredentials, useRevokeBotToken } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 const SCOPES = ["credentials:read", "balances:read", "audit:read", "exchange:read", "exchange:trade"] as const;
 
@@ -28,8 +29,7 @@ export function BotTokens() {
     }
   }
   return (
-    <section className="wa-section" aria-labelledby="wa-tokens-title">
-      <h2 id="wa-tokens-title">Bot tokens</h2>
+    <Section title="Bot tokens">
       <form onSubmit={submit} className="wa-form">
         <label htmlFor={labelId}>Label</label>
         <input id={labelId} name="label" required maxLength={100} placeholder="grid bot" />
@@ -98,6 +98,6 @@ export function BotTokens() {
           ))}
         </ul>
       )}
-    </section>
+    </Section>
   );
 }

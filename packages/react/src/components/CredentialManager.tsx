@@ -3,6 +3,7 @@ import { type FormEvent, useId, useRef, useState } from "react";
 import { describeError } from "../apiError.js";
 import { useCreateCredential, useCredentials, useDeleteCredential, useSetCredentialEnabled, useValidateCredential } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 /** Field hints per exchange: which fields it needs and where to find them. */
 export const exchangeHints: Record<string, { label: string; passphrase?: boolean; hint: string }> = {
@@ -114,8 +115,7 @@ export function CredentialManager() {
   }
 
   return (
-    <section className="wa-section" aria-labelledby="wa-credentials-title">
-      <h2 id="wa-credentials-title">Exchange credentials</h2>
+    <Section title="Exchange credentials">
       <form ref={form} onSubmit={submit} className="wa-form" aria-describedby={ids.hint} autoComplete="off">
         <label htmlFor={ids.exchange}>Exchange</label>
         <select id={ids.exchange} value={exchange} onChange={(e) => setExchange(e.target.value)}>
@@ -160,6 +160,6 @@ export function CredentialManager() {
           ))}
         </ul>
       )}
-    </section>
+    </Section>
   );
 }
