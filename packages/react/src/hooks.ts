@@ -56,12 +56,15 @@ export function useCredential(id: string) {
  * prefix (so the screen never shows what the change made stale) and always the audit log,
  * because every change is audited.
  */
-function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[]) {
+function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[], options: { carriesSecret?: boolean } = {}) {
   const { client } = useWalletAuth();
   const call = useCall();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (variables: V) => call(() => run(client, variables)),
+    // The mutation cache keeps `variables` until garbage collection: for a secret, collect it as
+    // soon as the component calls `reset()` (nothing observes it any more).
+    ...(options.carriesSecret ? { gcTime: 0 } : {}),
     onSuccess: async () => {
       await Promise.all([...affected, auditPrefix].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
     },
@@ -70,16 +73,27 @@ function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<Api
 
 /** Credential changes refresh the list, every balance and the tokens (which name credentials). */
 const credentialAffected = [walletAuthKeys.credentials(), walletAuthKeys.balances(), walletAuthKeys.tokens()] as const;
-function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
-  return useApiMutation(run, credentialAffected);
+function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, options: { carriesSecret?: boolean } = {}) {
+  return useApiMutation(run, credentialAffected, options);
 }
 
 /**
  * Adds a credential. The secret travels in the mutation's variables only; call `reset()` after it
  * settles (the components do) so TanStack Query does not keep it.
  */
-export const useCreateCredential = () => useCredentialMutation((c, body: CreateCredentialBody) => c.createCredential(body));
+export const useCreateCredential = () => useCredentialMutation((c, body: CreateCredentialBody) => c.createCredential(body), { carriesSecret: true });
+/** Renames (`{ label }`) or sets the expiry: not sensitive. */
 export const useUpdateCredential = () => useCredentialMutation((c, v: { id: string; body: UpdateCredentialBody }) => c.updateCredential(v.id, v.body));
+/**
+ * Replaces the key and secret of a credential (validated live first; the old key stays if the
+ * new one fails). A step-up action: on a reverification answer the provider's `reverify` is
+ * asked and the call retried. Call `reset()` after it settles, as for {@link useCreateCredential}.
+ */
+export const useReplaceCredentialKey = () =>
+  useCredentialMutation((c, v: { id: string; apiKey: string; secret: string; password?: string; uid?: string }) => {
+    const { id, ...body } = v;
+    return c.updateCredential(id, body);
+  }, { carriesSecret: true });
 export const useDeleteCredential = () => useCredentialMutation((c, id: string) => c.deleteCredential(id));
 export const useValidateCredential = () => useCredentialMutation((c, id: string) => c.validateCredential(id));
 export const useSetCredentialEnabled = () =>
@@ -178,6 +192,7 @@ export function useBotTokens() {
   return useQuery({ queryKey: walletAuthKeys.tokens(), enabled: live, queryFn: () => call(() => client.listTokens()) });
 }
 
-export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()]);
+/** Creates a bot token; the answer carries the token once, so the mutation is collected as soon as it is reset. */
+export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()], { carriesSecret: true });
 
 export const useRevokeBotToken = () => useApiMutation((c, id: string) => c.revokeToken(id), [walletAuthKeys.tokens()]);

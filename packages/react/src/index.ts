@@ -26,6 +26,7 @@ export {
   useSetCredentialEnabled,
   useSetPrimaryWallet,
   useUnlinkWallet,
+  useReplaceCredentialKey,
   useUpdateCredential,
   useUpdateWallet,
   useValidateCredential,

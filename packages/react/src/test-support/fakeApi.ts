@@ -1,6 +1,6 @@
 import type { AlertDto, AllBalancesDto, AuditEventDto, BotTokenDto, CredentialDto, SnapshotDto, WalletDto } from "@wallet-auth/core/client";
 import { QueryClient } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
+import { type RenderResult, render } from "@testing-library/react";
 import { type ReactElement, createElement } from "react";
 import { WalletAuthProvider, type WalletAuthProviderProps } from "../WalletAuthProvider.js";
 
@@ -58,9 +58,10 @@ export function fakeApi(routes: Record<string, Handler>) {
 }
 
 /** Renders `ui` inside the real provider talking to `api`. */
-export function renderWithApi(ui: ReactElement, api: ReturnType<typeof fakeApi>, props: Partial<Omit<WalletAuthProviderProps, "children">> = {}) {
+export function renderWithApi(ui: ReactElement, api: ReturnType<typeof fakeApi>, props: Partial<Omit<WalletAuthProviderProps, "children">> = {}): RenderResult & { queryClient: QueryClient } {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 60_000 }, mutations: { retry: false } } });
-  return render(createElement(WalletAuthProvider, { baseUrl: "/api", getToken: () => "session-token", fetch: api.fetch, queryClient, ...props }, ui));
+  const view = render(createElement(WalletAuthProvider, { baseUrl: "/api", getToken: () => "session-token", fetch: api.fetch, queryClient, ...props, children: ui }));
+  return { ...view, queryClient };
 }
 
 const t = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
