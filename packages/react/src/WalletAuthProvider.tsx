@@ -13,9 +13,17 @@ export interface WalletAuthSession {
   signedOut: boolean;
 }
 
+/** How the provider reaches the API, for the few routes the typed client does not cover yet. */
+export interface WalletAuthHttp {
+  baseUrl: string;
+  fetch: typeof fetch;
+  getToken?: (() => Promise<string | null> | string | null) | undefined;
+}
+
 /** What the hooks read from the provider. */
 export interface WalletAuthContextValue {
   client: WalletAuthClient;
+  http: WalletAuthHttp;
   /** Set when a call answered 401 or the session's end passed: the UI shows "signed out". */
   signedOut: boolean;
   markSignedOut(): void;
@@ -100,16 +108,18 @@ export function WalletAuthProvider(props: WalletAuthProviderProps) {
       }),
     [baseUrl, getToken, csrfToken, fetchImpl],
   );
+  const http = useMemo<WalletAuthHttp>(() => ({ baseUrl, fetch: fetchImpl ?? ((input, init) => fetch(input, init)), getToken }), [baseUrl, fetchImpl, getToken]);
   const markSignedOut = useCallback(() => setUnauthenticated(true), []);
   const value = useMemo<WalletAuthContextValue>(
     () => ({
       client,
+      http,
       signedOut,
       markSignedOut,
       session: { expiresAt, minutesLeft: minutesLeft === 0 ? null : minutesLeft, signedOut },
       reverify: props.reverify,
     }),
-    [client, signedOut, markSignedOut, expiresAt, minutesLeft, props.reverify],
+    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.reverify],
   );
   return (
     <QueryClientProvider client={ownQueryClient}>

@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
 import { WalletAuthApiError } from "./apiError.js";
+import { listTransactions } from "./transactions.js";
 import { walletAuthKeys } from "./queryKeys.js";
 import { useWalletAuth } from "./WalletAuthProvider.js";
 
@@ -183,6 +184,20 @@ export function useAlerts() {
   const call = useCall();
   const live = useLive();
   return useQuery({ queryKey: walletAuthKeys.alerts(), enabled: live, queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
+}
+
+/** Trades, deposits and withdrawals of one source (`exchange:<credentialId>` or `wallet:<walletId>`), newest first, in pages. */
+export function useTransactions(source: string | null) {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  const live = useLive();
+  return useInfiniteQuery({
+    queryKey: walletAuthKeys.transactions(source ?? ""),
+    enabled: live && source !== null,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => call(() => listTransactions(http, { source: source!, limit: 25, cursor: pageParam })),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
 }
 
 export function useBotTokens() {
