@@ -11,6 +11,8 @@ export interface WalletAuthSession {
   minutesLeft: number | null;
   /** A call answered 401, or the end passed: the components show "signed out" and stop calling the API. */
   signedOut: boolean;
+  /** Whether the components show the warning and the signed-out notice themselves. */
+  notices: boolean;
 }
 
 /** How the provider reaches the API, for the few routes the typed client does not cover yet. */
@@ -50,6 +52,12 @@ export interface WalletAuthProviderProps {
    * sessions that renew themselves (Clerk refreshes its tokens).
    */
   sessionExpiresAt?: Date | number | null | undefined;
+  /**
+   * Whether every component shows the session warning and the signed-out notice (default
+   * `true`). Turn it off when the app has its own session banner; once signed out the
+   * components still hide their data and stop asking the API.
+   */
+  sessionNotices?: boolean | undefined;
   /** How long before the end the warning shows. Default 2 minutes. */
   sessionWarningMs?: number | undefined;
   /** The app's own TanStack Query client; one is created otherwise. */
@@ -116,10 +124,10 @@ export function WalletAuthProvider(props: WalletAuthProviderProps) {
       http,
       signedOut,
       markSignedOut,
-      session: { expiresAt, minutesLeft: minutesLeft === 0 ? null : minutesLeft, signedOut },
+      session: { expiresAt, minutesLeft: minutesLeft === 0 ? null : minutesLeft, signedOut, notices: props.sessionNotices ?? true },
       reverify: props.reverify,
     }),
-    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.reverify],
+    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.sessionNotices, props.reverify],
   );
   return (
     <QueryClientProvider client={ownQueryClient}>

@@ -8,7 +8,7 @@ import { useWalletAuth } from "../WalletAuthProvider.js";
 export function SessionNotice() {
   const { session } = useWalletAuth();
   // Inside a Section the section already shows it: one notice per section, not per part.
-  if (useContext(InSection)) return null;
+  if (useContext(InSection) || !session.notices) return null;
   if (session.signedOut) {
     return (
       <p role="alert" className="wa-error" data-state="signed-out">

@@ -165,6 +165,14 @@ describe("the session's end", () => {
     expect(screen.queryByText("Main account")).toBeNull();
   });
 
+  it("an app with its own session banner turns the notices off; the data still goes once signed out", async () => {
+    renderWithApi(h(CredentialManager), fakeApi(dataRoutes()), { sessionExpiresAt: Date.now() + 1_200, sessionNotices: false });
+    expect(await screen.findByText("Main account")).toBeTruthy();
+    expect(screen.queryByRole("status")).toBeNull();
+    await waitFor(() => expect(screen.queryByText("Main account")).toBeNull(), { timeout: 3_000 });
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
   it("no warning while the end is further away than the warning window", async () => {
     renderWithApi(h(CredentialManager), fakeApi(dataRoutes()), { sessionExpiresAt: Date.now() + 10 * 60_000 });
     expect(await screen.findByText("Main account")).toBeTruthy();
