@@ -32,6 +32,12 @@ const nextStep: Record<string, string> = {
   CONFLICT: "Reload the page and try again.",
   CSRF_INVALID: "Reload the page and try again.",
   NETWORK: "Check your connection, then try again.",
+  CHAIN_UNSUPPORTED: "This server reads no balances on that chain; link a wallet on a supported chain.",
+  CHAIN_UNAVAILABLE: "The chain is not answering; try again shortly.",
+  EXCHANGE_UNSUPPORTED: "Choose one of the exchanges listed.",
+  EXCHANGE_CLOCK_SKEW: "Ask the operator to check the server clock, then try again.",
+  CREDENTIAL_UNAVAILABLE: "Try again shortly, or check the credential's status.",
+  AUDIT_UNAVAILABLE: "Nothing was changed; try again shortly.",
 };
 
 /** For codes without their own step (an internal error, a store outage): try again, then ask for help with the reference. */

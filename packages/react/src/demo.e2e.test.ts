@@ -120,7 +120,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     await replaceForm.getByLabel("New API key").fill(second.apiKey);
     await replaceForm.getByLabel("New API secret").fill(second.secret);
     await sectionShot("02b-replace-key-form", "#credentials");
-    await replaceForm.getByRole("button", { name: "Replace key" }).click();
+    await replaceForm.getByRole("button", { name: "Save new key" }).click();
     await card.getByText(`Key replaced and validated: now key …${second.apiKey.slice(-4)}.`).waitFor({ timeout: 15_000 });
     expect(await page.content()).not.toContain(second.secret);
     await sectionShot("02c-credential-renamed-and-replaced", "#credentials");

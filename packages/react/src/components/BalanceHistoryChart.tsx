@@ -13,9 +13,24 @@ const RANGES = [
 ] as const;
 type RangeId = (typeof RANGES)[number]["id"];
 
+const compactUsd = (v: number) => `$${v.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 })}`;
 const usd = (v: number) => `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const shortDate = (t: number, rangeMs: number) =>
-  new Date(t).toLocaleString(undefined, rangeMs <= 86_400_000 ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric" });
+const shortDate = (t: number, spanMs: number) =>
+  new Date(t).toLocaleString(undefined, spanMs <= 2 * 86_400_000 ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric" });
+
+/**
+ * The axes fit the points, not the whole range: a source added an hour ago would otherwise be
+ * one dot at the right edge of a 30-day axis, on a scale from $0 that flattens every change.
+ */
+function domains(points: { t: number; v: number }[]) {
+  const ts = points.map((p) => p.t);
+  const vs = points.map((p) => p.v);
+  const [t0, t1] = [Math.min(...ts), Math.max(...ts)];
+  const tPad = Math.max((t1 - t0) * 0.05, 5 * 60_000);
+  const [v0, v1] = [Math.min(...vs), Math.max(...vs)];
+  const vPad = Math.max((v1 - v0) * 0.1, Math.abs(v1) * 0.02, 1);
+  return { x: [t0 - tPad, t1 + tPad] as [number, number], y: [Math.max(0, v0 - vPad), v1 + vPad] as [number, number], span: t1 - t0 + 2 * tPad };
+}
 
 /**
  * USD value of one source (a credential or a wallet) over time: a recharts line with a range
@@ -54,6 +69,7 @@ export function BalanceHistoryChart() {
     return [...byTime.entries()].map(([t, v]) => ({ t: new Date(t).getTime(), v })).sort((a, b) => a.t - b.t);
   }, [history.data]);
   const latest = points.at(-1);
+  const axes = points.length > 0 ? domains(points) : null;
   const values = points.map((p) => p.v);
   const loadingSources = credentials.isPending || wallets.isPending;
 
@@ -98,12 +114,13 @@ export function BalanceHistoryChart() {
               dataKey="t"
               type="number"
               scale="time"
-              domain={[Date.now() - rangeMs, Date.now()]}
-              tickFormatter={(t: number) => shortDate(t, rangeMs)}
+              domain={axes!.x}
+              tickCount={6}
+              tickFormatter={(t: number) => shortDate(t, axes!.span)}
               tick={{ fill: "var(--wa-muted)", fontSize: 12 }}
               stroke="var(--wa-border)"
             />
-            <YAxis dataKey="v" width={80} tickFormatter={(v: number) => usd(v)} tick={{ fill: "var(--wa-muted)", fontSize: 12 }} stroke="var(--wa-border)" />
+            <YAxis dataKey="v" width={64} domain={axes!.y} tickFormatter={(v: number) => compactUsd(v)} tick={{ fill: "var(--wa-muted)", fontSize: 12 }} stroke="var(--wa-border)" />
             <Tooltip
               labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
               formatter={(v) => [usd(Number(v)), "USD value"]}

@@ -14,8 +14,8 @@ describe("BalanceTable", () => {
     balances.sources.push({ source: { type: "wallet", walletId: "wal_01" }, error: { code: "CHAIN_UNAVAILABLE", message: "The chain is unavailable. Try again later." } });
     renderWithApi(h(BalanceTable), fakeApi({ "GET /v1/balances": ok(balances), "GET /v1/credentials": ok([fixtures.credential()]), "GET /v1/wallets": ok([fixtures.wallet()]) }));
     const btc = (await screen.findByRole("cell", { name: "BTC" })).closest("tr")!;
-    expect(within(btc).getAllByRole("cell").map((c) => c.textContent)).toEqual(["Main account", "BTC", "0.50000000", "0.01000000", "0.51000000", "30600.00", "1 min ago"]);
-    expect(screen.getByTestId("total-usd").textContent).toBe("$31800.50");
+    expect(within(btc).getAllByRole("cell").map((c) => c.textContent)).toEqual(["Main account", "BTC", "0.50000000", "0.01000000", "0.51000000", "$30,600.00", "1 min ago"]);
+    expect(screen.getByTestId("total-usd").textContent).toBe("$31,800.50");
     // One source failing does not hide the others.
     expect(screen.getByRole("row", { name: /Ledger The chain is unavailable/ })).toBeTruthy();
   });

@@ -17,13 +17,15 @@ export function BotTokens() {
   const labelId = useId();
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const scopes = SCOPES.filter((s) => data.get(s) === "on");
     const credentialIds = data.getAll("credentialId").map(String);
     try {
       const created = await create.mutateAsync({ label: String(data.get("label") ?? ""), scopes: [...scopes], ...(credentialIds.length ? { credentialIds } : {}) });
       setShown(created.token);
       setCopied(false);
+      form.reset();
     } finally {
       create.reset();
     }
@@ -43,6 +45,7 @@ export function BotTokens() {
         </fieldset>
         <fieldset>
           <legend>Credentials the exchange scopes may use</legend>
+          {credentials.data?.length === 0 && <p className="wa-muted">No credentials yet: the token can still read what its scopes allow.</p>}
           {(credentials.data ?? []).map((c) => (
             <label key={c.id} className="wa-check">
               <input type="checkbox" name="credentialId" value={c.id} /> {c.label}

@@ -47,9 +47,10 @@ describe("CredentialManager", () => {
 
   it("adds a credential from the keyboard; the secret is gone from the form, the page and the query client afterwards", async () => {
     const user = userEvent.setup();
+    let stored = false;
     const api = fakeApi({
-      "GET /v1/credentials": ok([]),
-      "POST /v1/credentials": ok(fixtures.credential({ label: "Spot", keyHint: "WXYZ" }), 201),
+      "GET /v1/credentials": () => ok(stored ? [fixtures.credential({ label: "Spot", keyHint: "WXYZ" })] : []),
+      "POST /v1/credentials": () => ((stored = true), ok(fixtures.credential({ label: "Spot", keyHint: "WXYZ" }), 201)),
     });
     const { queryClient } = renderWithApi(h(CredentialManager), api);
     await screen.findByText(/No credentials yet/);
@@ -144,7 +145,7 @@ describe("CredentialManager", () => {
     const form = within(row).getByRole("form", { name: "Replace the key of Main account" });
     await user.type(within(form).getByLabelText("New API key"), "KEY-NEW9");
     await user.type(within(form).getByLabelText("New API secret"), NEW_SECRET);
-    await user.click(within(form).getByRole("button", { name: "Replace key" }));
+    await user.click(within(form).getByRole("button", { name: "Save new key" }));
     expect(await within(row).findByText("Key replaced and validated: now key …NEW9.")).toBeTruthy();
     expect(reverify).toHaveBeenCalledTimes(1);
     const sent = api.calls("PATCH /v1/credentials/cred_01").map((r) => r.body);
@@ -162,10 +163,10 @@ describe("CredentialManager", () => {
     const api = credentialApi({ "PATCH /v1/credentials/cred_01": reverificationNeeded() });
     renderWithApi(h(CredentialManager), api, { reverify });
     const row = await screen.findByRole("listitem", { name: "Main account on binance" });
-    await user.click(within(row).getByRole("button", { name: "Replace key", expanded: false }));
+    await user.click(within(row).getByRole("button", { name: "Replace key" }));
     await user.type(within(row).getByLabelText("New API key"), "KEY-NEW9");
     await user.type(within(row).getByLabelText("New API secret"), NEW_SECRET);
-    await user.click(within(within(row).getByRole("form", { name: "Replace the key of Main account" })).getByRole("button", { name: "Replace key" }));
+    await user.click(within(row).getByRole("button", { name: "Save new key" }));
     expect((await within(row).findByRole("alert")).textContent).toBe("You are not allowed to do this. Verify your identity again, or ask for access.");
     expect(api.calls("PATCH /v1/credentials/cred_01")).toHaveLength(1);
     expect(within(row).getByText("binance · key …9F3A")).toBeTruthy();

@@ -97,7 +97,7 @@ function ReplaceKeyForm({ c, onDone }: { c: CredentialDto; onDone: (message: str
       )}
       <div className="wa-actions">
         <button type="submit" disabled={replace.isPending}>
-          {replace.isPending ? "Validating with the exchange…" : "Replace key"}
+          {replace.isPending ? "Validating with the exchange…" : "Save new key"}
         </button>
         <button type="button" onClick={() => onDone(null)}>
           Cancel
@@ -187,7 +187,7 @@ export function CredentialManager() {
   const create = useCreateCredential();
   const form = useRef<HTMLFormElement>(null);
   const [exchange, setExchange] = useState("binance");
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useState<{ text: string; id?: string } | null>(null);
   const ids = { exchange: useId(), label: useId(), apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
   const hint = exchangeHints[exchange];
 
@@ -206,9 +206,9 @@ export function CredentialManager() {
     setResult(null);
     try {
       const created = await create.mutateAsync(body);
-      setResult(`Stored and validated: ${created.label} (key …${created.keyHint}).`);
+      setResult({ text: `Stored and validated: ${created.label} (key …${created.keyHint}).`, id: created.id });
     } catch (error) {
-      setResult(describeError(error));
+      setResult({ text: describeError(error) });
     } finally {
       // The mutation keeps its variables (the secret) until reset.
       create.reset();
@@ -246,7 +246,8 @@ export function CredentialManager() {
         </button>
       </form>
       <div aria-live="polite" className="wa-note" data-testid="credential-result">
-        {result}
+        {/* A success note names a credential: it goes once that credential is deleted. */}
+        {result && (result.id === undefined || list.data?.some((c) => c.id === result.id)) ? result.text : null}
       </div>
       {list.isPending ? (
         <p aria-busy="true">Loading credentials…</p>

@@ -17,9 +17,13 @@ describe("SecurityStatus", () => {
       fixtures.credential({ id: "c2", label: "Ancient", createdAt: daysAgo(200), lastValidatedAt: daysAgo(1) }),
       fixtures.credential({ id: "c3", label: "Risky", createdAt: daysAgo(10), permissions: { read: true, trade: true, withdraw: true } }),
       fixtures.credential({ id: "c4", label: "Refused", status: "invalid", createdAt: daysAgo(10) }),
+      fixtures.credential({ id: "c5", label: "Renewed", createdAt: daysAgo(300), lastValidatedAt: daysAgo(1) }),
     ];
+    // c5's key was replaced two days ago: its age counts from then, so it is not "old".
+    const renewals = fixtures.page([fixtures.auditEvent({ action: "credential.renew", targetId: "c5", occurredAt: daysAgo(2) }), fixtures.auditEvent({ action: "credential.renew", targetId: "c5", occurredAt: daysAgo(100) })]);
     const alerts = [fixtures.alert({ id: "a1", kind: "auth.failed_burst", severity: "high" }), fixtures.alert({ id: "a2", status: "resolved" })];
-    renderWithApi(h(SecurityStatus), fakeApi({ "GET /v1/credentials": ok(credentials), "GET /v1/alerts": ok(fixtures.page(alerts)) }));
+    const api = fakeApi({ "GET /v1/credentials": ok(credentials), "GET /v1/alerts": ok(fixtures.page(alerts)), "GET /v1/audit": ok(renewals) });
+    renderWithApi(h(SecurityStatus), api);
     expect((await screen.findByTestId("security-summary")).textContent).toBe("4 things need your attention.");
     const flagged = within(screen.getByRole("list", { name: "Credentials needing attention" })).getAllByRole("listitem").map((li) => li.textContent);
     expect(flagged).toEqual([
@@ -28,7 +32,8 @@ describe("SecurityStatus", () => {
       "Refused (binance): the exchange refused the key: check it, or replace it.",
     ]);
     const ages = screen.getAllByRole("row").slice(1).map((r) => [within(r).getAllByRole("cell")[0]!.textContent, within(r).getAllByRole("cell")[2]!.textContent]);
-    expect(ages).toEqual([["Fresh", "3 days"], ["Ancient", "200 days"], ["Risky", "10 days"], ["Refused", "10 days"]]);
+    expect(ages).toEqual([["Fresh", "3 days"], ["Ancient", "200 days"], ["Risky", "10 days"], ["Refused", "10 days"], ["Renewed", "2 days"]]);
+    expect(api.calls("GET /v1/audit")[0]?.query.get("action")).toBe("credential.renew");
     // Only the open alert counts.
     expect(within(screen.getByRole("list", { name: "Recent alerts" })).getAllByRole("listitem").map((li) => li.textContent)).toEqual([expect.stringMatching(/^high Several failed sign-ins in a short time/)]);
   });

@@ -1,5 +1,5 @@
 import type { CredentialDto } from "@wallet-auth/core/client";
-import { useAlerts, useCredentials } from "../hooks.js";
+import { useAlerts, useAuditLog, useCredentials } from "../hooks.js";
 import { describeAlert } from "./AlertsPanel.js";
 import { ErrorNote } from "./ErrorNote.js";
 import { Section } from "./Section.js";
@@ -14,7 +14,7 @@ const daysSince = (iso: string, now: number) => Math.floor((now - new Date(iso).
 const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
 
 /** Why a credential needs attention, in the person's words; empty when it does not. */
-function concerns(c: CredentialDto, now: number): string[] {
+function concerns(c: CredentialDto, keySetAt: string, now: number): string[] {
   const out: string[] = [];
   if (c.status === "invalid") out.push("the exchange refused the key: check it, or replace it");
   if (c.status === "expired") out.push("the key has expired: replace it");
@@ -24,7 +24,7 @@ function concerns(c: CredentialDto, now: number): string[] {
     const left = Math.ceil((new Date(c.expiresAt).getTime() - now) / DAY);
     if (left <= 7) out.push(left <= 0 ? "the key has expired: replace it" : `expires in ${days(left)}: replace it soon`);
   }
-  const age = daysSince(c.createdAt, now);
+  const age = daysSince(keySetAt, now);
   if (age >= KEY_AGE_LIMIT_DAYS) out.push(`the key is ${days(age)} old: consider replacing it`);
   if (c.status === "active" && (c.lastValidatedAt === null || daysSince(c.lastValidatedAt, now) >= UNCHECKED_DAYS)) out.push("not checked with the exchange for a while: use Check now");
   return out;
@@ -37,9 +37,13 @@ function concerns(c: CredentialDto, now: number): string[] {
 export function SecurityStatus() {
   const credentials = useCredentials();
   const alerts = useAlerts();
+  // A replaced key is a new key: its age counts from the last successful renewal in the audit log.
+  const renewals = useAuditLog({ action: "credential.renew", outcome: "success" });
   const now = Date.now();
   const list = credentials.data ?? [];
-  const flagged = list.map((c) => ({ c, why: concerns(c, now) })).filter((x) => x.why.length > 0);
+  const keySetAt = (c: CredentialDto) =>
+    (renewals.data?.pages.flatMap((p) => p.items) ?? []).filter((e) => e.targetId === c.id).reduce((latest, e) => (e.occurredAt > latest ? e.occurredAt : latest), c.createdAt);
+  const flagged = list.map((c) => ({ c, why: concerns(c, keySetAt(c), now) })).filter((x) => x.why.length > 0);
   const openAlerts = (alerts.data?.items ?? []).filter((a) => a.status === "open").sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const attention = flagged.length + openAlerts.length;
   const pending = credentials.isPending || alerts.isPending;
@@ -76,18 +80,19 @@ export function SecurityStatus() {
                 <thead>
                   <tr>
                     <th scope="col">Credential</th>
-                    <th scope="col">Key added</th>
+                    <th scope="col">Key set</th>
                     <th scope="col">Age</th>
                   </tr>
                 </thead>
                 <tbody>
                   {list.map((c) => {
-                    const age = daysSince(c.createdAt, now);
+                    const setAt = keySetAt(c);
+                    const age = daysSince(setAt, now);
                     return (
                       <tr key={c.id}>
                         <td>{c.label}</td>
-                        <td>{new Date(c.createdAt).toLocaleDateString()}</td>
-                        <td className={age >= KEY_AGE_LIMIT_DAYS ? "wa-warn" : undefined}>{days(age)}</td>
+                        <td>{new Date(setAt).toLocaleDateString()}</td>
+                        <td className={age >= KEY_AGE_LIMIT_DAYS ? "wa-warn" : undefined}>{age === 0 ? "today" : days(age)}</td>
                       </tr>
                     );
                   })}

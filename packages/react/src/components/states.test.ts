@@ -50,7 +50,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: "CredentialManager", ui: () => h(CredentialManager), route: "GET /v1/credentials", empty: [], loading: "Loading credentials…", emptyText: /No credentials yet/, dataText: "Main account" },
-  { name: "BalanceTable", ui: () => h(BalanceTable), route: "GET /v1/balances", empty: { sources: [], totalUsd: null }, loading: "Loading balances…", emptyText: /No sources yet/, dataText: "$31800.50" },
+  { name: "BalanceTable", ui: () => h(BalanceTable), route: "GET /v1/balances", empty: { sources: [], totalUsd: null }, loading: "Loading balances…", emptyText: /No sources yet/, dataText: "$31,800.50" },
   {
     name: "BalanceHistoryChart",
     ui: () => h(BalanceHistoryChart),
