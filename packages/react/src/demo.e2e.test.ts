@@ -173,7 +173,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
 
     await page.getByTestId("credential").getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("button", { name: "Delete for good" }).click();
-    await page.getByText("No credentials yet").waitFor();
+    await page.getByText("No credentials yet. Add a read-only key above.").waitFor();
     await shot("07-credential-deleted");
 
     // A short session: the page warns, then ends it cleanly and shows the sign-in again.

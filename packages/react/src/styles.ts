@@ -39,6 +39,6 @@ export const walletAuthStyles = `
 [data-wallet-auth] .wa-chart details { margin-top: .5rem; } [data-wallet-auth] .wa-chart summary { cursor: pointer; color: var(--wa-accent); }
 [data-wallet-auth] .recharts-tooltip-wrapper { color: var(--wa-fg); }
 [data-wallet-auth] .wa-severity-critical, [data-wallet-auth] .wa-severity-high { color: var(--wa-bad); } [data-wallet-auth] .wa-severity-medium { color: var(--wa-warn); } [data-wallet-auth] .wa-severity-low { color: var(--wa-muted); }
-[data-wallet-auth] .wa-amount { font-variant-numeric: tabular-nums; text-align: right; }
+[data-wallet-auth] .wa-amount, [data-wallet-auth] .wa-table .wa-amount { font-variant-numeric: tabular-nums; text-align: right; }
 [data-wallet-auth] .wa-status-list { list-style: none; padding: 0; display: grid; gap: .35rem; }
 `;
