@@ -1,10 +1,13 @@
 import {
+  AlertsPanel,
   AuditLogTable,
   BalanceHistoryChart,
   BalanceTable,
   BotTokens,
   ConnectWallet,
   CredentialManager,
+  SecurityStatus,
+  TransactionList,
   WalletAuthProvider,
   WalletList,
   useWalletAuth,
@@ -93,8 +96,7 @@ function Wallets() {
   useEffect(() => discoverWallets((found) => found[0] && setInjected({ name: found[0].info.name, request: found[0].provider.request.bind(found[0].provider) })), []);
   dev.current ??= createDevelopmentWallet();
   return (
-    <section className="wa-section" aria-labelledby="wallets-title">
-      <h2 id="wallets-title">Wallets</h2>
+    <WalletList>
       {injected ? (
         <ConnectWallet request={injected.request} providerName={injected.name} />
       ) : (
@@ -103,8 +105,7 @@ function Wallets() {
           <ConnectWallet request={dev.current.request} providerName="development wallet" />
         </>
       )}
-      <WalletList />
-    </section>
+    </WalletList>
   );
 }
 
@@ -124,16 +125,20 @@ function App() {
   );
   if (!session) return <SignIn onSession={(s) => (setNotice(null), setSession(s))} notice={notice} />;
   return (
-    <WalletAuthProvider key={session.userId + session.expiresAt} baseUrl="/api" getToken={getToken} reverify={reverify}>
+    // The banner above shows the session's time left, so the components' own notices are off.
+    <WalletAuthProvider key={session.userId + session.expiresAt} baseUrl="/api" getToken={getToken} reverify={reverify} sessionExpiresAt={session.expiresAt} sessionNotices={false}>
       <SessionBanner session={session} onSignOut={(n) => (setNotice(n), setSession(null))} />
       <nav aria-label="Sections" className="wa-row">
-        {["credentials", "balances", "wallets", "audit", "tokens"].map((s) => (
+        {["security", "credentials", "balances", "transactions", "wallets", "alerts", "audit", "tokens"].map((s) => (
           <a key={s} href={`#${s}`}>
             {s}
           </a>
         ))}
       </nav>
       <main>
+        <div id="security">
+          <SecurityStatus />
+        </div>
         <div id="credentials">
           <CredentialManager />
         </div>
@@ -141,8 +146,14 @@ function App() {
           <BalanceTable />
           <BalanceHistoryChart />
         </div>
+        <div id="transactions">
+          <TransactionList />
+        </div>
         <div id="wallets">
           <Wallets />
+        </div>
+        <div id="alerts">
+          <AlertsPanel />
         </div>
         <div id="audit">
           <AuditLogTable />

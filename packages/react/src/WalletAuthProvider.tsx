@@ -1,13 +1,35 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type WalletAuthClient, createWalletAuthClient } from "@wallet-auth/core/client";
-import { type ReactNode, createContext, useContext, useMemo, useState } from "react";
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { walletAuthKeys } from "./queryKeys.js";
+
+/** Where the session stands, as the components show it. */
+export interface WalletAuthSession {
+  /** When the session ends (epoch ms), if the host said so. */
+  expiresAt: number | null;
+  /** Whole minutes left, rounded up, while the end is within the warning window; `null` otherwise. */
+  minutesLeft: number | null;
+  /** A call answered 401, or the end passed: the components show "signed out" and stop calling the API. */
+  signedOut: boolean;
+  /** Whether the components show the warning and the signed-out notice themselves. */
+  notices: boolean;
+}
+
+/** How the provider reaches the API, for the few routes the typed client does not cover yet. */
+export interface WalletAuthHttp {
+  baseUrl: string;
+  fetch: typeof fetch;
+  getToken?: (() => Promise<string | null> | string | null) | undefined;
+}
 
 /** What the hooks read from the provider. */
 export interface WalletAuthContextValue {
   client: WalletAuthClient;
-  /** Set when a call answered 401: the session ended; the UI shows "signed out". */
+  http: WalletAuthHttp;
+  /** Set when a call answered 401 or the session's end passed: the UI shows "signed out". */
   signedOut: boolean;
   markSignedOut(): void;
+  session: WalletAuthSession;
   /** Called when a sensitive action needs a fresh verification; resolves `true` when the person verified again. */
   reverify?: (() => Promise<boolean>) | undefined;
 }
@@ -24,6 +46,20 @@ export interface WalletAuthProviderProps {
   csrfToken?: (() => string | null) | undefined;
   /** Prompt the person to verify again (Clerk's reverification, or the development sign-in); resolve `true` to retry. */
   reverify?: (() => Promise<boolean>) | undefined;
+  /**
+   * When the session ends (a `Date` or epoch ms). Inside the warning window every component
+   * shows "your session ends in N min"; once it passed they show "signed out". Leave it out for
+   * sessions that renew themselves (Clerk refreshes its tokens).
+   */
+  sessionExpiresAt?: Date | number | null | undefined;
+  /**
+   * Whether every component shows the session warning and the signed-out notice (default
+   * `true`). Turn it off when the app has its own session banner; once signed out the
+   * components still hide their data and stop asking the API.
+   */
+  sessionNotices?: boolean | undefined;
+  /** How long before the end the warning shows. Default 2 minutes. */
+  sessionWarningMs?: number | undefined;
   /** The app's own TanStack Query client; one is created otherwise. */
   queryClient?: QueryClient | undefined;
   /** Default `fetch`. */
@@ -31,8 +67,18 @@ export interface WalletAuthProviderProps {
   children: ReactNode;
 }
 
+/** Minutes left inside the warning window (rounded up), 0 once the end passed, `null` outside the window. */
+function minutesLeftAt(expiresAt: number | null, warningMs: number, now: number): number | null {
+  if (expiresAt === null) return null;
+  const left = expiresAt - now;
+  if (left <= 0) return 0;
+  return left <= warningMs ? Math.ceil(left / 60_000) : null;
+}
+
 /**
- * Provides the API client and a TanStack Query client to every hook and component below it.
+ * Provides the API client and a TanStack Query client to every hook and component below it,
+ * and tracks the session: a 401 anywhere, or the end given in `sessionExpiresAt` passing, turns
+ * every component into a "signed out" notice and stops every query.
  *
  * @example
  * ```tsx
@@ -41,9 +87,25 @@ export interface WalletAuthProviderProps {
  * ```
  */
 export function WalletAuthProvider(props: WalletAuthProviderProps) {
-  const [signedOut, setSignedOut] = useState(false);
+  const [unauthenticated, setUnauthenticated] = useState(false);
   const [ownQueryClient] = useState(() => props.queryClient ?? new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 15_000 } } }));
   const { baseUrl, getToken, csrfToken, fetch: fetchImpl } = props;
+  const expiresAt = props.sessionExpiresAt == null ? null : new Date(props.sessionExpiresAt).getTime();
+  const warningMs = props.sessionWarningMs ?? 120_000;
+  const [minutesLeft, setMinutesLeft] = useState(() => minutesLeftAt(expiresAt, warningMs, Date.now()));
+  useEffect(() => {
+    const tick = () => setMinutesLeft(minutesLeftAt(expiresAt, warningMs, Date.now()));
+    tick();
+    if (expiresAt === null) return;
+    // State changes only when the shown minute changes, so the components re-render once a minute.
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, [expiresAt, warningMs]);
+  const signedOut = unauthenticated || minutesLeft === 0;
+  useEffect(() => {
+    // Queries stop (every hook is disabled when signed out); drop what they held.
+    if (signedOut) ownQueryClient.removeQueries({ queryKey: walletAuthKeys.all });
+  }, [signedOut, ownQueryClient]);
   const client = useMemo(
     () =>
       createWalletAuthClient({
@@ -54,9 +116,18 @@ export function WalletAuthProvider(props: WalletAuthProviderProps) {
       }),
     [baseUrl, getToken, csrfToken, fetchImpl],
   );
+  const http = useMemo<WalletAuthHttp>(() => ({ baseUrl, fetch: fetchImpl ?? ((input, init) => fetch(input, init)), getToken }), [baseUrl, fetchImpl, getToken]);
+  const markSignedOut = useCallback(() => setUnauthenticated(true), []);
   const value = useMemo<WalletAuthContextValue>(
-    () => ({ client, signedOut, markSignedOut: () => setSignedOut(true), reverify: props.reverify }),
-    [client, signedOut, props.reverify],
+    () => ({
+      client,
+      http,
+      signedOut,
+      markSignedOut,
+      session: { expiresAt, minutesLeft: minutesLeft === 0 ? null : minutesLeft, signedOut, notices: props.sessionNotices ?? true },
+      reverify: props.reverify,
+    }),
+    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.sessionNotices, props.reverify],
   );
   return (
     <QueryClientProvider client={ownQueryClient}>

@@ -30,6 +30,16 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     const axe = await new AxeBuilder({ page }).analyze();
     for (const v of axe.violations) if (v.impact === "serious" || v.impact === "critical") violations.push(`${name}: ${v.id} (${v.nodes.length})`);
   };
+  /** One section up close (the full-page shots are too small to judge a component), axe-scanned on its own. */
+  const sectionShot = async (name: string, selector: string) => {
+    const section = page.locator(selector);
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+    const axe = await new AxeBuilder({ page }).include(selector).analyze();
+    for (const v of axe.violations) if (v.impact === "serious" || v.impact === "critical") violations.push(`${name}: ${v.id} (${v.nodes.length})`);
+  };
+  const newExchangeAccount = async () =>
+    (await (await fetch(`${url}/dev/exchange-account`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { apiKey: string; secret: string };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -78,8 +88,10 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("walks sign-in, credential, balances, history, wallet, audit export, bot token, deletion and session expiry", async () => {
-    const exchange = (await (await fetch(`${url}/dev/exchange-account`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { apiKey: string; secret: string };
+  it("walks sign-in, credential (add, rename, replace key), security status, balances, history ranges, transactions, wallet, alerts, audit export, bot token, deletion and session expiry", async () => {
+    const exchange = await newExchangeAccount();
+    // The demo's "verify it is you" prompt for step-up actions is a confirm dialog: say yes.
+    page.on("dialog", (dialog) => void dialog.accept());
     await page.goto(url);
     await shot("01-sign-in");
     await page.getByLabel("User id").fill("user_ui");
@@ -96,6 +108,24 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     expect(await page.content()).not.toContain(exchange.secret);
     await shot("02-credential-added");
 
+    // Rename in place, then replace the key with another account's (a step-up action).
+    const card = page.getByTestId("credential");
+    await card.getByRole("button", { name: "Rename" }).click();
+    await card.getByLabel("New label").fill("Main account (spot)");
+    await card.getByLabel("New label").press("Enter");
+    await card.getByText("Renamed to Main account (spot).").waitFor();
+    const second = await newExchangeAccount();
+    await card.getByRole("button", { name: "Replace key" }).click();
+    const replaceForm = card.getByRole("form", { name: /Replace the key of/ });
+    await replaceForm.getByLabel("New API key").fill(second.apiKey);
+    await replaceForm.getByLabel("New API secret").fill(second.secret);
+    await sectionShot("02b-replace-key-form", "#credentials");
+    await replaceForm.getByRole("button", { name: "Save new key" }).click();
+    await card.getByText(`Key replaced and validated: now key …${second.apiKey.slice(-4)}.`).waitFor({ timeout: 15_000 });
+    expect(await page.content()).not.toContain(second.secret);
+    await sectionShot("02c-credential-renamed-and-replaced", "#credentials");
+    await sectionShot("02d-security-status", "#security");
+
     await page.getByRole("cell", { name: "BTC" }).first().waitFor();
     await expect.poll(async () => page.getByTestId("total-usd").textContent(), { timeout: 15_000 }).toMatch(/^\$\d/);
     await page.getByTestId("history-chart").waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
@@ -103,10 +133,25 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
       throw error;
     });
     await shot("03-balances-and-history");
+    await sectionShot("03b-history-chart", "#balances");
+    await page.getByRole("radio", { name: "24 hours" }).check({ force: true });
+    await page.getByTestId("history-chart").getByText(/last 24 hours/).waitFor();
+    await sectionShot("03c-history-chart-24h", "#balances");
+    await page
+      .locator("#transactions")
+      .getByText(/No transactions for this source yet|Older transactions/)
+      .or(page.getByTestId("transactions-table"))
+      .or(page.locator("#transactions [role=alert]"))
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await sectionShot("03d-transactions", "#transactions");
 
     await page.getByRole("button", { name: "Connect Test Wallet" }).click();
     await page.getByTestId("wallet").getByText(account.address).waitFor();
     await shot("04-wallet-linked");
+    await sectionShot("04b-wallets", "#wallets");
+    await page.locator("#alerts").getByText(/No alerts|open alert/).first().waitFor();
+    await sectionShot("04c-alerts", "#alerts");
 
     await page.locator("#audit").scrollIntoViewIfNeeded();
     await page.getByTestId("audit-table").getByText("credential.create").first().waitFor();
@@ -128,7 +173,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
 
     await page.getByTestId("credential").getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("button", { name: "Delete for good" }).click();
-    await page.getByText("No credentials yet").waitFor();
+    await page.getByText("No credentials yet. Add a read-only key above.").waitFor();
     await shot("07-credential-deleted");
 
     // A short session: the page warns, then ends it cleanly and shows the sign-in again.

@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
 import { WalletAuthApiError } from "./apiError.js";
+import { listTransactions } from "./transactions.js";
 import { walletAuthKeys } from "./queryKeys.js";
 import { useWalletAuth } from "./WalletAuthProvider.js";
 
@@ -26,22 +27,29 @@ type Client = WalletAuthClient;
 /** Every change is audited, so every mutation also refreshes the audit log. */
 const auditPrefix = [...walletAuthKeys.all, "audit"] as const;
 
+/** `enabled` for every query: nothing is asked once the session ended. */
+function useLive(): boolean {
+  return !useWalletAuth().signedOut;
+}
+
 export function useMe() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.me(), queryFn: () => call(() => client.me()) });
+  return useQuery({ queryKey: walletAuthKeys.me(), enabled: useLive(), queryFn: () => call(() => client.me()) });
 }
 
 export function useCredentials() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.credentials(), queryFn: () => call(() => client.listCredentials()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.credentials(), enabled: live, queryFn: () => call(() => client.listCredentials()) });
 }
 
 export function useCredential(id: string) {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.credential(id), queryFn: () => call(() => client.getCredential(id)) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.credential(id), enabled: live, queryFn: () => call(() => client.getCredential(id)) });
 }
 
 /**
@@ -49,12 +57,15 @@ export function useCredential(id: string) {
  * prefix (so the screen never shows what the change made stale) and always the audit log,
  * because every change is audited.
  */
-function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[]) {
+function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, affected: readonly (readonly unknown[])[], options: { carriesSecret?: boolean } = {}) {
   const { client } = useWalletAuth();
   const call = useCall();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (variables: V) => call(() => run(client, variables)),
+    // The mutation cache keeps `variables` until garbage collection: for a secret, collect it as
+    // soon as the component calls `reset()` (nothing observes it any more).
+    ...(options.carriesSecret ? { gcTime: 0 } : {}),
     onSuccess: async () => {
       await Promise.all([...affected, auditPrefix].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
     },
@@ -63,16 +74,27 @@ function useApiMutation<V, T>(run: (client: Client, variables: V) => Promise<Api
 
 /** Credential changes refresh the list, every balance and the tokens (which name credentials). */
 const credentialAffected = [walletAuthKeys.credentials(), walletAuthKeys.balances(), walletAuthKeys.tokens()] as const;
-function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>) {
-  return useApiMutation(run, credentialAffected);
+function useCredentialMutation<V, T>(run: (client: Client, variables: V) => Promise<ApiResult<T>>, options: { carriesSecret?: boolean } = {}) {
+  return useApiMutation(run, credentialAffected, options);
 }
 
 /**
  * Adds a credential. The secret travels in the mutation's variables only; call `reset()` after it
  * settles (the components do) so TanStack Query does not keep it.
  */
-export const useCreateCredential = () => useCredentialMutation((c, body: CreateCredentialBody) => c.createCredential(body));
+export const useCreateCredential = () => useCredentialMutation((c, body: CreateCredentialBody) => c.createCredential(body), { carriesSecret: true });
+/** Renames (`{ label }`) or sets the expiry: not sensitive. */
 export const useUpdateCredential = () => useCredentialMutation((c, v: { id: string; body: UpdateCredentialBody }) => c.updateCredential(v.id, v.body));
+/**
+ * Replaces the key and secret of a credential (validated live first; the old key stays if the
+ * new one fails). A step-up action: on a reverification answer the provider's `reverify` is
+ * asked and the call retried. Call `reset()` after it settles, as for {@link useCreateCredential}.
+ */
+export const useReplaceCredentialKey = () =>
+  useCredentialMutation((c, v: { id: string; apiKey: string; secret: string; password?: string; uid?: string }) => {
+    const { id, ...body } = v;
+    return c.updateCredential(id, body);
+  }, { carriesSecret: true });
 export const useDeleteCredential = () => useCredentialMutation((c, id: string) => c.deleteCredential(id));
 export const useValidateCredential = () => useCredentialMutation((c, id: string) => c.validateCredential(id));
 export const useSetCredentialEnabled = () =>
@@ -81,7 +103,8 @@ export const useSetCredentialEnabled = () =>
 export function useBalances() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.balances(), queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.balances(), enabled: live, queryFn: () => call(() => client.allBalances()), refetchInterval: 60_000 });
 }
 
 export const useRefreshBalances = () => useApiMutation((c, source: string | undefined) => c.refreshBalances(source), [walletAuthKeys.balances()]);
@@ -89,9 +112,10 @@ export const useRefreshBalances = () => useApiMutation((c, source: string | unde
 export function useBalanceHistory(source: string | null, asset?: string, from?: string) {
   const { client } = useWalletAuth();
   const call = useCall();
+  const live = useLive();
   return useQuery({
     queryKey: [...walletAuthKeys.history(source ?? "", asset), from ?? ""],
-    enabled: source !== null,
+    enabled: live && source !== null,
     queryFn: () => call(() => client.balanceHistory({ source: source!, ...(asset ? { asset } : {}), ...(from ? { from } : {}), limit: 500 })),
   });
 }
@@ -99,7 +123,8 @@ export function useBalanceHistory(source: string | null, asset?: string, from?: 
 export function useWallets() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.wallets(), queryFn: () => call(() => client.listWallets()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.wallets(), enabled: live, queryFn: () => call(() => client.listWallets()) });
 }
 
 /** The EIP-1193 `request` function of an injected wallet. */
@@ -141,8 +166,10 @@ export const useUpdateWallet = () => useWalletMutation((c, v: { id: string; labe
 export function useAuditLog(filters: { action?: string; outcome?: string } = {}) {
   const { client } = useWalletAuth();
   const call = useCall();
+  const live = useLive();
   return useInfiniteQuery({
     queryKey: walletAuthKeys.audit(filters),
+    enabled: live,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       call(() =>
@@ -155,15 +182,32 @@ export function useAuditLog(filters: { action?: string; outcome?: string } = {})
 export function useAlerts() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.alerts(), queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.alerts(), enabled: live, queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
+}
+
+/** Trades, deposits and withdrawals of one source (`exchange:<credentialId>` or `wallet:<walletId>`), newest first, in pages. */
+export function useTransactions(source: string | null) {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  const live = useLive();
+  return useInfiniteQuery({
+    queryKey: walletAuthKeys.transactions(source ?? ""),
+    enabled: live && source !== null,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => call(() => listTransactions(http, { source: source!, limit: 25, cursor: pageParam })),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
 }
 
 export function useBotTokens() {
   const { client } = useWalletAuth();
   const call = useCall();
-  return useQuery({ queryKey: walletAuthKeys.tokens(), queryFn: () => call(() => client.listTokens()) });
+  const live = useLive();
+  return useQuery({ queryKey: walletAuthKeys.tokens(), enabled: live, queryFn: () => call(() => client.listTokens()) });
 }
 
-export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()]);
+/** Creates a bot token; the answer carries the token once, so the mutation is collected as soon as it is reset. */
+export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()], { carriesSecret: true });
 
 export const useRevokeBotToken = () => useApiMutation((c, id: string) => c.revokeToken(id), [walletAuthKeys.tokens()]);

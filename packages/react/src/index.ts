@@ -4,7 +4,14 @@
  *
  * @module
  */
-export { WalletAuthProvider, type WalletAuthProviderProps, type WalletAuthContextValue, useWalletAuth } from "./WalletAuthProvider.js";
+export {
+  WalletAuthProvider,
+  type WalletAuthProviderProps,
+  type WalletAuthContextValue,
+  type WalletAuthHttp,
+  type WalletAuthSession,
+  useWalletAuth,
+} from "./WalletAuthProvider.js";
 export { WalletAuthApiError, describeError } from "./apiError.js";
 export { walletAuthKeys } from "./queryKeys.js";
 export {
@@ -25,7 +32,9 @@ export {
   useRevokeBotToken,
   useSetCredentialEnabled,
   useSetPrimaryWallet,
+  useTransactions,
   useUnlinkWallet,
+  useReplaceCredentialKey,
   useUpdateCredential,
   useUpdateWallet,
   useValidateCredential,
@@ -38,4 +47,9 @@ export { ConnectWallet, WalletList } from "./components/WalletList.js";
 export { AuditLogTable } from "./components/AuditLogTable.js";
 export { BotTokens } from "./components/BotTokens.js";
 export { ErrorNote } from "./components/ErrorNote.js";
+export { AlertsPanel, describeAlert } from "./components/AlertsPanel.js";
+export { SecurityStatus } from "./components/SecurityStatus.js";
+export { TransactionList } from "./components/TransactionList.js";
+export { SessionNotice } from "./components/Section.js";
+export type { TransactionDto } from "./transactions.js";
 export { walletAuthStyles } from "./styles.js";

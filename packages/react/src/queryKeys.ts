@@ -6,6 +6,7 @@ export const walletAuthKeys = {
   balances: () => [...walletAuthKeys.all, "balances"] as const,
   sourceBalances: (source: string) => [...walletAuthKeys.balances(), source] as const,
   history: (source: string, asset: string | undefined) => [...walletAuthKeys.balances(), "history", source, asset ?? "*"] as const,
+  transactions: (source: string) => [...walletAuthKeys.balances(), "transactions", source] as const,
   wallets: () => [...walletAuthKeys.all, "wallets"] as const,
   audit: (filters: { action?: string | undefined; outcome?: string | undefined }) => [...walletAuthKeys.all, "audit", filters] as const,
   alerts: () => [...walletAuthKeys.all, "alerts"] as const,

@@ -28,4 +28,17 @@ export const walletAuthStyles = `
 [data-wallet-auth] .wa-table caption { text-align: left; padding: .3rem 0; }
 [data-wallet-auth] .wa-secret { word-break: break-all; display: block; padding: .4rem; background: var(--wa-bg); border: 1px dashed var(--wa-border); }
 [data-wallet-auth] fieldset { border: 1px solid var(--wa-border); border-radius: 6px; } [data-wallet-auth] .wa-check { margin-right: 1rem; }
+[data-wallet-auth] .wa-segmented { display: inline-flex; gap: 0; padding: 0; border: 0; margin: 0; }
+[data-wallet-auth] .wa-segmented legend { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+[data-wallet-auth] .wa-segmented label { padding: .3rem .7rem; border: 1px solid var(--wa-border); margin-left: -1px; cursor: pointer; }
+[data-wallet-auth] .wa-segmented label:first-of-type { border-radius: 6px 0 0 6px; } [data-wallet-auth] .wa-segmented label:last-of-type { border-radius: 0 6px 6px 0; }
+[data-wallet-auth] .wa-segmented label[data-state="on"] { background: var(--wa-accent); border-color: var(--wa-accent); color: #fff; }
+[data-wallet-auth] .wa-segmented input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+[data-wallet-auth] .wa-segmented label:has(input:focus-visible) { outline: 3px solid var(--wa-accent); outline-offset: 2px; }
+[data-wallet-auth] .wa-chart { margin: .75rem 0 0; } [data-wallet-auth] .wa-chart figcaption { margin-bottom: .5rem; }
+[data-wallet-auth] .wa-chart details { margin-top: .5rem; } [data-wallet-auth] .wa-chart summary { cursor: pointer; color: var(--wa-accent); }
+[data-wallet-auth] .recharts-tooltip-wrapper { color: var(--wa-fg); }
+[data-wallet-auth] .wa-severity-critical, [data-wallet-auth] .wa-severity-high { color: var(--wa-bad); } [data-wallet-auth] .wa-severity-medium { color: var(--wa-warn); } [data-wallet-auth] .wa-severity-low { color: var(--wa-muted); }
+[data-wallet-auth] .wa-amount, [data-wallet-auth] .wa-table .wa-amount { font-variant-numeric: tabular-nums; text-align: right; }
+[data-wallet-auth] .wa-status-list { list-style: none; padding: 0; display: grid; gap: .35rem; }
 `;

@@ -1,20 +1,25 @@
 import { useId, useState } from "react";
+import { WalletAuthApiError } from "../apiError.js";
 import { useAuditLog } from "../hooks.js";
 import { useWalletAuth } from "../WalletAuthProvider.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 /** The audit log with filters, paging and exports (json, ndjson, csv). */
 export function AuditLogTable() {
   const [action, setAction] = useState("");
   const [outcome, setOutcome] = useState("");
   const log = useAuditLog({ ...(action ? { action } : {}), ...(outcome ? { outcome } : {}) });
-  const { client } = useWalletAuth();
-  const [exportError, setExportError] = useState<string | null>(null);
+  const { client, markSignedOut } = useWalletAuth();
+  const [exportError, setExportError] = useState<WalletAuthApiError | null>(null);
   const ids = { action: useId(), outcome: useId() };
   async function download(format: "json" | "ndjson" | "csv") {
     setExportError(null);
     const result = await client.exportAudit(format);
-    if (result.error) return setExportError(result.error.message);
+    if (result.error) {
+      if (result.error.code === "UNAUTHENTICATED") markSignedOut();
+      return setExportError(new WalletAuthApiError(result.error));
+    }
     const url = URL.createObjectURL(new Blob([result.data], { type: "text/plain" }));
     const a = document.createElement("a");
     a.href = url;
@@ -24,8 +29,7 @@ export function AuditLogTable() {
   }
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <section className="wa-section" aria-labelledby="wa-audit-title">
-      <h2 id="wa-audit-title">Audit log</h2>
+    <Section title="Audit log">
       <div className="wa-row">
         <label htmlFor={ids.action}>Action</label>
         <input id={ids.action} value={action} onChange={(e) => setAction(e.target.value.trim())} placeholder="credential.create" />
@@ -42,7 +46,7 @@ export function AuditLogTable() {
           </button>
         ))}
       </div>
-      {exportError && <p role="alert">{exportError}</p>}
+      <ErrorNote error={exportError} />
       {log.isPending ? (
         <p aria-busy="true">Loading the audit log…</p>
       ) : log.error ? (
@@ -76,6 +80,6 @@ export function AuditLogTable() {
           Older events
         </button>
       )}
-    </section>
+    </Section>
   );
 }

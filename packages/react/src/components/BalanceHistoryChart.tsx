@@ -1,18 +1,58 @@
 import { useEffect, useId, useMemo, useState } from "react";
-import { useBalanceHistory, useBalances, useCredentials } from "../hooks.js";
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import { useBalanceHistory, useBalances, useCredentials, useWallets } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
-const RANGES = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+/** The ranges the picker offers. */
+const RANGES = [
+  { id: "24h", label: "24 hours", ms: 86_400_000 },
+  { id: "7d", label: "7 days", ms: 7 * 86_400_000 },
+  { id: "30d", label: "30 days", ms: 30 * 86_400_000 },
+  { id: "90d", label: "90 days", ms: 90 * 86_400_000 },
+] as const;
+type RangeId = (typeof RANGES)[number]["id"];
 
-/** USD value of one credential's balances over time, as an accessible SVG line with a range picker. */
+const compactUsd = (v: number) => `$${v.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 })}`;
+const usd = (v: number) => `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const shortDate = (t: number, spanMs: number) =>
+  new Date(t).toLocaleString(undefined, spanMs <= 2 * 86_400_000 ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric" });
+
+/**
+ * The axes fit the points, not the whole range: a source added an hour ago would otherwise be
+ * one dot at the right edge of a 30-day axis, on a scale from $0 that flattens every change.
+ */
+function domains(points: { t: number; v: number }[]) {
+  const ts = points.map((p) => p.t);
+  const vs = points.map((p) => p.v);
+  const [t0, t1] = [Math.min(...ts), Math.max(...ts)];
+  const tPad = Math.max((t1 - t0) * 0.05, 5 * 60_000);
+  const [v0, v1] = [Math.min(...vs), Math.max(...vs)];
+  const vPad = Math.max((v1 - v0) * 0.1, Math.abs(v1) * 0.02, 1);
+  return { x: [t0 - tPad, t1 + tPad] as [number, number], y: [Math.max(0, v0 - vPad), v1 + vPad] as [number, number], span: t1 - t0 + 2 * tPad };
+}
+
+/**
+ * USD value of one source (a credential or a wallet) over time: a recharts line with a range
+ * picker, a text summary for screen readers and the same points as a table on demand.
+ * The chart is keyboard-navigable (arrow keys move the tooltip).
+ */
 export function BalanceHistoryChart() {
   const credentials = useCredentials();
-  const [range, setRange] = useState<keyof typeof RANGES>("7d");
-  const first = credentials.data?.[0];
+  const wallets = useWallets();
+  const [range, setRange] = useState<RangeId>("7d");
+  const rangeMs = RANGES.find((r) => r.id === range)!.ms;
+  const sources = useMemo(
+    () => [
+      ...(credentials.data ?? []).map((c) => ({ id: `exchange:${c.id}`, label: `${c.label} (${c.exchange})` })),
+      ...(wallets.data ?? []).map((w) => ({ id: `wallet:${w.id}`, label: `${w.label ?? "Wallet"} (${w.address.slice(0, 6)}…${w.address.slice(-4)})` })),
+    ],
+    [credentials.data, wallets.data],
+  );
   const [chosen, setChosen] = useState<string | null>(null);
-  const source = chosen ?? (first ? `exchange:${first.id}` : null);
+  const source = chosen !== null && sources.some((s) => s.id === chosen) ? chosen : (sources[0]?.id ?? null);
   // The start of the range moves in whole minutes so the query key stays stable between renders.
-  const from = useMemo(() => new Date(Math.floor((Date.now() - RANGES[range]) / 60_000) * 60_000).toISOString(), [range]);
+  const from = useMemo(() => new Date(Math.floor((Date.now() - rangeMs) / 60_000) * 60_000).toISOString(), [rangeMs]);
   const history = useBalanceHistory(source, undefined, from);
   // Every balance read stores a snapshot: when balances arrive, the history has a new point.
   const balancesAt = useBalances().dataUpdatedAt;
@@ -20,48 +60,95 @@ export function BalanceHistoryChart() {
   useEffect(() => {
     if (balancesAt > 0 && source !== null) void refetch();
   }, [balancesAt, source, refetch]);
-  const ids = { source: useId(), range: useId() };
+  const ids = { source: useId(), caption: useId() };
+  // One point per snapshot time: the USD value of every asset of the source then. Floats are
+  // fine here: they only place a line; amounts shown elsewhere stay decimal strings.
   const points = useMemo(() => {
     const byTime = new Map<string, number>();
     for (const s of history.data?.items ?? []) byTime.set(s.takenAt, (byTime.get(s.takenAt) ?? 0) + Number(s.usdValue ?? 0));
-    return [...byTime.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t: new Date(t).getTime(), v }));
+    return [...byTime.entries()].map(([t, v]) => ({ t: new Date(t).getTime(), v })).sort((a, b) => a.t - b.t);
   }, [history.data]);
-  const w = 560;
-  const h = 160;
-  const [minT, maxT] = [points[0]?.t ?? 0, points.at(-1)?.t ?? 1];
-  const maxV = Math.max(1, ...points.map((p) => p.v));
-  const path = points.map((p, i) => `${i ? "L" : "M"}${(((p.t - minT) / Math.max(1, maxT - minT)) * (w - 20) + 10).toFixed(1)},${(h - 10 - (p.v / maxV) * (h - 20)).toFixed(1)}`).join(" ");
+  const latest = points.at(-1);
+  const axes = points.length > 0 ? domains(points) : null;
+  const values = points.map((p) => p.v);
+  const loadingSources = credentials.isPending || wallets.isPending;
+
   return (
-    <section className="wa-section" aria-labelledby="wa-history-title">
-      <h2 id="wa-history-title">Balance history</h2>
+    <Section title="Balance history">
       <div className="wa-row">
         <label htmlFor={ids.source}>Source</label>
-        <select id={ids.source} value={source ?? ""} onChange={(e) => setChosen(e.target.value)}>
-          {(credentials.data ?? []).map((c) => (
-            <option key={c.id} value={`exchange:${c.id}`}>
-              {c.label}
+        <select id={ids.source} value={source ?? ""} onChange={(e) => setChosen(e.target.value)} disabled={sources.length === 0}>
+          {sources.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
             </option>
           ))}
         </select>
-        <label htmlFor={ids.range}>Range</label>
-        <select id={ids.range} value={range} onChange={(e) => setRange(e.target.value as keyof typeof RANGES)}>
-          {Object.keys(RANGES).map((r) => (
-            <option key={r}>{r}</option>
+        <fieldset className="wa-segmented">
+          <legend>Range</legend>
+          {RANGES.map((r) => (
+            <label key={r.id} data-state={r.id === range ? "on" : "off"}>
+              <input type="radio" name={`${ids.source}-range`} value={r.id} checked={r.id === range} onChange={() => setRange(r.id)} />
+              {r.label}
+            </label>
           ))}
-        </select>
+        </fieldset>
       </div>
-      {history.error ? (
-        <ErrorNote error={history.error} />
-      ) : points.length === 0 ? (
-        <p className="wa-muted">{source ? "No snapshots in this range yet." : "Add a credential to see its history."}</p>
+      {credentials.error || wallets.error || history.error ? (
+        <ErrorNote error={credentials.error ?? wallets.error ?? history.error} />
+      ) : loadingSources || (source !== null && history.isPending) ? (
+        <p aria-busy="true">Loading the history…</p>
+      ) : source === null ? (
+        <p className="wa-muted">Add a credential or link a wallet to see its history.</p>
+      ) : points.length === 0 || latest === undefined ? (
+        <p className="wa-muted">No snapshots in the last {RANGES.find((r) => r.id === range)!.label} yet. Balances are recorded each time they are read.</p>
       ) : (
-        <svg role="img" aria-label={`USD value, ${points.length} snapshots, latest $${points.at(-1)!.v.toFixed(2)}`} width={w} height={h} className="wa-chart" data-testid="history-chart">
-          <path d={path} fill="none" stroke="var(--wa-accent)" strokeWidth="2" />
-          {points.map((p) => (
-            <circle key={p.t} cx={((p.t - minT) / Math.max(1, maxT - minT)) * (w - 20) + 10} cy={h - 10 - (p.v / maxV) * (h - 20)} r="3" fill="var(--wa-accent)" />
-          ))}
-        </svg>
+        <figure className="wa-chart" data-testid="history-chart" aria-labelledby={ids.caption}>
+          <figcaption id={ids.caption}>
+            USD value over the last {RANGES.find((r) => r.id === range)!.label}: {points.length} {points.length === 1 ? "snapshot" : "snapshots"}, latest {usd(latest.v)}
+            {points.length > 1 ? `, lowest ${usd(Math.min(...values))}, highest ${usd(Math.max(...values))}` : ""}.
+          </figcaption>
+          <LineChart data={points} responsive style={{ width: "100%", height: 220 }} margin={{ top: 10, right: 16, bottom: 0, left: 8 }} accessibilityLayer>
+            <CartesianGrid stroke="var(--wa-border)" strokeDasharray="3 3" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={axes!.x}
+              tickCount={6}
+              tickFormatter={(t: number) => shortDate(t, axes!.span)}
+              tick={{ fill: "var(--wa-muted)", fontSize: 12 }}
+              stroke="var(--wa-border)"
+            />
+            <YAxis dataKey="v" width={64} domain={axes!.y} tickFormatter={(v: number) => compactUsd(v)} tick={{ fill: "var(--wa-muted)", fontSize: 12 }} stroke="var(--wa-border)" />
+            <Tooltip
+              labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+              formatter={(v) => [usd(Number(v)), "USD value"]}
+              contentStyle={{ background: "var(--wa-card)", border: "1px solid var(--wa-border)", color: "var(--wa-fg)" }}
+            />
+            <Line type="monotone" dataKey="v" name="USD value" stroke="var(--wa-accent)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          </LineChart>
+          <details>
+            <summary>Show as a table</summary>
+            <table className="wa-table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">USD value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {points.map((p) => (
+                  <tr key={p.t}>
+                    <td>{new Date(p.t).toLocaleString()}</td>
+                    <td>{usd(p.v)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </figure>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,9 +1,11 @@
 import { useBalances, useCredentials, useRefreshBalances, useWallets } from "../hooks.js";
+import { formatUsd } from "../formatUsd.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 const ago = (iso: string) => {
   const s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
-  return s < 60 ? `${s}s ago` : `${Math.round(s / 60)} min ago`;
+  return s < 10 ? "just now" : s < 60 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
 };
 
 /** Balances per source with USD values and a total; the refresh button honours the API's rate limit (429 shows as a message). */
@@ -15,10 +17,12 @@ export function BalanceTable() {
   const nameOf = (source: { type: string; credentialId?: string; walletId?: string }) =>
     source.type === "exchange"
       ? (credentials.data?.find((c) => c.id === source.credentialId)?.label ?? "exchange")
-      : (wallets.data?.find((w) => w.id === source.walletId)?.label ?? "wallet");
+      : (() => {
+          const w = wallets.data?.find((x) => x.id === source.walletId);
+          return w ? (w.label ?? `Wallet ${w.address.slice(0, 6)}…${w.address.slice(-4)}`) : "Wallet";
+        })();
   return (
-    <section className="wa-section" aria-labelledby="wa-balances-title">
-      <h2 id="wa-balances-title">Balances</h2>
+    <Section title="Balances">
       <button type="button" onClick={() => refresh.mutate(undefined)} disabled={refresh.isPending}>
         {refresh.isPending ? "Refreshing…" : "Refresh now"}
       </button>
@@ -34,16 +38,16 @@ export function BalanceTable() {
       ) : (
         <table className="wa-table">
           <caption>
-            Total: <strong data-testid="total-usd">{balances.data.totalUsd === null ? "n/a" : `$${balances.data.totalUsd}`}</strong>
+            Total: <strong data-testid="total-usd">{formatUsd(balances.data.totalUsd)}</strong>
           </caption>
           <thead>
             <tr>
               <th scope="col">Source</th>
               <th scope="col">Asset</th>
-              <th scope="col">Free</th>
-              <th scope="col">Locked</th>
-              <th scope="col">Total</th>
-              <th scope="col">USD</th>
+              <th scope="col" className="wa-amount">Free</th>
+              <th scope="col" className="wa-amount">Locked</th>
+              <th scope="col" className="wa-amount">Total</th>
+              <th scope="col" className="wa-amount">USD</th>
               <th scope="col">As of</th>
             </tr>
           </thead>
@@ -60,10 +64,10 @@ export function BalanceTable() {
                     <tr key={`${JSON.stringify(s.source)}:${b.asset}`}>
                       <td>{nameOf(s.source)}</td>
                       <td>{b.asset}</td>
-                      <td>{b.free}</td>
-                      <td>{b.locked}</td>
-                      <td>{b.total}</td>
-                      <td>{b.usdValue ?? "n/a"}</td>
+                      <td className="wa-amount">{b.free}</td>
+                      <td className="wa-amount">{b.locked}</td>
+                      <td className="wa-amount">{b.total}</td>
+                      <td className="wa-amount">{formatUsd(b.usdValue)}</td>
                       <td>{ago(s.asOf)}</td>
                     </tr>
                   )),
@@ -71,6 +75,6 @@ export function BalanceTable() {
           </tbody>
         </table>
       )}
-    </section>
+    </Section>
   );
 }

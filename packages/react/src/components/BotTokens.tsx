@@ -2,6 +2,7 @@ import type { BotTokenDto } from "@wallet-auth/core/client";
 import { type FormEvent, useId, useState } from "react";
 import { useBotTokens, useCreateBotToken, useCredentials, useRevokeBotToken } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 const SCOPES = ["credentials:read", "balances:read", "audit:read", "exchange:read", "exchange:trade"] as const;
 
@@ -16,20 +17,21 @@ export function BotTokens() {
   const labelId = useId();
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const scopes = SCOPES.filter((s) => data.get(s) === "on");
     const credentialIds = data.getAll("credentialId").map(String);
     try {
       const created = await create.mutateAsync({ label: String(data.get("label") ?? ""), scopes: [...scopes], ...(credentialIds.length ? { credentialIds } : {}) });
       setShown(created.token);
       setCopied(false);
+      form.reset();
     } finally {
       create.reset();
     }
   }
   return (
-    <section className="wa-section" aria-labelledby="wa-tokens-title">
-      <h2 id="wa-tokens-title">Bot tokens</h2>
+    <Section title="Bot tokens">
       <form onSubmit={submit} className="wa-form">
         <label htmlFor={labelId}>Label</label>
         <input id={labelId} name="label" required maxLength={100} placeholder="grid bot" />
@@ -43,6 +45,7 @@ export function BotTokens() {
         </fieldset>
         <fieldset>
           <legend>Credentials the exchange scopes may use</legend>
+          {credentials.data?.length === 0 && <p className="wa-muted">No credentials yet: the token can still read what its scopes allow.</p>}
           {(credentials.data ?? []).map((c) => (
             <label key={c.id} className="wa-check">
               <input type="checkbox" name="credentialId" value={c.id} /> {c.label}
@@ -98,6 +101,6 @@ export function BotTokens() {
           ))}
         </ul>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,8 +1,9 @@
 import type { CredentialDto } from "@wallet-auth/core/client";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { describeError } from "../apiError.js";
-import { useCreateCredential, useCredentials, useDeleteCredential, useSetCredentialEnabled, useValidateCredential } from "../hooks.js";
+import { useCreateCredential, useCredentials, useDeleteCredential, useReplaceCredentialKey, useSetCredentialEnabled, useUpdateCredential, useValidateCredential } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { Section } from "./Section.js";
 
 /** Field hints per exchange: which fields it needs and where to find them. */
 export const exchangeHints: Record<string, { label: string; passphrase?: boolean; hint: string }> = {
@@ -24,11 +25,103 @@ function StatusBadge({ c }: { c: CredentialDto }) {
   );
 }
 
+/** Rename in place: the label is not sensitive, so no step-up. Focus goes back to the trigger. */
+function RenameForm({ c, onDone }: { c: CredentialDto; onDone: (message: string | null) => void }) {
+  const update = useUpdateCredential();
+  const id = useId();
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const label = String(new FormData(event.currentTarget).get("label") ?? "").trim();
+    if (label === c.label) return onDone(null);
+    try {
+      const updated = await update.mutateAsync({ id: c.id, body: { label } });
+      onDone(`Renamed to ${updated.label}.`);
+    } catch {
+      // The error shows below the form; the form stays open to fix the label.
+    }
+  }
+  return (
+    <form className="wa-row" onSubmit={submit} aria-label={`Rename ${c.label}`}>
+      <label htmlFor={id}>New label</label>
+      <input id={id} name="label" defaultValue={c.label} required maxLength={100} autoFocus />
+      <button type="submit" disabled={update.isPending}>
+        {update.isPending ? "Saving…" : "Save label"}
+      </button>
+      <button type="button" onClick={() => onDone(null)}>
+        Cancel
+      </button>
+      <ErrorNote error={update.error} />
+    </form>
+  );
+}
+
+/**
+ * Replace the key and secret. Write-only as when adding: read from the form at submit time,
+ * the form cleared before the request leaves, the mutation reset after it settles.
+ */
+function ReplaceKeyForm({ c, onDone }: { c: CredentialDto; onDone: (message: string | null) => void }) {
+  const replace = useReplaceCredentialKey();
+  const [error, setError] = useState<unknown>(null);
+  const ids = { apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
+  const needsPassphrase = exchangeHints[c.exchange]?.passphrase === true;
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const field = (name: string) => String(data.get(name) ?? "");
+    const variables = { id: c.id, apiKey: field("apiKey"), secret: field("secret"), ...(field("password") ? { password: field("password") } : {}) };
+    event.currentTarget.reset();
+    setError(null);
+    try {
+      const updated = await replace.mutateAsync(variables);
+      onDone(`Key replaced and validated: now key …${updated.keyHint}.`);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      replace.reset();
+    }
+  }
+  return (
+    <form className="wa-form" onSubmit={submit} aria-label={`Replace the key of ${c.label}`} aria-describedby={ids.hint} autoComplete="off">
+      <p id={ids.hint} className="wa-muted">
+        The new key is checked with the exchange first; if it is refused, the current key stays. You may be asked to verify it is you.
+      </p>
+      <label htmlFor={ids.apiKey}>New API key</label>
+      <input id={ids.apiKey} name="apiKey" required spellCheck={false} autoComplete="off" autoFocus />
+      <label htmlFor={ids.secret}>New API secret</label>
+      <input id={ids.secret} name="secret" type="password" required autoComplete="new-password" />
+      {needsPassphrase && (
+        <>
+          <label htmlFor={ids.password}>New passphrase</label>
+          <input id={ids.password} name="password" type="password" autoComplete="new-password" />
+        </>
+      )}
+      <div className="wa-actions">
+        <button type="submit" disabled={replace.isPending}>
+          {replace.isPending ? "Validating with the exchange…" : "Save new key"}
+        </button>
+        <button type="button" onClick={() => onDone(null)}>
+          Cancel
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
 function CredentialRow({ c }: { c: CredentialDto }) {
   const validate = useValidateCredential();
   const toggle = useSetCredentialEnabled();
   const remove = useDeleteCredential();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState<"rename" | "replace" | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const triggers = { rename: useRef<HTMLButtonElement>(null), replace: useRef<HTMLButtonElement>(null) };
+  const finish = (which: "rename" | "replace") => (message: string | null) => {
+    setEditing(null);
+    setNote(message);
+    // Back to the button that opened the form (after the form unmounts).
+    queueMicrotask(() => triggers[which].current?.focus());
+  };
   const expires = daysUntil(c.expiresAt);
   const perms = c.permissions ? Object.entries(c.permissions).filter(([, v]) => v).map(([k]) => k) : [];
   return (
@@ -41,11 +134,17 @@ function CredentialRow({ c }: { c: CredentialDto }) {
         <li>permissions: {perms.length ? perms.join(", ") : "unknown"}</li>
         <li>last used: {when(c.lastUsedAt)}</li>
         <li>last validated: {when(c.lastValidatedAt)}</li>
-        {expires !== null && <li className={expires <= 7 ? "wa-warn" : undefined}>expires in {expires} days</li>}
+        {expires !== null && <li className={expires <= 7 ? "wa-warn" : undefined}>{expires > 0 ? `expires in ${expires} days` : "expired"}</li>}
       </ul>
       <div className="wa-actions">
         <button type="button" onClick={() => validate.mutate(c.id)} disabled={validate.isPending}>
           {validate.isPending ? "Checking…" : "Check now"}
+        </button>
+        <button type="button" ref={triggers.rename} aria-expanded={editing === "rename"} onClick={() => setEditing(editing === "rename" ? null : "rename")}>
+          Rename
+        </button>
+        <button type="button" ref={triggers.replace} aria-expanded={editing === "replace"} onClick={() => setEditing(editing === "replace" ? null : "replace")}>
+          Replace key
         </button>
         {c.status === "active" || c.status === "disabled" ? (
           <button type="button" onClick={() => toggle.mutate({ id: c.id, enabled: c.status === "disabled" })}>
@@ -67,8 +166,11 @@ function CredentialRow({ c }: { c: CredentialDto }) {
           </button>
         )}
       </div>
+      {editing === "rename" && <RenameForm c={c} onDone={finish("rename")} />}
+      {editing === "replace" && <ReplaceKeyForm c={c} onDone={finish("replace")} />}
       <div aria-live="polite">
-        {validate.data && <p className="wa-note">Check: {validate.data.outcome === "valid" ? "the exchange accepted the key" : `not valid (${validate.data.code ?? "unknown"})`}</p>}
+        {note && <p className="wa-note">{note}</p>}
+        {validate.data && <p className="wa-note">Check: {validate.data.outcome === "invalid" ? `not valid (${validate.data.code ?? "unknown"})` : "the exchange accepted the key"}</p>}
         <ErrorNote error={validate.error ?? toggle.error ?? remove.error} />
       </div>
     </li>
@@ -76,7 +178,7 @@ function CredentialRow({ c }: { c: CredentialDto }) {
 }
 
 /**
- * Add, list, check, disable/enable and delete exchange credentials. The key and secret are
+ * Add, list, check, rename, replace the key of, disable/enable and delete exchange credentials. The key and secret are
  * write-only: read from the form at submit time, cleared right after, never kept in React
  * state or the query cache, and never shown again.
  */
@@ -85,7 +187,7 @@ export function CredentialManager() {
   const create = useCreateCredential();
   const form = useRef<HTMLFormElement>(null);
   const [exchange, setExchange] = useState("binance");
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useState<{ text: string; id?: string } | null>(null);
   const ids = { exchange: useId(), label: useId(), apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
   const hint = exchangeHints[exchange];
 
@@ -104,9 +206,9 @@ export function CredentialManager() {
     setResult(null);
     try {
       const created = await create.mutateAsync(body);
-      setResult(`Stored and validated: ${created.label} (key …${created.keyHint}).`);
+      setResult({ text: `Stored and validated: ${created.label} (key …${created.keyHint}).`, id: created.id });
     } catch (error) {
-      setResult(describeError(error));
+      setResult({ text: describeError(error) });
     } finally {
       // The mutation keeps its variables (the secret) until reset.
       create.reset();
@@ -114,8 +216,7 @@ export function CredentialManager() {
   }
 
   return (
-    <section className="wa-section" aria-labelledby="wa-credentials-title">
-      <h2 id="wa-credentials-title">Exchange credentials</h2>
+    <Section title="Exchange credentials">
       <form ref={form} onSubmit={submit} className="wa-form" aria-describedby={ids.hint} autoComplete="off">
         <label htmlFor={ids.exchange}>Exchange</label>
         <select id={ids.exchange} value={exchange} onChange={(e) => setExchange(e.target.value)}>
@@ -145,7 +246,8 @@ export function CredentialManager() {
         </button>
       </form>
       <div aria-live="polite" className="wa-note" data-testid="credential-result">
-        {result}
+        {/* A success note names a credential: it goes once that credential is deleted. */}
+        {result && (result.id === undefined || list.data?.some((c) => c.id === result.id)) ? result.text : null}
       </div>
       {list.isPending ? (
         <p aria-busy="true">Loading credentials…</p>
@@ -160,6 +262,6 @@ export function CredentialManager() {
           ))}
         </ul>
       )}
-    </section>
+    </Section>
   );
 }
