@@ -1,5 +1,5 @@
-import { verifyToken } from "@clerk/backend";
-import { type BotTokenScope, type BotTokenService, isWalletAuthError, looksLikeBotToken, userIdSchema } from "@wallet-auth/core";
+import { createClerkClient, verifyToken } from "@clerk/backend";
+import { type BotTokenScope, type BotTokenService, botTokenScopes, isWalletAuthError, looksLikeBotToken, userIdSchema } from "@wallet-auth/core";
 import type { RequestHandler, Request, Response } from "express";
 
 /** How the router verifies Clerk session tokens: offline, with the instance's PEM public key. */
@@ -12,6 +12,36 @@ export interface ClerkAuthOptions {
   issuer?: string | undefined;
   /** Allowed clock skew in ms. Default 5000 (Clerk's own default). */
   clockSkewMs?: number | undefined;
+  /**
+   * Which Clerk tokens the API accepts, as Clerk's `acceptsToken`. Default `["session_token"]`.
+   * Add `"api_key"` and/or `"oauth_token"` for deployments that hand bots Clerk API keys or
+   * OAuth access tokens: each such request is verified by Clerk's Backend API (a network call,
+   * needs `secretKey`), its subject must be a user, and its scopes are read as the bot-token
+   * scopes of this API (`credentials:read`, `balances:read`, `audit:read`, `exchange:read`,
+   * `exchange:trade`); the credential ids an exchange scope may use come from the key's
+   * `claims.credentialIds`. Such a caller is a bot: never step-up, token, privacy or admin routes.
+   * `"m2m_token"` is refused at start-up: a machine token acts for no user, and every route
+   * here is a user's.
+   */
+  acceptsToken?: readonly ClerkTokenType[] | undefined;
+  /** Clerk secret key, needed only to verify API keys and OAuth tokens (`acceptsToken`). */
+  secretKey?: string | undefined;
+  /** Clerk Backend API origin. Default Clerk's own; set for a proxy or a test stand-in. */
+  apiUrl?: string | undefined;
+}
+
+/** Clerk token types the router can accept. */
+export type ClerkTokenType = "session_token" | "api_key" | "oauth_token";
+
+/** Checks the Clerk options at start-up. @throws TypeError naming the bad field. */
+export function checkClerkOptions(options: ClerkAuthOptions): void {
+  const accepted = options.acceptsToken ?? ["session_token"];
+  for (const type of accepted as readonly string[]) {
+    if (!["session_token", "api_key", "oauth_token"].includes(type)) throw new TypeError(`clerk.acceptsToken: ${type === "m2m_token" ? "m2m_token acts for no user and cannot be accepted" : "unknown token type"}`);
+  }
+  if (accepted.some((t) => t !== "session_token") && !(typeof options.secretKey === "string" && options.secretKey.startsWith("sk_"))) {
+    throw new TypeError("clerk.secretKey: required (sk_...) to verify API keys and OAuth tokens");
+  }
 }
 
 /** The verified caller of a request. */
@@ -51,7 +81,10 @@ export type AuthFailureReason =
   | "token-invalid-algorithm"
   | "token-invalid-subject"
   | "token-invalid"
-  | "bot-token-invalid";
+  | "bot-token-invalid"
+  | "machine-token-not-accepted"
+  | "machine-token-invalid"
+  | "machine-token-no-user";
 
 const KNOWN_REASONS: ReadonlySet<string> = new Set([
   "token-expired",
@@ -110,6 +143,46 @@ export async function verifySessionToken(
   };
 }
 
+const MACHINE_PREFIXES: ReadonlyArray<[string, "api_key" | "oauth_token" | "m2m_token"]> = [
+  ["ak_", "api_key"],
+  ["oat_", "oauth_token"],
+  ["mt_", "m2m_token"],
+];
+
+/** The Clerk machine-token type of an opaque token, by its prefix (as Clerk's SDK tells them apart). */
+export function clerkMachineTokenType(token: string): "api_key" | "oauth_token" | "m2m_token" | null {
+  return MACHINE_PREFIXES.find(([prefix]) => token.startsWith(prefix))?.[1] ?? null;
+}
+
+type MachineVerifier = (token: string, type: "api_key" | "oauth_token") => Promise<{ id: string; subject: string; scopes: string[]; claims: Record<string, unknown> | null }>;
+
+/** Verifies Clerk API keys and OAuth access tokens through Clerk's Backend API. */
+function clerkMachineVerifier(options: ClerkAuthOptions): MachineVerifier {
+  const clerk = createClerkClient({ secretKey: options.secretKey as string, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}), telemetry: { disabled: true } });
+  return async (token, type) => {
+    const verified = type === "api_key" ? await clerk.apiKeys.verify(token) : await clerk.idPOAuthAccessToken.verify(token);
+    if (verified.revoked || verified.expired) throw new Error("revoked or expired");
+    const claims = "claims" in verified && verified.claims && typeof verified.claims === "object" ? (verified.claims as Record<string, unknown>) : null;
+    return { id: verified.id, subject: verified.subject, scopes: verified.scopes ?? [], claims };
+  };
+}
+
+/** A verified Clerk API key / OAuth token as a bot principal, or why it cannot be one. */
+async function machinePrincipal(verify: MachineVerifier, token: string, type: "api_key" | "oauth_token"): Promise<BotPrincipal | AuthFailureReason> {
+  let verified: Awaited<ReturnType<MachineVerifier>>;
+  try {
+    verified = await verify(token, type);
+  } catch {
+    // Clerk's error text (and the token) never travel further.
+    return "machine-token-invalid";
+  }
+  if (!userIdSchema.safeParse(verified.subject).success || !verified.subject.startsWith("user_")) return "machine-token-no-user";
+  const scopes = botTokenScopes.filter((scope) => verified.scopes.includes(scope));
+  const ids = verified.claims?.credentialIds;
+  const credentialIds = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string" && id.length <= 128) : [];
+  return { kind: "bot", userId: verified.subject, tokenId: `clerk:${verified.id}`, scopes, credentialIds, viaCookie: false };
+}
+
 /**
  * Attaches the verified caller to `res.locals.principal` (or `null`), never redirects and never
  * answers: the per-route guard decides. A failed verification is reported through `onFailure`.
@@ -119,10 +192,23 @@ export function authenticate(
   onFailure: (req: Request, res: Response, reason: AuthFailureReason) => void,
   bots?: BotTokenService,
 ): RequestHandler {
+  checkClerkOptions(options);
+  const accepted = new Set<string>(options.acceptsToken ?? ["session_token"]);
+  const verifyMachine = accepted.has("api_key") || accepted.has("oauth_token") ? clerkMachineVerifier(options) : null;
   return async (req, res, next) => {
     res.locals.principal = null;
     const found = sessionTokenOf(req);
     if (found === null) return next();
+    const machineType = found.viaCookie ? null : clerkMachineTokenType(found.token);
+    if (machineType !== null) {
+      const result =
+        machineType === "m2m_token" || !accepted.has(machineType) || verifyMachine === null ? "machine-token-not-accepted" : await machinePrincipal(verifyMachine, found.token, machineType);
+      if (typeof result === "string") {
+        res.locals.authFailure = result;
+        onFailure(req, res, result);
+      } else res.locals.principal = result;
+      return next();
+    }
     if (!found.viaCookie && bots && looksLikeBotToken(found.token)) {
       try {
         const bot = await bots.authenticate(found.token, { ip: req.ip, requestId: String(res.locals.requestId ?? "") });

@@ -75,7 +75,10 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-export async function startHttpHarness(kind: StoreKind, routerOptions: Partial<WalletAuthRouterOptions> = {}): Promise<HttpHarness> {
+export async function startHttpHarness(
+  kind: StoreKind,
+  routerOptions: Partial<Omit<WalletAuthRouterOptions, "clerk">> & { clerk?: Partial<WalletAuthRouterOptions["clerk"]> } = {},
+): Promise<HttpHarness> {
   const opened = await kind.open();
   const exchange = await startLoopbackExchange();
   exchange.setPrices({ BTCUSDT: "50000" });
@@ -97,11 +100,12 @@ export async function startHttpHarness(kind: StoreKind, routerOptions: Partial<W
   app.use(
     "/api",
     createWalletAuthRouter(walletAuth, {
-      clerk: { jwtKey: keys.publicKeyPem, authorizedParties: [ORIGIN], issuer: keys.issuer },
       allowedOrigins: [ORIGIN],
       logger,
       observe: { authFailure: (reason) => void authFailures.push(reason) },
       ...routerOptions,
+      // Clerk settings merge over the test keys' (a test adds acceptsToken, say).
+      clerk: { jwtKey: keys.publicKeyPem, authorizedParties: [ORIGIN], issuer: keys.issuer, ...routerOptions.clerk },
     }),
   );
   const server = app.listen(0, "127.0.0.1");
