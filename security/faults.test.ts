@@ -5,7 +5,7 @@
  * Runs against the router in-process (securityHarness.ts).
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SecurityHarness, startSecurityHarness } from "./securityHarness.js";
 import { type TcpProxy, startTcpProxy } from "./tcpProxy.js";
 
@@ -201,8 +201,18 @@ describe.skipIf(!process.env.REDIS_URL)("Redis cut under the shared rate limits 
     expect(statuses.slice(0, 5).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(5)).toEqual([429, 429]);
     proxy.setMode("cut");
+    const consoleError = vi.spyOn(console, "error");
+    const consoleWarn = vi.spyOn(console, "warn");
     const during = [];
     for (let i = 0; i < 10; i++) during.push(await call(h, await h.token(`user_redis_cut_${i % 2}`), "GET", "/v1/me"));
+    // The outage goes to the router's logger (an error name, no stack), never to the console.
+    expect(consoleError).not.toHaveBeenCalled();
+    expect(consoleWarn).not.toHaveBeenCalled();
+    consoleError.mockRestore();
+    consoleWarn.mockRestore();
+    const storeLines = h.logger.lines.filter((l) => l.includes("rate_limit_store_error"));
+    expect(storeLines.length).toBeGreaterThan(0);
+    expect(storeLines.join("\n")).not.toMatch(/\n\s+at |stack/);
     console.log(`[faults] Redis cut: statuses ${during.map((r) => r.status).join(",")}; slowest ${Math.round(Math.max(...during.map((r) => r.ms)))} ms`);
     for (const r of during) {
       expect(r.status).toBe(200);

@@ -24,6 +24,8 @@ import { z } from "zod";
 export interface RouterObserver {
   request?(event: { route: string; method: string; status: number; durationMs: number }): void;
   authFailure?(reason: AuthFailureReason): void;
+  /** The shared rate-limit store (Redis) failed; the request went through unlimited. */
+  rateLimitStoreError?(): void;
 }
 
 /** Options of {@link createWalletAuthRouter}. */
@@ -101,7 +103,15 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   const csrfSecret = options.csrfSecret ?? randomBytes(32);
   if (csrfSecret.length < 32) throw new Error("createWalletAuthRouter: csrfSecret must be at least 32 bytes");
   const allowedOrigins = new Set(options.allowedOrigins);
-  const limiters = createRateLimiters(options.rateLimit);
+  // Redis unreachable: requests pass without limits (fail open, see docs/deployment.md), logged
+  // once per 10 s at most, by error name only.
+  let storeErrorLoggedAt = 0;
+  const limiters = createRateLimiters(options.rateLimit, (error) => {
+    observe.rateLimitStoreError?.();
+    if (Date.now() - storeErrorLoggedAt < 10_000) return;
+    storeErrorLoggedAt = Date.now();
+    logger.warn({ event: "rate_limit_store_error", errorName: error instanceof Error ? error.name : typeof error }, "rate-limit store unreachable: allowing requests without limits");
+  });
 
   const csrfTokenFor = (p: Principal) =>
     createHmac("sha256", csrfSecret).update(`csrf:${p.userId}:${p.kind === "session" ? (p.sessionId ?? "") : p.tokenId}`).digest("base64url");

@@ -89,6 +89,12 @@ function authFailureLimiter(options: RateLimitOptions, prefix: string): Pick<Rat
 /** Builds the limiters from the options (resolved once, not per request). */
 export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?: (error: unknown) => void): RateLimiters {
   const prefix = options.prefix ?? "wa:rl:";
+  // The library logs to the console by default (with the store's error and stack); its lines go
+  // to the router's logger instead, as an error name only.
+  const logger = {
+    warn: () => undefined,
+    error: (error: unknown) => onStoreError?.(error),
+  } as unknown as Options["logger"];
   const make = (name: string, rule: LimitRule, extra: Partial<Options>): RequestHandler =>
     rateLimit({
       windowMs: rule.windowMs,
@@ -96,6 +102,7 @@ export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?
       standardHeaders: "draft-8",
       legacyHeaders: false,
       passOnStoreError: true,
+      logger,
       handler: tooMany,
       validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
       ...(options.sendCommand ? { store: new RedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}${name}:` }) } : {}),
@@ -108,6 +115,5 @@ export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?
     sensitive: make("sensitive", options.sensitive ?? { limit: 20, windowMs: 60_000 }, { keyGenerator: userKey }),
     proxy: make("proxy", options.proxy ?? { limit: 60, windowMs: 60_000 }, { keyGenerator: credentialKey }),
   };
-  void onStoreError;
   return limiters;
 }
