@@ -1,6 +1,8 @@
 import { createClerkClient, verifyToken } from "@clerk/backend";
 import { type BotTokenScope, type BotTokenService, botTokenScopes, isWalletAuthError, looksLikeBotToken, userIdSchema } from "@wallet-auth/core";
+import { createHash } from "node:crypto";
 import type { RequestHandler, Request, Response } from "express";
+import { LRUCache } from "lru-cache";
 
 /** How the router verifies Clerk session tokens: offline, with the instance's PEM public key. */
 export interface ClerkAuthOptions {
@@ -184,6 +186,30 @@ async function machinePrincipal(verify: MachineVerifier, token: string, type: "a
 }
 
 /**
+ * Session tokens verified in this process, by SHA-256 of the token (the token itself is not
+ * kept), each until its own `exp`. A Clerk frontend sends one token for up to a minute of
+ * requests; this spares the RS256 verification of each repeat. The claims cached are the ones
+ * verification checked; `exp` is enforced by the entry's lifetime and `nbf` was in the past.
+ */
+class VerifiedSessions {
+  readonly #cache = new LRUCache<string, Omit<SessionPrincipal, "viaCookie">>({ max: 10_000, ttlAutopurge: false });
+
+  get(token: string): Omit<SessionPrincipal, "viaCookie"> | undefined {
+    return this.#cache.get(this.#key(token));
+  }
+
+  keep(token: string, principal: Omit<SessionPrincipal, "viaCookie">): void {
+    const exp = principal.claims.exp;
+    const ttl = typeof exp === "number" ? exp * 1000 - Date.now() : 0;
+    if (ttl > 0) this.#cache.set(this.#key(token), principal, { ttl: Math.min(ttl, 5 * 60_000) });
+  }
+
+  #key(token: string): string {
+    return createHash("sha256").update(token).digest("base64url");
+  }
+}
+
+/**
  * Attaches the verified caller to `res.locals.principal` (or `null`), never redirects and never
  * answers: the per-route guard decides. A failed verification is reported through `onFailure`.
  */
@@ -195,6 +221,7 @@ export function authenticate(
   checkClerkOptions(options);
   const accepted = new Set<string>(options.acceptsToken ?? ["session_token"]);
   const verifyMachine = accepted.has("api_key") || accepted.has("oauth_token") ? clerkMachineVerifier(options) : null;
+  const verified = new VerifiedSessions();
   return async (req, res, next) => {
     res.locals.principal = null;
     const found = sessionTokenOf(req);
@@ -220,8 +247,16 @@ export function authenticate(
       }
       return next();
     }
+    const known = verified.get(found.token);
+    if (known !== undefined) {
+      res.locals.principal = { ...known, viaCookie: found.viaCookie } satisfies SessionPrincipal;
+      return next();
+    }
     const result = await verifySessionToken(found.token, options);
-    if (result.ok) res.locals.principal = { ...result.principal, viaCookie: found.viaCookie } satisfies SessionPrincipal;
+    if (result.ok) {
+      verified.keep(found.token, result.principal);
+      res.locals.principal = { ...result.principal, viaCookie: found.viaCookie } satisfies SessionPrincipal;
+    }
     else {
       res.locals.authFailure = result.reason;
       onFailure(req, res, result.reason);
