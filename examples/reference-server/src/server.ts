@@ -41,6 +41,27 @@ async function postAnchor(url: string, secret: string, anchor: unknown): Promise
   if (!res.ok) throw new Error(`anchor webhook status ${res.status}`);
 }
 
+/**
+ * Waits for the Redis client's first connection. The shared rate limiters load their Lua scripts
+ * the moment the router is built; with the offline queue off, a client still connecting refuses
+ * that load, and the limiters then fail open for the life of the process (every count errors).
+ * A replica that cannot reach Redis at start therefore does not start.
+ */
+async function redisReady(redis: import("ioredis").Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(Object.assign(new Error("Redis not reachable at start-up"), { code: "REDIS_UNAVAILABLE" }));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}
+
 /** A running server. */
 export interface RunningServer {
   url: string;
@@ -115,11 +136,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     }
 
     let redis: import("ioredis").Redis | null = null;
+    // Several deployments (or test runs) may share one Redis: their keys never mix.
+    const redisPrefix = config.WALLET_AUTH_REDIS_PREFIX ?? "";
     if (config.REDIS_URL) {
       const { Redis } = await import("ioredis");
       redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
       redis.on("error", () => undefined);
       closers.push(async () => redis!.quit());
+      await redisReady(redis, 10_000);
     }
 
     const clerkKeys = config.CLERK_JWT_KEY ? null : devClerkKeys(dataDir);
@@ -140,7 +164,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
-      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: "wallet-auth:balances:" }) } : {}),
+      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }) } : {}),
     });
     closers.push(async () => {
       await walletAuth.shutdown();
@@ -185,7 +209,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         csrfSecret,
         logger,
         observe: metrics.observe,
-        ...(redis ? { rateLimit: { sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
+        ...(redis ? { rateLimit: { prefix: `${redisPrefix}wa:rl:`, sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
       }),
     );
     if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
