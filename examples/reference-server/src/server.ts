@@ -62,6 +62,9 @@ async function redisReady(redis: import("ioredis").Redis, timeoutMs: number): Pr
   });
 }
 
+/** How long a graceful stop waits for pending alert deliveries. */
+const ALERT_FLUSH_MS = 3_000;
+
 /** A running server. */
 export interface RunningServer {
   url: string;
@@ -167,7 +170,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }) } : {}),
     });
     closers.push(async () => {
-      await walletAuth.shutdown();
+      // A webhook that hangs keeps each delivery retrying for up to a minute: a graceful stop does
+      // not wait for that. The alerts are stored (GET /v1/alerts); only their push is abandoned.
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = await Promise.race([
+        walletAuth.shutdown().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ALERT_FLUSH_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!flushed) logger.warn({ waitedMs: ALERT_FLUSH_MS }, "shutdown: pending alert deliveries abandoned (the alerts are stored)");
       await store.close();
     });
 
