@@ -18,6 +18,7 @@ import {
   type ServerProcess,
   call,
   createFreshDatabase,
+  dropRedisPrefix,
   devExchangeAccount,
   missingServices,
   serverEnv,
@@ -52,6 +53,8 @@ function send(base: string, method: string, path: string, headers: Record<string
 
 describe.skipIf(skip !== null)("fuzz the real server process (sample of every route)", () => {
   let db: FreshDatabase;
+  // Keys of this file only: other runs on the same Redis never share its counters.
+  const redisPrefix = `wa-test-${randomBytes(4).toString("hex")}:`;
   let dataDir: string;
   let server: ServerProcess;
   let ops: Operation[];
@@ -69,7 +72,7 @@ describe.skipIf(skip !== null)("fuzz the real server process (sample of every ro
       serverEnv(dataDir, {
         DATABASE_URL: db.url,
         REDIS_URL: process.env.REDIS_URL ?? "",
-        WALLET_AUTH_REDIS_PREFIX: `wa-test-${randomBytes(4).toString("hex")}:`,
+        WALLET_AUTH_REDIS_PREFIX: redisPrefix,
       }),
     );
     origin = server.url;
@@ -94,6 +97,7 @@ describe.skipIf(skip !== null)("fuzz the real server process (sample of every ro
     console.log(`[fuzz-process] ${cases} requests over ${ops?.length ?? 0} routes to the server process; statuses ${summary} (0: cut by the server after answering an oversized request)`);
     await server?.stop();
     await db?.drop();
+    if (process.env.REDIS_URL) await dropRedisPrefix(process.env.REDIS_URL, redisPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -14,6 +14,7 @@ import {
   call,
   counterValue,
   createFreshDatabase,
+  dropRedisPrefix,
   missingServices,
   serverEnv,
   signIn,
@@ -26,6 +27,8 @@ if (skip) console.log(`[replicas] ${skip}`);
 
 describe.skipIf(skip !== null)("two replicas on one PostgreSQL and one Redis", () => {
   let db: FreshDatabase;
+  // Keys of this file only: other runs on the same Redis never share its counters.
+  const redisPrefix = `wa-test-${randomBytes(4).toString("hex")}:`;
   let dataDir: string;
   let a: ServerProcess;
   let b: ServerProcess;
@@ -37,8 +40,7 @@ describe.skipIf(skip !== null)("two replicas on one PostgreSQL and one Redis", (
     const env = serverEnv(dataDir, {
       DATABASE_URL: db.url,
       REDIS_URL: process.env.REDIS_URL,
-      // Keys of this file only: other runs on the same Redis never share its counters.
-      WALLET_AUTH_REDIS_PREFIX: `wa-test-${randomBytes(4).toString("hex")}:`,
+      WALLET_AUTH_REDIS_PREFIX: redisPrefix,
       WALLET_AUTH_ANCHOR_INTERVAL_S: "1",
       WALLET_AUTH_ANCHOR_FILE: join(dataDir, "anchors.ndjson"),
     });
@@ -50,6 +52,7 @@ describe.skipIf(skip !== null)("two replicas on one PostgreSQL and one Redis", (
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await db?.drop();
+    if (process.env.REDIS_URL) await dropRedisPrefix(process.env.REDIS_URL, redisPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

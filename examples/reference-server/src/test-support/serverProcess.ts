@@ -231,3 +231,18 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Deletes every Redis key under `prefix` (the counters expire by themselves; this keeps Redis tidy at once). */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let removed = 0;
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) removed += await redis.del(...keys);
+    }
+    return removed;
+  } finally {
+    redis.disconnect();
+  }
+}
