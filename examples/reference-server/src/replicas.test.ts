@@ -56,6 +56,20 @@ describe.skipIf(skip !== null)("two replicas on one PostgreSQL and one Redis", (
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("refuses to start when Redis is unreachable (shared limits would otherwise fail open for the life of the process), with one log line and no stack", async () => {
+    const started = performance.now();
+    const failed = await startServerProcess(serverEnv(dataDir, { DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:1" })).then(
+      (p) => p.stop().then(() => "started"),
+      (error: Error) => error.message,
+    );
+    const ms = performance.now() - started;
+    console.log(`[replicas] Redis unreachable at start: refused after ${Math.round(ms)} ms`);
+    expect(failed).toMatch(/exited 1 before listening/);
+    expect(failed).toContain('"code":"REDIS_UNAVAILABLE"');
+    expect(failed).not.toMatch(/\n\s+at /);
+    expect(ms).toBeLessThan(30_000);
+  }, 60_000);
+
   it("enforces a user's rate limit across both: alternated requests hit 429 at the shared limit (300/min), not twice it", async () => {
     const token = await signIn(a.url, `user_rl_${randomBytes(4).toString("hex")}`);
     const ok = { a: 0, b: 0 };
