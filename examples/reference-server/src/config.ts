@@ -52,6 +52,7 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^eip155:[1-9][0-9]{0,15}$/, "must be CAIP-2 ids like eip155:1")).min(1))
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  WALLET_AUTH_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -").optional(),
   WALLET_AUTH_EXCHANGE_BASE_URLS: jsonMap("exchange id").optional(),
   WALLET_AUTH_CHAIN_RPC_URLS: jsonMap("CAIP-2 chain id (eip155:1)", /^eip155:[1-9][0-9]{0,15}$/).optional(),
   WALLET_AUTH_ALERT_WEBHOOK_URL: url.optional(),

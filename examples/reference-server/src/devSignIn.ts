@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type ClerkTestKeys, mintSessionToken } from "@wallet-auth/testing/clerk";
 import type { LoopbackAccount, LoopbackExchange } from "@wallet-auth/testing/exchange";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import express, { type Router } from "express";
 
 /**
@@ -38,7 +38,10 @@ export function devRoutes(options: { keys: ClerkTestKeys; origin: string; exchan
     const account: LoopbackAccount = { apiKey, secret, balances: { BTC: { free: "0.25", locked: "0.05" }, ETH: { free: "3", locked: "0" }, USDT: { free: "1500", locked: "0" } } };
     options.exchange.addAccount(account);
     accounts.push(account);
-    writeFileSync(options.accountsFile, JSON.stringify(accounts), { mode: 0o600 });
+    // Temporary file renamed over the old one: a kill mid-write never leaves half a JSON file that would stop the next start.
+    const tmp = `${options.accountsFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(accounts), { mode: 0o600 });
+    renameSync(tmp, options.accountsFile);
     res.setHeader("Cache-Control", "no-store");
     res.json({ exchange: "binance", apiKey, secret, note: "A key on the loopback development exchange only." });
   });

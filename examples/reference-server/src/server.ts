@@ -41,6 +41,30 @@ async function postAnchor(url: string, secret: string, anchor: unknown): Promise
   if (!res.ok) throw new Error(`anchor webhook status ${res.status}`);
 }
 
+/**
+ * Waits for the Redis client's first connection. The shared rate limiters load their Lua scripts
+ * the moment the router is built; with the offline queue off, a client still connecting refuses
+ * that load, and the limiters then fail open for the life of the process (every count errors).
+ * A replica that cannot reach Redis at start therefore does not start.
+ */
+async function redisReady(redis: import("ioredis").Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(Object.assign(new Error("Redis not reachable at start-up"), { code: "REDIS_UNAVAILABLE" }));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}
+
+/** How long a graceful stop waits for pending alert deliveries. */
+const ALERT_FLUSH_MS = 3_000;
+
 /** A running server. */
 export interface RunningServer {
   url: string;
@@ -115,11 +139,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     }
 
     let redis: import("ioredis").Redis | null = null;
+    // Several deployments (or test runs) may share one Redis: their keys never mix.
+    const redisPrefix = config.WALLET_AUTH_REDIS_PREFIX ?? "";
     if (config.REDIS_URL) {
       const { Redis } = await import("ioredis");
       redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
       redis.on("error", () => undefined);
       closers.push(async () => redis!.quit());
+      await redisReady(redis, 10_000);
     }
 
     const clerkKeys = config.CLERK_JWT_KEY ? null : devClerkKeys(dataDir);
@@ -140,10 +167,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
-      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: "wallet-auth:balances:" }) } : {}),
+      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }) } : {}),
     });
     closers.push(async () => {
-      await walletAuth.shutdown();
+      // A webhook that hangs keeps each delivery retrying for up to a minute: a graceful stop does
+      // not wait for that. The alerts are stored (GET /v1/alerts); only their push is abandoned.
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = await Promise.race([
+        walletAuth.shutdown().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ALERT_FLUSH_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!flushed) logger.warn({ waitedMs: ALERT_FLUSH_MS }, "shutdown: pending alert deliveries abandoned (the alerts are stored)");
       await store.close();
     });
 
@@ -185,7 +220,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         csrfSecret,
         logger,
         observe: metrics.observe,
-        ...(redis ? { rateLimit: { sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
+        ...(redis ? { rateLimit: { prefix: `${redisPrefix}wa:rl:`, sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
       }),
     );
     if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
