@@ -88,3 +88,34 @@ describe.skipIf(!redisUrl)("rate limits shared through Redis", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
+
+describe.skipIf(!redisUrl)("a router built before its Redis client has connected", () => {
+  const prefix = `wa:test:${randomBytes(6).toString("hex")}:`;
+  let redis: import("ioredis").Redis;
+  let h: HttpHarness;
+
+  beforeAll(async () => {
+    const { Redis } = await import("ioredis");
+    // Not connected yet and no offline queue: every command is refused, as while Redis is down.
+    redis = new Redis(redisUrl!, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on("error", () => {});
+    h = await startHttpHarness(memory, { rateLimit: { prefix, sendCommand: (...args: string[]) => redis.call(args[0]!, ...args.slice(1)) as never, sensitive: { limit: 2, windowMs: 60_000 } } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("serves while Redis is unreachable, then enforces the shared limit once it answers (the failed script load is retried)", async () => {
+    const token = await h.token("user_late_redis");
+    expect((await challenge(h, token)).status).toBe(200);
+    // The first refused command made ioredis start connecting; wait until it is ready.
+    if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await challenge(h, token)).status);
+    expect(statuses).toContain(429);
+    expect(await redis.keys(`${prefix}*`)).not.toEqual([]);
+  });
+});

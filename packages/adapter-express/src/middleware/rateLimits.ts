@@ -14,7 +14,8 @@ export interface LimitRule {
  * `(...args) => redis.call(...args)`) so every replica shares them through Redis.
  * When Redis is unreachable the limiter fails open to letting requests through (the
  * library's `passOnStoreError`), so an outage of the cache never takes the API down; the
- * failure is logged.
+ * failure is logged. The router may be built before the Redis client has connected: limits
+ * start working with the first request after Redis answers.
  */
 export interface RateLimitOptions {
   sendCommand?: ((...args: string[]) => Promise<RedisReply>) | undefined;
@@ -44,6 +45,48 @@ export interface RateLimiters {
   proxy: RequestHandler;
 }
 
+/**
+ * rate-limit-redis loads its two Lua scripts once, at `init`, and keeps the promise: a router
+ * built while Redis is still connecting (or down) keeps the rejected load for good, so its limits
+ * would fail open forever, and the rejection is unhandled. This store reloads the scripts after any
+ * failed call (the next request after Redis returns works again) and never leaves a rejection
+ * unhandled.
+ */
+class RecoveringRedisStore extends RedisStore {
+  override async init(options: Options): Promise<void> {
+    this.windowMs = options.windowMs;
+    this.#loadScripts();
+  }
+
+  override async get(key: string): ReturnType<RedisStore["get"]> {
+    try {
+      return await super.get(key);
+    } catch (error) {
+      this.#loadScripts();
+      throw error;
+    }
+  }
+
+  override async increment(key: string): ReturnType<RedisStore["increment"]> {
+    try {
+      return await super.increment(key);
+    } catch (error) {
+      this.#loadScripts();
+      throw error;
+    }
+  }
+
+  #loadScripts(): void {
+    const increment = this.loadIncrementScript();
+    const get = this.loadGetScript();
+    // Handled here; a call awaiting a failed load still fails (and reloads).
+    increment.catch(() => undefined);
+    get.catch(() => undefined);
+    this.incrementScriptSha = increment;
+    this.getScriptSha = get;
+  }
+}
+
 function tooMany(req: Request, res: Response): void {
   const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
   const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
@@ -65,7 +108,7 @@ const ipKey = (req: Request): string => `ip:${ipKeyGenerator(req.ip ?? "unknown"
  */
 function authFailureLimiter(options: RateLimitOptions, prefix: string): Pick<RateLimiters, "authFailures" | "recordAuthFailure"> {
   const rule = options.authFailures ?? { limit: 20, windowMs: 15 * 60_000 };
-  const store: Store = options.sendCommand ? new RedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}authfail:` }) : new MemoryStore();
+  const store: Store = options.sendCommand ? new RecoveringRedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}authfail:` }) : new MemoryStore();
   void store.init?.({ windowMs: rule.windowMs } as Options);
   return {
     authFailures: async (req, res, next) => {
@@ -105,7 +148,7 @@ export function createRateLimiters(options: RateLimitOptions = {}, onStoreError?
       logger,
       handler: tooMany,
       validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
-      ...(options.sendCommand ? { store: new RedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}${name}:` }) } : {}),
+      ...(options.sendCommand ? { store: new RecoveringRedisStore({ sendCommand: options.sendCommand, prefix: `${prefix}${name}:` }) } : {}),
       ...extra,
     });
   const limiters = {
