@@ -79,6 +79,7 @@ describe("the wallet-auth CLI as a process", () => {
     CLERK_PUBLISHABLE_KEY: "pk_nope",
     CLERK_SECRET_KEY: "hunter2-zz",
     CLERK_AUTHORIZED_PARTIES: "not-a-url",
+    CLERK_ACCEPTS_TOKEN: "m2m_token-zz",
     WALLET_AUTH_ORIGIN: "nope",
     WALLET_AUTH_SIWE_CHAIN_IDS: "chain-9zz",
     REDIS_URL: "http://x",

@@ -45,6 +45,11 @@ const schema = z.object({
     .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
     .pipe(z.array(url).min(1))
     .optional(),
+  CLERK_ACCEPTS_TOKEN: z
+    .string()
+    .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(["session_token", "api_key", "oauth_token"], { message: "must list session_token, api_key, oauth_token" })).min(1))
+    .optional(),
   WALLET_AUTH_ORIGIN: url.optional(),
   WALLET_AUTH_SIWE_CHAIN_IDS: z
     .string()
@@ -89,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   if ((config.WALLET_AUTH_ALERT_WEBHOOK_URL === undefined) !== (config.WALLET_AUTH_ALERT_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("WALLET_AUTH_ALERT_WEBHOOK_SECRET: set it together with WALLET_AUTH_ALERT_WEBHOOK_URL");
+  }
+  if (config.CLERK_ACCEPTS_TOKEN?.some((t) => t !== "session_token") && config.CLERK_SECRET_KEY === undefined) {
+    throw new ConfigError("CLERK_ACCEPTS_TOKEN: api_key and oauth_token are verified by Clerk and need CLERK_SECRET_KEY");
   }
   return config;
 }

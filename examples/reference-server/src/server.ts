@@ -215,6 +215,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           jwtKey: config.CLERK_JWT_KEY ?? clerkKeys!.publicKeyPem,
           authorizedParties: config.CLERK_AUTHORIZED_PARTIES ?? [origin],
           ...(clerkKeys ? { issuer: clerkKeys.issuer } : {}),
+          ...(config.CLERK_ACCEPTS_TOKEN ? { acceptsToken: config.CLERK_ACCEPTS_TOKEN } : {}),
+          ...(config.CLERK_SECRET_KEY ? { secretKey: config.CLERK_SECRET_KEY } : {}),
         },
         allowedOrigins: [origin],
         csrfSecret,
