@@ -175,6 +175,26 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
     expect(after.body).toEqual(before);
   });
 
+  it("acknowledges and resolves one's own alerts; another user's alert is not found and stays open; bots cannot", async () => {
+    const { alert } = await h.walletAuth.alerts.raise({ userId: "user_alerted", kind: "access.new_ip", severity: "medium" });
+    const intruder = await h.token("user_alert_intruder");
+    for (const action of ["acknowledge", "resolve"]) {
+      const foreign = await call("POST", `/v1/alerts/${alert.id}/${action}`, { token: intruder });
+      const missing = await call("POST", `/v1/alerts/00000000-0000-4000-8000-000000000000/${action}`, { token: intruder });
+      expect([foreign.status, foreign.body.error?.code]).toEqual([missing.status, missing.body.error?.code]);
+      expect(foreign.status).toBe(404);
+    }
+    const owner = await h.token("user_alerted");
+    expect((await call("GET", "/v1/alerts?status=open", { token: owner })).body.items.map((a: { id: string }) => a.id)).toEqual([alert.id]);
+    const bot = await h.walletAuth.tokens.create({ userId: "user_alerted" }, { label: "ro", scopes: ["audit:read"] });
+    expect((await call("POST", `/v1/alerts/${alert.id}/acknowledge`, { token: bot.token })).status).toBe(403);
+    const seen = await call("POST", `/v1/alerts/${alert.id}/acknowledge`, { token: owner });
+    expect([seen.status, seen.body.status]).toEqual([200, "acknowledged"]);
+    const done = await call("POST", `/v1/alerts/${alert.id}/resolve`, { token: owner });
+    expect([done.status, done.body.status]).toEqual([200, "resolved"]);
+    expect((await call("GET", "/v1/alerts?status=open", { token: owner })).body.items).toEqual([]);
+  });
+
   it("refuses sensitive actions on a stale session with Clerk's reverification error, then allows them", async () => {
     const stale = await h.token("user_stepup", { stale: true });
     const refused = await create("user_stepup", stale);

@@ -19,6 +19,7 @@ export {
   type MeDto,
   type Page,
   type SnapshotDto,
+  type TransactionDto,
   type UpdateCredentialBody,
   type WalletAuthClient,
   type WalletAuthClientOptions,

@@ -1,7 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
 import { WalletAuthApiError } from "./apiError.js";
-import { listTransactions } from "./transactions.js";
 import { walletAuthKeys } from "./queryKeys.js";
 import { useWalletAuth } from "./WalletAuthProvider.js";
 
@@ -186,16 +185,27 @@ export function useAlerts() {
   return useQuery({ queryKey: walletAuthKeys.alerts(), enabled: live, queryFn: () => call(() => client.listAlerts({ limit: 50 })) });
 }
 
+/** Marks an alert as seen (audited); the alerts list refreshes. */
+export const useAcknowledgeAlert = () => useApiMutation((c, id: string) => c.acknowledgeAlert(id), [walletAuthKeys.alerts()]);
+
+/** Closes an alert as dealt with (audited); the alerts list refreshes. */
+export const useResolveAlert = () => useApiMutation((c, id: string) => c.resolveAlert(id), [walletAuthKeys.alerts()]);
+
 /** Trades, deposits and withdrawals of one source (`exchange:<credentialId>` or `wallet:<walletId>`), newest first, in pages. */
 export function useTransactions(source: string | null) {
-  const { http } = useWalletAuth();
+  const { client } = useWalletAuth();
   const call = useCall();
   const live = useLive();
   return useInfiniteQuery({
     queryKey: walletAuthKeys.transactions(source ?? ""),
     enabled: live && source !== null,
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => call(() => listTransactions(http, { source: source!, limit: 25, cursor: pageParam })),
+    queryFn: ({ pageParam }) =>
+      call(() => {
+        const [type, id = ""] = (source ?? "").split(/:(.*)/s);
+        const query = { limit: 25, ...(pageParam ? { cursor: pageParam } : {}) };
+        return type === "wallet" ? client.walletTransactions(id, query) : client.credentialTransactions(id, query);
+      }),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 }

@@ -16,6 +16,7 @@ export { WalletAuthApiError, describeError } from "./apiError.js";
 export { walletAuthKeys } from "./queryKeys.js";
 export {
   type Eip1193Request,
+  useAcknowledgeAlert,
   useAlerts,
   useAuditLog,
   useBalanceHistory,
@@ -29,6 +30,7 @@ export {
   useLinkWallet,
   useMe,
   useRefreshBalances,
+  useResolveAlert,
   useRevokeBotToken,
   useSetCredentialEnabled,
   useSetPrimaryWallet,
@@ -51,5 +53,5 @@ export { AlertsPanel, describeAlert } from "./components/AlertsPanel.js";
 export { SecurityStatus } from "./components/SecurityStatus.js";
 export { TransactionList } from "./components/TransactionList.js";
 export { SessionNotice } from "./components/Section.js";
-export type { TransactionDto } from "./transactions.js";
+export type { TransactionDto } from "@wallet-auth/core/client";
 export { walletAuthStyles } from "./styles.js";

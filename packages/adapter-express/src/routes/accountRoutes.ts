@@ -5,6 +5,7 @@ import { route, type RouteSpec } from "../routeSpec.js";
 import {
   alertPageSchema,
   alertQuery,
+  alertSchema,
   allBalancesSchema,
   auditExportQuery,
   auditPageSchema,
@@ -14,6 +15,7 @@ import {
   eraseBody,
   eraseResultSchema,
   historyQuery,
+  idParams,
   keysSchema,
   meSchema,
   privacyExportSchema,
@@ -130,6 +132,16 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
       method: "get", path: "/v1/alerts", operationId: "listAlerts", summary: "Security alerts about your account", tag: "alerts", auth: "session",
       query: alertQuery, response: alertPageSchema,
       handler: ({ ctx, query }) => alerts.list(ctx, query),
+    }),
+    route({
+      method: "post", path: "/v1/alerts/:id/acknowledge", operationId: "acknowledgeAlert", summary: "Mark one of your alerts as seen", tag: "alerts", auth: "session",
+      params: idParams, response: alertSchema,
+      handler: ({ ctx, params }) => alerts.acknowledge(ctx, params.id),
+    }),
+    route({
+      method: "post", path: "/v1/alerts/:id/resolve", operationId: "resolveAlert", summary: "Close one of your alerts (dealt with)", tag: "alerts", auth: "session",
+      params: idParams, response: alertSchema,
+      handler: ({ ctx, params }) => alerts.resolve(ctx, params.id),
     }),
     route({
       method: "get", path: "/v1/privacy/export", operationId: "exportPersonalData", summary: "Everything stored about you (GDPR Art. 15/20)", tag: "privacy", auth: "session",

@@ -100,6 +100,18 @@ export interface AuditEventDto {
   details: Record<string, unknown> | null;
   hash: string;
 }
+/** A normalised trade, deposit, withdrawal or transfer. Amounts are decimal strings (signed for transfers: negative = out). */
+export interface TransactionDto {
+  id: string;
+  type: "trade" | "deposit" | "withdrawal" | "transfer" | (string & {});
+  asset: string;
+  amount: string;
+  fee?: string | null;
+  feeAsset?: string | null;
+  status?: string | null;
+  occurredAt: string;
+  txid?: string | null;
+}
 export interface AlertDto {
   id: string;
   kind: string;
@@ -220,6 +232,12 @@ export function createWalletAuthClient(options: WalletAuthClientOptions) {
     },
     verifyAudit: () => request<{ ok: boolean; count?: number }>("GET", "/v1/audit/verify"),
     listAlerts: (query: { status?: string; cursor?: string; limit?: number } = {}) => request<Page<AlertDto>>("GET", "/v1/alerts", undefined, query),
+    acknowledgeAlert: (alertId: string) => request<AlertDto>("POST", `/v1/alerts/${id(alertId)}/acknowledge`),
+    resolveAlert: (alertId: string) => request<AlertDto>("POST", `/v1/alerts/${id(alertId)}/resolve`),
+    credentialTransactions: (credentialId: string, query: { cursor?: string; limit?: number } = {}) =>
+      request<Page<TransactionDto>>("GET", `/v1/credentials/${id(credentialId)}/transactions`, undefined, query),
+    walletTransactions: (walletId: string, query: { cursor?: string; limit?: number } = {}) =>
+      request<Page<TransactionDto>>("GET", `/v1/wallets/${id(walletId)}/transactions`, undefined, query),
     listTokens: () => request<BotTokenDto[]>("GET", "/v1/tokens"),
     createToken: (body: { label: string; scopes: BotTokenScope[]; credentialIds?: string[]; expiresInDays?: number }) =>
       request<{ token: string; view: BotTokenDto }>("POST", "/v1/tokens", body),

@@ -1,5 +1,5 @@
 import type { AlertDto } from "@wallet-auth/core/client";
-import { useAlerts } from "../hooks.js";
+import { useAcknowledgeAlert, useAlerts, useResolveAlert } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
 import { Section } from "./Section.js";
 
@@ -22,9 +22,13 @@ export function describeAlert(alert: Pick<AlertDto, "kind">): { title: string; a
 
 const severityOrder: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
-/** One alert as a card: severity, what happened, when, what to do. */
+/** One alert as a card: severity, what happened, when, what to do, and the buttons to mark it seen or dealt with. */
 export function AlertItem({ alert }: { alert: AlertDto }) {
   const { title, advice } = describeAlert(alert);
+  const acknowledge = useAcknowledgeAlert();
+  const resolve = useResolveAlert();
+  const busy = acknowledge.isPending || resolve.isPending;
+  const failed = acknowledge.error ?? resolve.error;
   return (
     <li className="wa-card" data-testid="alert" aria-label={`${alert.severity} severity: ${title}`} data-state={alert.status}>
       <div className="wa-row">
@@ -35,6 +39,19 @@ export function AlertItem({ alert }: { alert: AlertDto }) {
         </span>
       </div>
       <p className="wa-muted">{advice}</p>
+      {alert.status !== "resolved" ? (
+        <div className="wa-row">
+          {alert.status === "open" ? (
+            <button type="button" disabled={busy} onClick={() => acknowledge.mutate(alert.id)} aria-label={`Mark "${title}" as seen`}>
+              Mark as seen
+            </button>
+          ) : null}
+          <button type="button" disabled={busy} onClick={() => resolve.mutate(alert.id)} aria-label={`Mark "${title}" as dealt with`}>
+            Dealt with
+          </button>
+        </div>
+      ) : null}
+      {failed ? <ErrorNote error={failed} /> : null}
     </li>
   );
 }

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
-import { cleanup, screen, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
+import { userEvent } from "@testing-library/user-event";
 import { createElement as h } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeApi, fixtures, ok, renderWithApi } from "../test-support/fakeApi.js";
@@ -63,5 +64,35 @@ describe("AlertsPanel", () => {
     ]);
     expect(within(items[0]!).getByText("Replace it with a key that cannot withdraw.")).toBeTruthy();
     expect(screen.getByText("3 open alerts.")).toBeTruthy();
+  });
+
+  it("marks an alert as seen, then as dealt with, and shows the list the API answers afterwards", async () => {
+    const user = userEvent.setup();
+    let status = "open";
+    const api = fakeApi({
+      "GET /v1/alerts": () => ok(fixtures.page([fixtures.alert({ id: "a1", kind: "access.new_ip", severity: "medium", status })])),
+      "POST /v1/alerts/a1/acknowledge": () => ((status = "acknowledged"), ok(fixtures.alert({ id: "a1", status }))),
+      "POST /v1/alerts/a1/resolve": () => ((status = "resolved"), ok(fixtures.alert({ id: "a1", status }))),
+    });
+    renderWithApi(h(AlertsPanel), api);
+    await user.click(await screen.findByRole("button", { name: 'Mark "Access from a new IP address" as seen' }));
+    await waitFor(() => expect(screen.getByText("No open alerts.")).toBeTruthy());
+    expect(screen.queryByRole("button", { name: /as seen/ })).toBeNull();
+    await user.click(screen.getByRole("button", { name: 'Mark "Access from a new IP address" as dealt with' }));
+    await waitFor(() => expect(screen.queryByRole("button", { name: /dealt with/ })).toBeNull());
+    expect(api.calls("POST /v1/alerts/a1/acknowledge")).toHaveLength(1);
+    expect(api.calls("POST /v1/alerts/a1/resolve")).toHaveLength(1);
+  });
+
+  it("says what to do when marking fails, and keeps the button", async () => {
+    const user = userEvent.setup();
+    const api = fakeApi({
+      "GET /v1/alerts": ok(fixtures.page([fixtures.alert({ id: "a1", kind: "access.new_ip", severity: "medium" })])),
+      "POST /v1/alerts/a1/acknowledge": { status: 503, body: { error: { code: "STORE_UNAVAILABLE", message: "The data store is unavailable. Try again later.", requestId: "r1" } } },
+    });
+    renderWithApi(h(AlertsPanel), api);
+    await user.click(await screen.findByRole("button", { name: /as seen/ }));
+    expect((await screen.findByRole("alert")).textContent).toContain("The data store is unavailable");
+    expect(screen.getByRole("button", { name: /as seen/ })).toBeTruthy();
   });
 });

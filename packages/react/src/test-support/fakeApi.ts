@@ -1,8 +1,12 @@
 import type { AlertDto, AllBalancesDto, AuditEventDto, BotTokenDto, CredentialDto, SnapshotDto, WalletDto } from "@wallet-auth/core/client";
 import { QueryClient } from "@tanstack/react-query";
-import { type RenderResult, render } from "@testing-library/react";
+import { type RenderResult, configure, render } from "@testing-library/react";
 import { type ReactElement, createElement } from "react";
 import { WalletAuthProvider, type WalletAuthProviderProps } from "../WalletAuthProvider.js";
+
+// findBy*/waitFor wait up to 5 s (default 1 s): under a loaded CI machine (the suites run in
+// parallel on 2 cores) a chart's first render alone can take over a second.
+configure({ asyncUtilTimeout: 5_000 });
 
 /** One request the component made, as the fake API saw it. */
 export interface SeenRequest {
