@@ -11,6 +11,7 @@ import {
   BalanceRefresher,
   KeyRing,
   RedisBalanceCache,
+  redisDetectorWindows,
   Redacted,
   WEBHOOK_SIGNATURE_HEADER,
   type WalletAuth,
@@ -167,7 +168,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
-      ...(redis ? { balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }) } : {}),
+      ...(redis
+        ? {
+            balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }),
+            // Alert thresholds (failed sign-ins per user / IP, bursts) count across every replica.
+            detectorWindows: redisDetectorWindows({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:detector:` }),
+          }
+        : {}),
     });
     closers.push(async () => {
       // A webhook that hangs keeps each delivery retrying for up to a minute: a graceful stop does

@@ -117,6 +117,8 @@ export {
   type AlertThresholds,
   type WindowThreshold,
 } from "./alerts/AlertDetectors.js";
+export { type DetectorWindows, RedisWindowCounter, type RedisScriptClient, redisDetectorWindows } from "./alerts/RedisWindowCounter.js";
+export { SlidingWindowCounter, type WindowCounter } from "./alerts/SlidingWindowCounter.js";
 export { createLogAlertSink, type AlertLogger, type LogAlertSinkOptions } from "./alerts/createLogAlertSink.js";
 export { createWebhookAlertSink, type WebhookAlertSinkOptions, type WebhookBackoff } from "./alerts/createWebhookAlertSink.js";
 export {

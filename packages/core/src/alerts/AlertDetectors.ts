@@ -6,7 +6,8 @@ import { type Clock, systemClock } from "../ports/Clock.js";
 import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/Logger.js";
 import type { StoreRepositories } from "../ports/UnitOfWork.js";
 import type { AlertService, RaiseAlertInput } from "./AlertService.js";
-import { SlidingWindowCounter } from "./SlidingWindowCounter.js";
+import type { DetectorWindows } from "./RedisWindowCounter.js";
+import { SlidingWindowCounter, type WindowCounter } from "./SlidingWindowCounter.js";
 
 /** A count within a sliding window. */
 export interface WindowThreshold {
@@ -58,6 +59,11 @@ export interface AlertDetectorsOptions {
    * {@link safeErrorFields}; never the event's details or the error's message). Default: `console`.
    */
   logger?: WalletAuthLogger | undefined;
+  /**
+   * Where the sliding windows live. Default in memory, per process; give
+   * `redisDetectorWindows({ client })` so thresholds hold across replicas.
+   */
+  windows?: DetectorWindows | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,9 +81,10 @@ const DAY_MS = 86_400_000;
  * Any successful user action from an `ipHash` not seen for that user within the lookback
  * raises `access.new_ip`.
  *
- * State (sliding windows, known IPs, last known permissions) is in memory, per process: with
- * several replicas each counts its own share of the traffic, and a restart forgets windows
- * (the new-IP baseline is reloaded from the audit log when `store` is given). Events are
+ * The sliding windows are in memory by default, per process (with several replicas each counts
+ * its own share, and a restart forgets them); with `windows: redisDetectorWindows(...)` they are
+ * shared in Redis. Known IPs and last known permissions stay in memory (the new-IP baseline is
+ * reloaded from the audit log when `store` is given). Events are
  * handled one at a time in arrival order, off the request path.
  *
  * @example
@@ -94,10 +101,10 @@ export class AlertDetectors {
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #logger: WalletAuthLogger;
   readonly #maxKeys: number;
-  readonly #authUser: SlidingWindowCounter;
-  readonly #authIp: SlidingWindowCounter;
-  readonly #use: SlidingWindowCounter;
-  readonly #churn: SlidingWindowCounter;
+  readonly #authUser: WindowCounter;
+  readonly #authIp: WindowCounter;
+  readonly #use: WindowCounter;
+  readonly #churn: WindowCounter;
   /** userId -> ipHash -> last seen (ms). */
   readonly #knownIps: LRUCache<string, Map<string, number>>;
   /** `userId \0 credentialId` -> last known withdraw permission. */
@@ -114,11 +121,12 @@ export class AlertDetectors {
     this.#maxKeys = options.maxTrackedKeys ?? 100_000;
     this.#knownIps = new LRUCache({ max: this.#maxKeys });
     this.#withdraw = new LRUCache({ max: this.#maxKeys });
-    const counter = (w: WindowThreshold) => new SlidingWindowCounter({ windowMs: w.windowMs, maxKeys: this.#maxKeys });
-    this.#authUser = counter(this.#t.authFailuresPerUser);
-    this.#authIp = counter(this.#t.authFailuresPerIp);
-    this.#use = counter(this.#t.credentialUse);
-    this.#churn = counter(this.#t.walletChurn);
+    const shared = options.windows;
+    const counter = (name: string, w: WindowThreshold): WindowCounter => shared?.(name, w.windowMs) ?? new SlidingWindowCounter({ windowMs: w.windowMs, maxKeys: this.#maxKeys });
+    this.#authUser = counter("auth-user", this.#t.authFailuresPerUser);
+    this.#authIp = counter("auth-ip", this.#t.authFailuresPerIp);
+    this.#use = counter("credential-use", this.#t.credentialUse);
+    this.#churn = counter("wallet-churn", this.#t.walletChurn);
   }
 
   /** Subscribes to `audit`'s committed events; returns the unsubscribe function. */
@@ -219,16 +227,17 @@ export class AlertDetectors {
    */
   forget(userId: string): void {
     this.#knownIps.delete(userId);
-    this.#authUser.reset(userId);
-    this.#churn.reset(userId);
+    const failed = (error: unknown) => this.#logger.error({ event: "alert_detector_failed", action: "privacy.erase", ...safeErrorFields(error) }, "alert detector failed");
+    void Promise.resolve(this.#authUser.reset(userId)).catch(failed);
+    void Promise.resolve(this.#churn.reset(userId)).catch(failed);
     const prefix = `${userId}\u0000`;
     for (const key of [...this.#withdraw.keys()]) if (key.startsWith(prefix)) this.#withdraw.delete(key);
   }
 
-  async #burst(counter: SlidingWindowCounter, t: WindowThreshold, key: string, now: number, fire: () => Promise<void>) {
-    if (counter.hit(key, now) < t.count) return;
+  async #burst(counter: WindowCounter, t: WindowThreshold, key: string, now: number, fire: () => Promise<void>) {
+    if ((await counter.hit(key, now)) < t.count) return;
     // Count afresh after firing, so a continuing burst does not hit the store on every event.
-    counter.reset(key);
+    await counter.reset(key);
     await fire();
   }
 

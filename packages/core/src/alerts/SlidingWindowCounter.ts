@@ -1,3 +1,11 @@
+/** Counts events per key over a sliding window: in memory ({@link SlidingWindowCounter}) or shared (`RedisWindowCounter`). */
+export interface WindowCounter {
+  /** Records a hit for `key` at `nowMs`; returns the hits within the window, this one included. */
+  hit(key: string, nowMs: number): number | Promise<number>;
+  /** Forgets a key (after an alert, so the next burst counts afresh; after erasure). */
+  reset(key: string): void | Promise<void>;
+}
+
 /** Options for {@link SlidingWindowCounter}. */
 export interface SlidingWindowCounterOptions {
   windowMs: number;
@@ -9,7 +17,7 @@ export interface SlidingWindowCounterOptions {
  * Counts events per key over a sliding time window, in memory (per process). Memory is
  * bounded by `maxKeys` and by the window: timestamps older than the window are dropped.
  */
-export class SlidingWindowCounter {
+export class SlidingWindowCounter implements WindowCounter {
   readonly #windowMs: number;
   readonly #maxKeys: number;
   readonly #hits = new Map<string, number[]>();

@@ -4,6 +4,7 @@ import { AuditService } from "../audit/AuditService.js";
 import { AuditTrail } from "../audit/AuditTrail.js";
 import { BalanceService } from "../balances/BalanceService.js";
 import type { ChainAssets } from "../balances/types.js";
+import type { DetectorWindows } from "../alerts/RedisWindowCounter.js";
 import type { LeaseTimers } from "../credentials/CredentialLease.js";
 import { CredentialService, type CredentialPolicy } from "../credentials/CredentialService.js";
 import type { KeyRing } from "../crypto/KeyRing.js";
@@ -50,6 +51,8 @@ export interface CreateWalletAuthOptions {
   balanceCache?: BalanceCache | undefined;
   alertSinks?: readonly AlertSink[] | undefined;
   alertThresholds?: Partial<AlertThresholds> | undefined;
+  /** Where the alert detectors' sliding windows live: `redisDetectorWindows({ client })` for replicas; in memory by default. */
+  detectorWindows?: DetectorWindows | undefined;
   credentialPolicy?: CredentialPolicy | undefined;
   maxKeyAgeDays?: number | undefined;
   clock?: Clock | undefined;
@@ -121,7 +124,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random, logger });
   const store = audit.track(options.store);
   const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random, logger });
-  const detectors = new AlertDetectors({ alerts, store, thresholds: options.alertThresholds, clock, logger });
+  const detectors = new AlertDetectors({ alerts, store, thresholds: options.alertThresholds, clock, logger, windows: options.detectorWindows });
   const detach = detectors.attach(audit);
 
   const exchanges = options.exchanges ?? noExchanges;
