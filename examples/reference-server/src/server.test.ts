@@ -104,8 +104,12 @@ describe("the reference server process (pnpm start)", () => {
     const log1 = first.output();
 
     // Same data folder: keys, Clerk key and database persist; the credential still opens.
+    const restartedAt = performance.now();
     const second = await start();
     const again = (await api(second.url, "POST", "/dev/sign-in", null, { userId: "user_alice" })).body.token as string;
+    const firstRequestMs = performance.now() - restartedAt;
+    console.log(`[server] second start on the same data folder served its first request after ${Math.round(firstRequestMs)} ms`);
+    expect(firstRequestMs, "a second start serves within 10 s").toBeLessThan(10_000);
     const list = await api(second.url, "GET", "/api/v1/credentials", again);
     expect(list.body.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
     expect((await api(second.url, "POST", `/api/v1/credentials/${created.body.id}/validate`, again)).body.outcome).toBe("valid");
