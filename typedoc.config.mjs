@@ -15,7 +15,7 @@ export default {
   name: "wallet-auth",
   entryPointStrategy: "packages",
   entryPoints: packages,
-  packageOptions: { tsconfig: "tsconfig.build.json" },
+  packageOptions: { tsconfig: "tsconfig.build.json", disableSources: true, disableGit: true },
   plugin: ["./typedoc/viemCommentLinks.mjs"],
   externalSymbolLinkMappings: { viem: { "*": "https://viem.sh/docs/getting-started" } },
   out: "docs/api",
@@ -23,4 +23,6 @@ export default {
   excludePrivate: true,
   excludeInternal: true,
   disableSources: true,
+  // Source links are off, so typedoc needs no git remote (a clone of a local path has none it can use).
+  disableGit: true,
 };

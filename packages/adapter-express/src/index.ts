@@ -9,7 +9,7 @@ export { createWalletAuthRouter, type RouterObserver, type WalletAuthRouterOptio
 export { errorStatus } from "./errorStatus.js";
 export { buildOpenApiDocument } from "./openapi.js";
 export type { ApiErrorBody } from "./sendError.js";
-export type { AuthFailureReason, ClerkAuthOptions, Principal, SessionPrincipal } from "./middleware/authenticate.js";
+export type { AuthFailureReason, ClerkAuthOptions, ClerkTokenType, Principal, SessionPrincipal } from "./middleware/authenticate.js";
 export type { LimitRule, RateLimitOptions } from "./middleware/rateLimits.js";
 export type { StepUpOptions } from "./middleware/stepUp.js";
 export type { RouterLogger } from "./logger.js";

@@ -118,7 +118,7 @@ export {
   type WindowThreshold,
 } from "./alerts/AlertDetectors.js";
 export { type DetectorWindows, RedisWindowCounter, type RedisScriptClient, redisDetectorWindows } from "./alerts/RedisWindowCounter.js";
-export { SlidingWindowCounter, type WindowCounter } from "./alerts/SlidingWindowCounter.js";
+export { SlidingWindowCounter, type SlidingWindowCounterOptions, type WindowCounter } from "./alerts/SlidingWindowCounter.js";
 export { createLogAlertSink, type AlertLogger, type LogAlertSinkOptions } from "./alerts/createLogAlertSink.js";
 export { createWebhookAlertSink, type WebhookAlertSinkOptions, type WebhookBackoff } from "./alerts/createWebhookAlertSink.js";
 export {
@@ -156,7 +156,7 @@ export {
   type CredentialServiceOptions,
   type RevalidateCredentialResult,
 } from "./credentials/CredentialService.js";
-export { type CredentialLease, type CredentialLeaseSummary, CredentialLeases, type LeaseTimers, systemLeaseTimers } from "./credentials/CredentialLease.js";
+export { type CredentialLease, type CredentialLeaseSummary, type LeaseTimers, systemLeaseTimers } from "./credentials/CredentialLease.js";
 export { type CredentialView, toCredentialView } from "./credentials/CredentialView.js";
 export {
   createCredentialInputSchema,

@@ -69,7 +69,7 @@ export interface BotPrincipal {
   viaCookie: false;
 }
 
-/** Attached to `res.locals.principal` by {@link authenticate}; `null` when no valid token came. */
+/** Attached to `res.locals.principal` by the router's authentication step; `null` when no valid token came. */
 export type Principal = SessionPrincipal | BotPrincipal;
 
 /** Why a token was refused; goes to the audit log and the failed-authentication detector, never to a response. */

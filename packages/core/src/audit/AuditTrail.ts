@@ -141,7 +141,7 @@ export class AuditTrail {
    * the caller's transaction rolls back.
    *
    * @param repos - Where to write: `tx` inside `store.transaction`, or the store.
-   * @param ctx - Subject user, actor, request id, IP (hashed here), user agent.
+   * @param rawCtx - Subject user, actor, request id, IP (hashed here), user agent.
    * @param entry - Action, outcome, target and non-secret details.
    * @returns The stored event.
    * @throws WalletAuthError `INVALID_INPUT` for a malformed action/outcome, `AUDIT_UNAVAILABLE` when the store fails.

@@ -121,7 +121,7 @@ export class BalanceService {
    * Current balances of a source: from the cache when fresh, otherwise one upstream read shared
    * by every concurrent caller, stored as snapshots and cached.
    *
-   * @param ctx - The user; the source must be theirs.
+   * @param rawCtx - The user; the source must be theirs.
    * @returns Balances, USD total, `asOf` and whether it came from the cache.
    * @throws WalletAuthError `NOT_FOUND` (source absent or another user's), `INVALID_INPUT`,
    *   credential errors (`CREDENTIAL_*`), `EXCHANGE_*`, `CHAIN_*`.

@@ -50,8 +50,6 @@ export interface CredentialServiceOptions {
   policy?: CredentialPolicy | undefined;
   /** Timers that end leases on time (injected in tests). Default the global timers, unref'd. */
   timers?: LeaseTimers | undefined;
-  /** The process's open leases; share one with `PrivacyService` so erasure ends them. */
-  leases?: CredentialLeases | undefined;
 }
 
 /** Result of {@link CredentialService.revalidate}. */
@@ -112,7 +110,7 @@ export class CredentialService {
     this.audit = options.audit;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
-    this.leases = options.leases ?? new CredentialLeases();
+    this.leases = new CredentialLeases();
     this.timers = options.timers ?? systemLeaseTimers;
     const p = options.policy ?? {};
     this.policy = {
