@@ -25,7 +25,7 @@ import {
   signIn,
   startServerProcess,
 } from "../examples/reference-server/src/test-support/serverProcess.js";
-import { type Operation, caseFor, enc, operationsOf, raw } from "./fuzzCases.js";
+import { type Operation, caseFor, operationsOf, requestFor } from "./fuzzCases.js";
 import { findLeak } from "./leakPatterns.js";
 
 const RUNS = Number(process.env.WALLET_AUTH_FUZZ_PROCESS_RUNS ?? 25);
@@ -60,7 +60,7 @@ describe.skipIf(skip !== null)("fuzz the real server process (sample of every ro
   let ops: Operation[];
   let origin: string;
   const real: Record<string, string> = {};
-  const tokens: Record<string, string> = {};
+  const tokens = { valid: "", admin: "", bot: "" };
   const statusCounts = new Map<number, number>();
   let cases = 0;
   let n = 0;
@@ -112,28 +112,12 @@ describe.skipIf(skip !== null)("fuzz the real server process (sample of every ro
     for (const op of ops) {
       await fc.assert(
         fc.asyncProperty(caseFor(op, origin), async (c) => {
-          let path = `/api${op.path}`;
-          op.params.forEach((name, i) => {
-            const value = c.params[i] === "@real" ? (real[name] ?? "x") : (c.params[i] as string);
-            path = path.replace(`{${name}}`, i % 2 === 0 ? raw(value) : enc(value));
-          });
-          const qs = c.query.map(([k, v]) => `${raw(k)}=${raw(v)}`).join("&");
-          const headers: Record<string, string> = {};
-          if (c.auth === "valid" || c.auth === "admin" || c.auth === "bot") headers.authorization = `Bearer ${tokens[c.auth]}`;
-          else if (c.auth !== "none") headers.authorization = c.auth.header;
-          if (c.requestId !== undefined) headers["x-request-id"] = c.requestId;
-          if (c.origin !== undefined) headers.origin = c.origin;
-          if (c.cookie !== undefined) headers.cookie = c.cookie;
-          let body: string | undefined;
+          const { path: target, headers, body: generated } = requestFor(op, c, { prefix: "/api", real, tokens });
+          const [path = target, qs = ""] = target.split(/\?(.*)/s);
           const b = c.body;
-          if (b.kind === "fields" || b.kind === "json") body = JSON.stringify(b.value);
-          else if (b.kind === "duplicate") body = `{${JSON.stringify(b.value[0])}:${JSON.stringify(b.value[1]) ?? "null"},${JSON.stringify(b.value[0])}:${JSON.stringify(b.value[2]) ?? "null"}}`;
-          else if (b.kind === "malformed") body = b.value;
-          else if (b.kind === "oversized") body = JSON.stringify({ label: "x".repeat(b.value) });
-          if (body !== undefined && op.method !== "GET") {
-            headers["content-type"] = c.contentType;
-            headers["content-length"] = String(Buffer.byteLength(body));
-          } else body = undefined;
+          let body = generated;
+          if (body !== undefined && op.method !== "GET") headers["content-length"] = String(Buffer.byteLength(body));
+          else body = undefined;
           n += 1;
           const from = `127.0.${2 + Math.floor(n / 250)}.${1 + (n % 250)}`;
           let response: Awaited<ReturnType<typeof send>>;

@@ -98,3 +98,39 @@ export const enc = (value: string) => [...Buffer.from(value, "utf8")].map((b) =>
 /** Sent as is when it is printable ASCII without delimiters: reaches the server's own decoding (e.g. `%E0%A4%A`). */
 export const raw = (value: string) => (/^[\x21-\x7e]+$/.test(value) && !/[/?#]/.test(value) ? value : enc(value));
 
+
+/** The tokens a case may use, by its `auth` kind. */
+export type CaseTokens = Record<"valid" | "admin" | "bot", string>;
+
+/**
+ * The HTTP request of one generated case: path (under `prefix`, params filled, real ids where the
+ * case asks for one), headers and body.
+ */
+export function requestFor(
+  op: Operation,
+  c: { params: (string | null)[]; query: [string, string][]; auth: "valid" | "admin" | "bot" | "none" | { header: string }; requestId?: string | undefined; origin?: string | undefined; cookie?: string | undefined; contentType: string; body: { kind: string; value?: unknown } },
+  options: { prefix: string; real: Record<string, string>; tokens: CaseTokens },
+): { path: string; headers: Record<string, string>; body: string | undefined } {
+  let path = `${options.prefix}${op.path}`;
+  op.params.forEach((name, i) => {
+    const value = c.params[i] === "@real" ? (options.real[name] ?? "x") : (c.params[i] as string);
+    path = path.replace(`{${name}}`, i % 2 === 0 ? raw(value) : enc(value));
+  });
+  const qs = c.query.map(([k, v]) => `${raw(k)}=${raw(v)}`).join("&");
+  const headers: Record<string, string> = {};
+  if (c.auth === "valid" || c.auth === "admin" || c.auth === "bot") headers.authorization = `Bearer ${options.tokens[c.auth]}`;
+  else if (c.auth !== "none") headers.authorization = c.auth.header;
+  if (c.requestId !== undefined) headers["x-request-id"] = c.requestId;
+  if (c.origin !== undefined) headers.origin = c.origin;
+  if (c.cookie !== undefined) headers.cookie = c.cookie;
+  let body: string | undefined;
+  const b = c.body as { kind: string; value: never };
+  if (b.kind === "fields" || b.kind === "json") body = JSON.stringify(b.value);
+  else if (b.kind === "duplicate") {
+    const [key, first, second] = b.value as [string, unknown, unknown];
+    body = `{${JSON.stringify(key)}:${JSON.stringify(first) ?? "null"},${JSON.stringify(key)}:${JSON.stringify(second) ?? "null"}}`;
+  } else if (b.kind === "malformed") body = b.value as string;
+  else if (b.kind === "oversized") body = JSON.stringify({ label: "x".repeat(b.value as number) });
+  if (body !== undefined && op.method !== "GET") headers["content-type"] = c.contentType;
+  return { path: `${path}${qs ? `?${qs}` : ""}`, headers, body };
+}

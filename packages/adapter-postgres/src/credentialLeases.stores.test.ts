@@ -7,21 +7,11 @@
 import { inspect } from "node:util";
 import { KeyRing, type LeaseTimers, Redacted, type WalletAuth, type WalletAuthStore, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
 import { createCcxtClient, createCcxtExchangeGateway } from "@wallet-auth/core/ccxt";
-import { createMemoryStore } from "@wallet-auth/core/memory";
 import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testing/exchange";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresStore } from "./createPostgresStore.js";
-import { truncateAll } from "./test-support/probe.js";
-import { sharedPglite, sharedServerSchema } from "./test-support/sharedDatabases.js";
+import { serviceStores } from "./test-support/sharedDatabases.js";
 
-const pglite = sharedPglite();
-const server = sharedServerSchema();
-const url = process.env.DATABASE_URL;
-const stores: [string, () => Promise<WalletAuthStore>][] = [
-  ["memory", async () => createMemoryStore()],
-  ["PGlite", async () => ((db) => truncateAll(db.knex).then(() => createPostgresStore({ knex: db.knex, kind: "pglite" })))(await pglite())],
-];
-if (url) stores.push(["PostgreSQL server", async () => ((s) => truncateAll(s.knex).then(() => createPostgresStore({ knex: s.knex })))(await server(url))]);
+const stores = serviceStores();
 
 const code = async (work: Promise<unknown>) => work.then(() => "ok", (e: unknown) => (isWalletAuthError(e) ? e.code : "uncoded"));
 

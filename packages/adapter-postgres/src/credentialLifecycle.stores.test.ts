@@ -3,7 +3,7 @@
  * gateway against the loopback exchange, on the memory store, embedded PGlite and (with
  * DATABASE_URL) the real PostgreSQL server.
  */
-import { KeyRing, Redacted, type WalletAuthStore, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
+import { KeyRing, Redacted, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
 import { createCcxtExchangeGateway } from "@wallet-auth/core/ccxt";
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { type LoopbackExchange, startLoopbackExchange } from "@wallet-auth/testing/exchange";
@@ -11,18 +11,9 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresStore } from "./createPostgresStore.js";
-import { truncateAll } from "./test-support/probe.js";
-import { sharedPglite, sharedServerSchema } from "./test-support/sharedDatabases.js";
+import { serviceStores } from "./test-support/sharedDatabases.js";
 
-const pglite = sharedPglite();
-const server = sharedServerSchema();
-const url = process.env.DATABASE_URL;
-const stores: [string, () => Promise<WalletAuthStore>][] = [
-  ["memory", async () => createMemoryStore()],
-  ["PGlite", async () => ((db) => truncateAll(db.knex).then(() => createPostgresStore({ knex: db.knex, kind: "pglite" })))(await pglite())],
-];
-if (url) stores.push(["PostgreSQL server", async () => ((s) => truncateAll(s.knex).then(() => createPostgresStore({ knex: s.knex })))(await server(url))]);
+const stores = serviceStores();
 
 const code = async (work: Promise<unknown>) => work.then(() => "ok", (e: unknown) => (isWalletAuthError(e) ? e.code : "uncoded"));
 

@@ -1,6 +1,10 @@
+import type { WalletAuthStore } from "@wallet-auth/core";
+import { createMemoryStore } from "@wallet-auth/core/memory";
 import { afterAll } from "vitest";
+import { createPostgresStore } from "../createPostgresStore.js";
 import { type EmbeddedDatabase, createEmbeddedDatabase } from "../createEmbeddedDatabase.js";
 import { migrateLatest } from "../migrate.js";
+import { truncateAll } from "./probe.js";
 import { type ServerSchema, createServerSchema } from "./serverSchema.js";
 
 /**
@@ -33,4 +37,20 @@ export function sharedServerSchema(): (connectionString: string) => Promise<Serv
       await migrateLatest(s.knex);
       return s;
     }));
+}
+
+/**
+ * The stores a service test runs on, each emptied when opened: memory, one shared PGlite, and the
+ * real server (a schema of `DATABASE_URL`) when it is set.
+ */
+export function serviceStores(): [string, () => Promise<WalletAuthStore>][] {
+  const pglite = sharedPglite();
+  const server = sharedServerSchema();
+  const url = process.env.DATABASE_URL;
+  const stores: [string, () => Promise<WalletAuthStore>][] = [
+    ["memory", async () => createMemoryStore()],
+    ["PGlite", async () => ((db) => truncateAll(db.knex).then(() => createPostgresStore({ knex: db.knex, kind: "pglite" })))(await pglite())],
+  ];
+  if (url) stores.push(["PostgreSQL server", async () => ((s) => truncateAll(s.knex).then(() => createPostgresStore({ knex: s.knex })))(await server(url))]);
+  return stores;
 }

@@ -263,7 +263,7 @@ export class CredentialService {
       throw new WalletAuthError("CREDENTIAL_EXPIRED");
     }
     // Compare-and-set: a revalidation that marked it invalid meanwhile is not undone.
-    const view = await this.patch(ctx, id, { status: "active" }, "credential.enable", "success", {}, "disabled");
+    const view = await this.patchIf(ctx, id, { status: "active" }, "credential.enable", "success", {}, "disabled");
     if (view === null) throw new WalletAuthError("CONFLICT", { reason: "status-changed" });
     return view;
   }
@@ -312,7 +312,7 @@ export class CredentialService {
       const now = this.clock.now();
       if (refusal !== undefined) {
         const fields = { status: stored.status === "active" ? ("invalid" as const) : stored.status, lastValidatedAt: now };
-        const view = await this.patch(ctx, id, fields, "credential.revalidate", "failure", { code: refusal }, stored.status);
+        const view = await this.patchIf(ctx, id, fields, "credential.revalidate", "failure", { code: refusal }, stored.status);
         if (view === null) continue;
         await this.revokeLeases(id);
         return { credential: view, outcome: "invalid", code: refusal };
@@ -321,7 +321,7 @@ export class CredentialService {
       const withdrawRefused = checked.permissions.withdraw && !this.policy.allowWithdrawal;
       const escalated = checked.permissions.withdraw && stored.permissions?.withdraw !== true;
       const status = withdrawRefused && stored.status === "active" ? "invalid" : stored.status === "invalid" && !withdrawRefused ? "active" : stored.status;
-      const view = await this.patch(
+      const view = await this.patchIf(
         ctx,
         id,
         { status, permissions: checked.permissions, lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
@@ -512,32 +512,18 @@ export class CredentialService {
     }
   }
 
-  /** Applies `fields` with its audit event; with `expectStatus`, compare-and-set (`null` when the stored status moved on). */
-  private async patch(
+  /**
+   * Applies `fields` with its audit event; compare-and-set when `expectStatus` is given: `null`
+   * (nothing written) when the stored status moved on. @throws `NOT_FOUND`.
+   */
+  private async patchIf(
     ctx: RequestContext,
     id: string,
     fields: Omit<CredentialPatch, "updatedAt">,
     action: string,
     outcome: AuditEntry["outcome"],
     details: AuditEntry["details"],
-  ): Promise<CredentialView>;
-  private async patch(
-    ctx: RequestContext,
-    id: string,
-    fields: Omit<CredentialPatch, "updatedAt">,
-    action: string,
-    outcome: AuditEntry["outcome"],
-    details: AuditEntry["details"],
-    expectStatus: CredentialRecord["status"],
-  ): Promise<CredentialView | null>;
-  private async patch(
-    ctx: RequestContext,
-    id: string,
-    fields: Omit<CredentialPatch, "updatedAt">,
-    action: string,
-    outcome: AuditEntry["outcome"],
-    details: AuditEntry["details"],
-    expectStatus?: CredentialRecord["status"],
+    expectStatus: CredentialRecord["status"] | undefined,
   ): Promise<CredentialView | null> {
     return this.store.transaction(async (tx) => {
       const updated = await tx.credentials.update(ctx.userId, id, { ...fields, updatedAt: this.clock.now() }, { expectStatus });
@@ -551,7 +537,7 @@ export class CredentialService {
   }
 
   private async setStatus(ctx: RequestContext, id: string, status: CredentialRecord["status"], action: string): Promise<CredentialView> {
-    return this.patch(ctx, id, { status }, action, "success", {});
+    return (await this.patchIf(ctx, id, { status }, action, "success", {}, undefined)) as CredentialView;
   }
 
   private async revokeLeases(id: string): Promise<void> {
