@@ -1,49 +1,20 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, describe, expect, it } from "vitest";
+import { MAIN, type ServerProcess, startServerProcess } from "./test-support/serverProcess.js";
 
 const run = promisify(execFile);
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = MAIN;
 const dataDir = mkdtempSync(join(tmpdir(), "wallet-auth-server-"));
 const baseEnv = { ...process.env, WALLET_AUTH_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", DATABASE_URL: "", REDIS_URL: "", WALLET_AUTH_KEYS: "", WALLET_AUTH_PRIMARY_KEY_ID: "", NODE_ENV: "development" };
 
-interface Proc {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Starts the same entry `pnpm start` runs and waits for its "listening" line. */
-async function start(env: NodeJS.ProcessEnv = baseEnv): Promise<Proc> {
-  const child = spawn(process.execPath, [main, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line:\n${out}`)), 60_000);
-    const check = () => {
-      const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on("data", check);
-    child.once("exit", (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return { url, child, output: () => out };
-}
-
-async function stop(proc: Proc): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => proc.child.once("exit", (code) => resolve(code)));
-  proc.child.kill("SIGTERM");
-  return exited;
-}
+/** Starts the same entry `pnpm start` runs (dist/main.js serve) and waits for its "listening" line. */
+const start = (env: NodeJS.ProcessEnv = baseEnv): Promise<ServerProcess> => startServerProcess(env, 60_000);
+const stop = (proc: ServerProcess): Promise<number | null> => proc.stop();
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
