@@ -70,6 +70,11 @@ function codeOf(error: unknown): string {
   return isWalletAuthError(error) ? error.code : "INTERNAL";
 }
 
+/** Whether a throttled `lastUsedAt` write is due, judged from the row just read (the UPDATE re-checks). */
+function isTouchDue(lastUsedAt: Date | null, notAfter: Date): boolean {
+  return lastUsedAt === null || lastUsedAt.getTime() < notAfter.getTime();
+}
+
 function earliest(a: Date | null | undefined, b: Date | null | undefined): Date | null {
   if (a == null) return b ?? null;
   if (b == null) return a;
@@ -353,9 +358,11 @@ export class CredentialService {
     const record = await this.usable(ctx, id, "credential.use");
     const secret = await this.openOrAudit(ctx, record);
     const now = this.clock.now();
+    const notAfter = new Date(now.getTime() - this.policy.lastUsedThrottleMs);
     await this.store.transaction(async (tx) => {
       await this.audit.record(tx, ctx, this.entry("credential.use", "success", id));
-      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - this.policy.lastUsedThrottleMs));
+      // The record just read tells whether the throttle is due: skip the round trip when it is not.
+      if (isTouchDue(record.lastUsedAt, notAfter)) await tx.credentials.touchLastUsed(ctx.userId, id, now, notAfter);
     });
     return fn(secret);
   }
@@ -385,7 +392,8 @@ export class CredentialService {
     const throttle = this.policy.lastUsedThrottleMs;
     await this.store.transaction(async (tx) => {
       await this.audit.record(tx, ctx, this.entry("credential.use", "success", id, { lease: true, leaseId, ttlMs }));
-      await tx.credentials.touchLastUsed(ctx.userId, id, now, new Date(now.getTime() - throttle));
+      const notAfter = new Date(now.getTime() - throttle);
+      if (isTouchDue(record.lastUsedAt, notAfter)) await tx.credentials.touchLastUsed(ctx.userId, id, now, notAfter);
     });
     // The sealed string in use: a rotation replaces it (same secret, new key) and a recheck picks it up.
     let sealedSecret = record.sealedSecret;
@@ -406,7 +414,8 @@ export class CredentialService {
           if (latest === null || latest.status !== "active" || latest.fingerprint !== record.fingerprint) return false;
           if (latest.expiresAt !== null && latest.expiresAt.getTime() <= at.getTime()) return false;
           sealedSecret = latest.sealedSecret;
-          await this.store.credentials.touchLastUsed(record.userId, id, at, new Date(at.getTime() - throttle));
+          const notAfter = new Date(at.getTime() - throttle);
+          if (isTouchDue(latest.lastUsedAt, notAfter)) await this.store.credentials.touchLastUsed(record.userId, id, at, notAfter);
           return true;
         },
         onDecryptFailure: async (error) => {

@@ -193,7 +193,11 @@ export class BotTokenService {
       throw new WalletAuthError("UNAUTHENTICATED", { reason: `bot-token-${refusal}` });
     }
     const throttle = this.#o.useThrottleMs ?? 60_000;
-    if (await this.#o.store.botTokens.touchLastUsed(record.id, now, new Date(now.getTime() - throttle))) {
+    const notAfter = new Date(now.getTime() - throttle);
+    // The row just read says whether the throttle lets this use be written: most requests of a busy
+    // bot skip the second round trip. The UPDATE stays conditional, so replicas still write once.
+    const due = record.lastUsedAt === null || record.lastUsedAt.getTime() < notAfter.getTime();
+    if (due && (await this.#o.store.botTokens.touchLastUsed(record.id, now, notAfter))) {
       await this.#o.audit.recordNow(this.#o.store, ctx, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: record.id }).catch(() => undefined);
     }
     return { userId: record.userId, tokenId: record.id, scopes: [...record.scopes], credentialIds: [...record.credentialIds] };
