@@ -48,8 +48,9 @@ describe("CredentialManager", () => {
   it("adds a credential from the keyboard; the secret is gone from the form, the page and the query client afterwards", async () => {
     const user = userEvent.setup();
     let stored = false;
+    let renamed = false;
     const api = fakeApi({
-      "GET /v1/credentials": () => ok(stored ? [fixtures.credential({ label: "Spot", keyHint: "WXYZ" })] : []),
+      "GET /v1/credentials": () => ok(stored ? [fixtures.credential({ label: "Spot", keyHint: renamed ? "B56B" : "WXYZ" })] : []),
       "POST /v1/credentials": () => ((stored = true), ok(fixtures.credential({ label: "Spot", keyHint: "WXYZ" }), 201)),
     });
     const { queryClient } = renderWithApi(h(CredentialManager), api);
@@ -65,6 +66,10 @@ describe("CredentialManager", () => {
     expect(api.calls("POST /v1/credentials")[0]?.body).toEqual({ exchange: "binance", label: "Spot", apiKey: "AKIA-WXYZ", secret: NEW_SECRET });
     expect((screen.getByLabelText("API secret") as HTMLInputElement).value).toBe("");
     await waitFor(() => expect(everythingHeld(queryClient)).not.toContain(NEW_SECRET));
+    // Once the key is replaced (elsewhere, or by this page), the note about the old key goes.
+    renamed = true;
+    await queryClient.invalidateQueries();
+    await waitFor(() => expect(screen.queryByText("Stored and validated: Spot (key …WXYZ).")).toBeNull());
   });
 
   it("asks for the passphrase only for exchanges that need one, with the exchange's hint", async () => {

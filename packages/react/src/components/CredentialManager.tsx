@@ -187,7 +187,7 @@ export function CredentialManager() {
   const create = useCreateCredential();
   const form = useRef<HTMLFormElement>(null);
   const [exchange, setExchange] = useState("binance");
-  const [result, setResult] = useState<{ text: string; id?: string } | null>(null);
+  const [result, setResult] = useState<{ text: string; id?: string; label?: string; keyHint?: string } | null>(null);
   const ids = { exchange: useId(), label: useId(), apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
   const hint = exchangeHints[exchange];
 
@@ -206,7 +206,7 @@ export function CredentialManager() {
     setResult(null);
     try {
       const created = await create.mutateAsync(body);
-      setResult({ text: `Stored and validated: ${created.label} (key …${created.keyHint}).`, id: created.id });
+      setResult({ text: `Stored and validated: ${created.label} (key …${created.keyHint}).`, id: created.id, label: created.label, keyHint: created.keyHint });
     } catch (error) {
       setResult({ text: describeError(error) });
     } finally {
@@ -247,7 +247,8 @@ export function CredentialManager() {
       </form>
       <div aria-live="polite" className="wa-note" data-testid="credential-result">
         {/* A success note names a credential: it goes once that credential is deleted. */}
-        {result && (result.id === undefined || list.data?.some((c) => c.id === result.id)) ? result.text : null}
+        {/* A success note stays only while it is still true: gone with its credential, or once it is renamed or its key replaced. */}
+        {result && (result.id === undefined || list.data?.some((c) => c.id === result.id && c.label === result.label && c.keyHint === result.keyHint)) ? result.text : null}
       </div>
       {list.isPending ? (
         <p aria-busy="true">Loading credentials…</p>
