@@ -106,7 +106,7 @@ describe.skipIf(skip !== null)("rotation killed with SIGKILL mid-way, resumed by
     expect(await killed).toBe("SIGKILL");
 
     const mid = await runCli(["rotation", "status", "--json"], env);
-    const midStatus = JSON.parse(mid.stdout) as { pending: number; lastJob: { status: string; processed: number } | null };
+    const midStatus = JSON.parse(mid.stdout) as { pending: number; lastJob: { id: string; status: string; processed: number } | null };
     expect(mid.code).toBe(3); // records remain on the old key
     expect(midStatus.lastJob?.status).toBe("running");
     expect(midStatus.pending).toBeGreaterThan(0);
@@ -123,6 +123,9 @@ describe.skipIf(skip !== null)("rotation killed with SIGKILL mid-way, resumed by
     const resumed = JSON.parse(resume.stdout) as { rewrapped: number; failed: number; remaining: number };
     expect(resumed).toMatchObject({ failed: 0, remaining: 0 });
     expect(resumed.rewrapped).toBe(midStatus.pending);
+    // The resume carried on the killed job (one job row, now completed, counting every record).
+    const statusAfter = JSON.parse((await runCli(["rotation", "status", "--json"], env)).stdout) as { lastJob: { id: string; status: string; processed: number } | null };
+    expect(statusAfter.lastJob).toMatchObject({ id: midStatus.lastJob?.id, status: "completed", processed: total });
 
     const verify = await runCli(["audit", "verify", "--json"], env);
     expect(verify.code, verify.stdout).toBe(0);
