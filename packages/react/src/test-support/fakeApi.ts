@@ -5,7 +5,7 @@ import { type ReactElement, createElement } from "react";
 import { WalletAuthProvider, type WalletAuthProviderProps } from "../WalletAuthProvider.js";
 
 // findBy*/waitFor wait up to 5 s (default 1 s): under a loaded CI machine (the suites run in
-// parallel on 2 cores) a chart's first render alone can take over a second.
+// parallel on 2 cores) a chart's first render can take over a second.
 configure({ asyncUtilTimeout: 5_000 });
 
 /** One request the component made, as the fake API saw it. */
@@ -68,7 +68,10 @@ export function renderWithApi(ui: ReactElement, api: ReturnType<typeof fakeApi>,
   return { ...view, queryClient };
 }
 
-const t = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+// One "now" per test file: two fixtures made "120 minutes ago" are the same instant (the clock could
+// tick between two calls, and the chart then drew two points where the test meant one).
+const NOW = Date.now();
+const t = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
 
 /** Fixtures in the API's response shapes (packages/adapter-express/src/schemas.ts). */
 export const fixtures = {
