@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,19 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     await section.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
     const axe = await new AxeBuilder({ page }).include(selector).analyze();
     for (const v of axe.violations) if (v.impact === "serious" || v.impact === "critical") violations.push(`${name}: ${v.id} (${v.nodes.length})`);
+  };
+  /** An audited API call as `userId`, sent from `localAddress` (the loopback has all of 127/8). */
+  const auditedCallFrom = async (localAddress: string, userId: string) => {
+    const { token } = (await (await fetch(`${url}/dev/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId }) })).json()) as { token: string };
+    const target = new URL(`${url}/api/v1/audit/export?format=ndjson&action=nothing.matches`);
+    return new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, localAddress, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end();
+    });
   };
   const newExchangeAccount = async () =>
     (await (await fetch(`${url}/dev/exchange-account`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { apiKey: string; secret: string };
@@ -92,6 +106,11 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     const exchange = await newExchangeAccount();
     // The demo's "verify it is you" prompt for step-up actions is a confirm dialog: say yes.
     page.on("dialog", (dialog) => void dialog.accept());
+    // A real alert for the person to see: their audited request from 127.0.0.1 (learnt as their address),
+    // then one from 127.0.0.2, which the new-IP detector reports as access.new_ip.
+    expect(await auditedCallFrom("127.0.0.1", "user_ui")).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await auditedCallFrom("127.0.0.2", "user_ui")).toBe(200);
     await page.goto(url);
     await shot("01-sign-in");
     await page.getByLabel("User id").fill("user_ui");
@@ -150,8 +169,12 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     await page.getByTestId("wallet").getByText(account.address).waitFor();
     await shot("04-wallet-linked");
     await sectionShot("04b-wallets", "#wallets");
-    await page.locator("#alerts").getByText(/No alerts|open alert/).first().waitFor();
+    await page.locator("#alerts").getByText("1 open alert.").waitFor({ timeout: 15_000 });
+    await page.locator("#alerts").getByText("Access from a new IP address").waitFor();
     await sectionShot("04c-alerts", "#alerts");
+    await page.getByRole("button", { name: 'Mark "Access from a new IP address" as seen' }).click();
+    await page.locator("#alerts").getByText("No open alerts.").waitFor();
+    await sectionShot("04d-alert-seen", "#alerts");
 
     await page.locator("#audit").scrollIntoViewIfNeeded();
     await page.getByTestId("audit-table").getByText("credential.create").first().waitFor();
