@@ -1,7 +1,8 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
-import { useBalanceHistory, useBalances, useCredentials, useWallets } from "../hooks.js";
+import { useBalanceHistory, useBalances } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { useBalanceSources } from "./useBalanceSources.js";
 import { Section } from "./Section.js";
 
 /** The ranges the picker offers. */
@@ -38,19 +39,9 @@ function domains(points: { t: number; v: number }[]) {
  * The chart is keyboard-navigable (arrow keys move the tooltip).
  */
 export function BalanceHistoryChart() {
-  const credentials = useCredentials();
-  const wallets = useWallets();
+  const { credentials, wallets, sources, source, choose: setChosen } = useBalanceSources();
   const [range, setRange] = useState<RangeId>("7d");
   const rangeMs = RANGES.find((r) => r.id === range)!.ms;
-  const sources = useMemo(
-    () => [
-      ...(credentials.data ?? []).map((c) => ({ id: `exchange:${c.id}`, label: `${c.label} (${c.exchange})` })),
-      ...(wallets.data ?? []).map((w) => ({ id: `wallet:${w.id}`, label: `${w.label ?? "Wallet"} (${w.address.slice(0, 6)}…${w.address.slice(-4)})` })),
-    ],
-    [credentials.data, wallets.data],
-  );
-  const [chosen, setChosen] = useState<string | null>(null);
-  const source = chosen !== null && sources.some((s) => s.id === chosen) ? chosen : (sources[0]?.id ?? null);
   // The start of the range moves in whole minutes so the query key stays stable between renders.
   const from = useMemo(() => new Date(Math.floor((Date.now() - rangeMs) / 60_000) * 60_000).toISOString(), [rangeMs]);
   const history = useBalanceHistory(source, undefined, from);

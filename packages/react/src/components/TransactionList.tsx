@@ -1,21 +1,12 @@
-import { useId, useMemo, useState } from "react";
-import { useCredentials, useTransactions, useWallets } from "../hooks.js";
+import { useId } from "react";
+import { useTransactions } from "../hooks.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { useBalanceSources } from "./useBalanceSources.js";
 import { Section } from "./Section.js";
 
 /** Trades, deposits, withdrawals and transfers of one source (a credential or a wallet), newest first, with paging. */
 export function TransactionList() {
-  const credentials = useCredentials();
-  const wallets = useWallets();
-  const sources = useMemo(
-    () => [
-      ...(credentials.data ?? []).map((c) => ({ id: `exchange:${c.id}`, label: `${c.label} (${c.exchange})` })),
-      ...(wallets.data ?? []).map((w) => ({ id: `wallet:${w.id}`, label: `${w.label ?? "Wallet"} (${w.address.slice(0, 6)}…${w.address.slice(-4)})` })),
-    ],
-    [credentials.data, wallets.data],
-  );
-  const [chosen, setChosen] = useState<string | null>(null);
-  const source = chosen !== null && sources.some((s) => s.id === chosen) ? chosen : (sources[0]?.id ?? null);
+  const { credentials, wallets, sources, source, choose: setChosen } = useBalanceSources();
   const txs = useTransactions(source);
   const sourceId = useId();
   const rows = txs.data?.pages.flatMap((p) => p.items) ?? [];
