@@ -48,8 +48,13 @@ const bot = await fetch(`${h.base}/v1/tokens`, {
 const { mintSessionToken } = await import("@wallet-auth/testing/clerk");
 const longSession = await mintSessionToken(h.keys, { userId: "user_bench", azp: "http://app.wallet-auth.test", expiresInS: 600 });
 
+// The same service call from a bare Express route (no authentication, limits or schema checks):
+// what one PostgreSQL round trip costs by itself, so the router's own share is visible.
+hello.get("/service", async (_req, res) => void res.json(await h.walletAuth.credentials.list({ userId: "user_bench" })));
+
 const base = await load(helloUrl);
 const lines = [
+  { name: "bare Express route calling credentials.list (no auth, no middleware)", r: await load(helloUrl.replace(/\/hello$/, "/service")) },
   { name: "GET /v1/credentials (Clerk session)", r: await load(`${h.base}/v1/credentials`, { authorization: `Bearer ${longSession}` }) },
   { name: "GET /v1/credentials (bot token)", r: await load(`${h.base}/v1/credentials`, { authorization: `Bearer ${bot.token}` }) },
   {
