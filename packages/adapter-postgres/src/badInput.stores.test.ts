@@ -4,8 +4,8 @@
  * `INVALID_INPUT` (a coded error, never a `TypeError` or `INTERNAL` with a SQL state), and the
  * database is byte-for-byte unchanged afterwards.
  */
-import { AlertService, AuditService, AuditTrail, BalanceService, CredentialService, type ExchangeGateway, Redacted, type WalletAuthStore, isWalletAuthError } from "@wallet-auth/core";
-import { ring, testHashKey } from "@wallet-auth/testing/scenarios";
+import { AlertService, AuditService, AuditTrail, BalanceService, CredentialService, Redacted, type WalletAuthStore, isWalletAuthError } from "@wallet-auth/core";
+import { offlineExchanges, ring, testHashKey } from "@wallet-auth/testing/scenarios";
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore } from "./createPostgresStore.js";
@@ -156,15 +156,6 @@ describe.each(stores)("bad input on %s", (_name, open) => {
     expect((await alerts.list(ctx, { status: "open" })).items.map((a) => a.id)).toEqual([alert.id]);
   });
 });
-
-/** Answers `describe` only: live validation is off, so no exchange is involved. */
-const offlineExchanges: ExchangeGateway = {
-  describe: async (exchange) => ({ exchange, requiredFields: ["apiKey", "secret"], reportsPermissions: true }),
-  validate: () => Promise.reject(new Error("unused")),
-  fetchBalances: () => Promise.reject(new Error("unused")),
-  fetchHistory: () => Promise.reject(new Error("unused")),
-  proxy: () => Promise.reject(new Error("unused")),
-};
 
 describe.each(stores)("bad input to the credential service on %s", (_name, open) => {
   let target: Target;

@@ -10,23 +10,16 @@ import { afterAll, bench, describe } from "vitest";
 import { AuditTrail } from "../audit/AuditTrail.js";
 import { KeyRing } from "../crypto/KeyRing.js";
 import { createMemoryStore } from "../memory/createMemoryStore.js";
-import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
+import { offlineExchanges } from "@wallet-auth/testing/scenarios";
 import { Redacted } from "../secret/Redacted.js";
 import { CredentialService } from "./CredentialService.js";
 import { credentialContext } from "./secretEnvelope.js";
 
-const offline: ExchangeGateway = {
-  describe: async (exchange) => ({ exchange, requiredFields: ["apiKey", "secret"], reportsPermissions: true }),
-  validate: () => Promise.reject(new Error("validation is off in this benchmark")),
-  fetchBalances: () => Promise.reject(new Error("unused")),
-  fetchHistory: () => Promise.reject(new Error("unused")),
-  proxy: () => Promise.reject(new Error("unused")),
-};
 
 const keyRing = KeyRing.fromKeys({ keys: [{ id: "bench", key: new Uint8Array(32).fill(3) }], primaryKeyId: "bench" });
 const store = createMemoryStore();
 const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(4)) });
-const service = new CredentialService({ store, keyRing, fingerprintKey: Redacted.make(new Uint8Array(32).fill(5)), exchanges: offline, audit, policy: { validateOnCreate: false } });
+const service = new CredentialService({ store, keyRing, fingerprintKey: Redacted.make(new Uint8Array(32).fill(5)), exchanges: offlineExchanges, audit, policy: { validateOnCreate: false } });
 const ctx = { userId: "user_bench" };
 const view = await service.create(ctx, { exchange: "binance", label: "bench", apiKey: "BENCHKEY0000000000000000000000000000000000000000000000000000000", secret: "x".repeat(64) });
 const record = await store.credentials.get(ctx.userId, view.id);

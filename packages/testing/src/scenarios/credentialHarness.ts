@@ -18,6 +18,18 @@ export function ring(byte = 1, id = "k1"): KeyRing {
   return KeyRing.fromKeys({ keys: [{ id, key: fixedKey(byte) }], primaryKeyId: id });
 }
 
+/**
+ * An exchange gateway that answers `describe` only (API key and secret required) and refuses the
+ * rest: for services built with live validation off, where no exchange is involved.
+ */
+export const offlineExchanges: ExchangeGateway = {
+  describe: async (exchange) => ({ exchange, requiredFields: ["apiKey", "secret"], reportsPermissions: true }),
+  validate: () => Promise.reject(new Error("offlineExchanges: no exchange here")),
+  fetchBalances: () => Promise.reject(new Error("offlineExchanges: no exchange here")),
+  fetchHistory: () => Promise.reject(new Error("offlineExchanges: no exchange here")),
+  proxy: () => Promise.reject(new Error("offlineExchanges: no exchange here")),
+};
+
 /** A store whose audit appends fail when `failing.on` is set (to prove create+audit atomicity). */
 export function withFailingAudit(store: WalletAuthStore): { store: WalletAuthStore; failing: { on: boolean } } {
   const failing = { on: false };
