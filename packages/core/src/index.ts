@@ -10,6 +10,7 @@
 export { type ErrorCode, errorCodes, errorMessages, isErrorCode, WalletAuthError, type WalletAuthErrorOptions, isWalletAuthError } from "./errors/index.js";
 export { Redacted } from "./secret/Redacted.js";
 export { OpenedExchangeSecret } from "./secret/OpenedSecret.js";
+export { PrintsRedacted } from "./secret/PrintsRedacted.js";
 export type { RequestContext } from "./context/RequestContext.js";
 export type {
   AlertQuery,

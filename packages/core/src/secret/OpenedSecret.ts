@@ -1,5 +1,5 @@
-import { inspect } from "node:util";
 import type { ExchangeSecret } from "../ports/ExchangeGateway.js";
+import { PrintsRedacted } from "./PrintsRedacted.js";
 
 const REDACTED = "<redacted exchange secret>";
 
@@ -11,13 +11,14 @@ const REDACTED = "<redacted exchange secret>";
  * all print or copy nothing secret. Pass the fields you need explicitly, e.g.
  * `new ccxt.binance({ apiKey: secret.apiKey, secret: secret.secret })`.
  */
-export class OpenedExchangeSecret implements ExchangeSecret {
+export class OpenedExchangeSecret extends PrintsRedacted implements ExchangeSecret {
   readonly #apiKey: string;
   readonly #secret: string;
   readonly #password: string | undefined;
   readonly #uid: string | undefined;
 
   constructor(plain: ExchangeSecret) {
+    super();
     this.#apiKey = plain.apiKey;
     this.#secret = plain.secret;
     this.#password = plain.password;
@@ -45,19 +46,7 @@ export class OpenedExchangeSecret implements ExchangeSecret {
     return this.#uid;
   }
 
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
-  }
-
-  get [Symbol.toStringTag](): string {
+  protected get redactedText(): string {
     return REDACTED;
   }
 }

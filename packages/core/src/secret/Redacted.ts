@@ -1,4 +1,4 @@
-import { inspect } from "node:util";
+import { PrintsRedacted } from "./PrintsRedacted.js";
 
 const REDACTED = "<redacted>";
 // One registry per process, keyed by a global symbol: an ESM and a CJS copy of core loaded into one
@@ -21,8 +21,9 @@ const values: WeakMap<object, unknown> = (globalRegistry[REGISTRY] ??= new WeakM
  * Redacted.unwrap(secret); // "hunter2"
  * ```
  */
-export class Redacted<T> {
+export class Redacted<T> extends PrintsRedacted {
   private constructor(value: T) {
+    super();
     values.set(this, value);
     Object.freeze(this);
   }
@@ -43,19 +44,7 @@ export class Redacted<T> {
     return typeof value === "object" && value !== null && values.has(value as Redacted<unknown>);
   }
 
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
-  }
-
-  get [Symbol.toStringTag](): string {
+  protected get redactedText(): string {
     return REDACTED;
   }
 }
