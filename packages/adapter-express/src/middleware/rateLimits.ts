@@ -58,18 +58,18 @@ class RecoveringRedisStore extends RedisStore {
     this.#loadScripts();
   }
 
-  override async get(key: string): ReturnType<RedisStore["get"]> {
-    try {
-      return await super.get(key);
-    } catch (error) {
-      this.#loadScripts();
-      throw error;
-    }
+  override get(key: string): ReturnType<RedisStore["get"]> {
+    return this.#reloadOnFailure(super.get(key));
   }
 
-  override async increment(key: string): ReturnType<RedisStore["increment"]> {
+  override increment(key: string): ReturnType<RedisStore["increment"]> {
+    return this.#reloadOnFailure(super.increment(key));
+  }
+
+  /** A failed call (Redis down, or the scripts never loaded) reloads the scripts for the next one. */
+  async #reloadOnFailure<T>(call: Promise<T>): Promise<T> {
     try {
-      return await super.increment(key);
+      return await call;
     } catch (error) {
       this.#loadScripts();
       throw error;

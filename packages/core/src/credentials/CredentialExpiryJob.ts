@@ -1,21 +1,14 @@
-import type { AuditEntry, AuditTrail } from "../audit/AuditTrail.js";
+import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { RequestContext } from "../context/RequestContext.js";
 import type { Clock } from "../ports/Clock.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import type { CredentialLeases } from "./CredentialLease.js";
+import { credentialEntry } from "./credentialEntry.js";
 
 /** Result of one expiry run. */
 export interface CheckExpiryResult {
   expired: number;
   warned: number;
-}
-
-/** An audit entry about one credential. */
-export function credentialEntry(action: string, outcome: AuditEntry["outcome"], id: string | undefined, details?: AuditEntry["details"]): AuditEntry {
-  const entry: AuditEntry = { action, outcome, targetType: "credential" };
-  if (id !== undefined) entry.targetId = id;
-  if (details !== undefined) entry.details = details;
-  return entry;
 }
 
 /**

@@ -10,7 +10,8 @@ import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import type { Redacted } from "../secret/Redacted.js";
 import { type CredentialLease, CredentialLeases, type LeaseTimers, ServiceCredentialLease, systemLeaseTimers } from "./CredentialLease.js";
-import { type CheckExpiryResult, CredentialExpiryJob, credentialEntry } from "./CredentialExpiryJob.js";
+import { type CheckExpiryResult, CredentialExpiryJob } from "./CredentialExpiryJob.js";
+import { credentialEntry } from "./credentialEntry.js";
 import { type CredentialView, toCredentialView } from "./CredentialView.js";
 
 export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
@@ -169,12 +170,12 @@ export class CredentialService {
       return await this.store.transaction(async (tx) => {
         await tx.users.ensure(ctx.userId, now);
         const stored = await tx.credentials.insert(record);
-        await this.audit.record(tx, ctx, this.entry("credential.create", "success", id, { exchange: parsed.exchange, validated: info !== null }));
+        await this.audit.record(tx, ctx, credentialEntry("credential.create", "success", id, { exchange: parsed.exchange, validated: info !== null }));
         return toCredentialView(stored);
       });
     } catch (error) {
       if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE")) {
-        await this.audit.recordNow(this.store, ctx, this.entry("credential.create", "denied", undefined, { exchange: parsed.exchange, code: error.code }));
+        await this.audit.recordNow(this.store, ctx, credentialEntry("credential.create", "denied", undefined, { exchange: parsed.exchange, code: error.code }));
       }
       throw error;
     }
@@ -230,14 +231,14 @@ export class CredentialService {
       const view = await this.store.transaction(async (tx) => {
         const updated = await tx.credentials.update(ctx.userId, id, patch);
         if (updated === null) throw new WalletAuthError("NOT_FOUND");
-        await this.audit.record(tx, ctx, this.entry(action, "success", id, { exchange: current.exchange }));
+        await this.audit.record(tx, ctx, credentialEntry(action, "success", id, { exchange: current.exchange }));
         return toCredentialView(updated);
       });
       if (renewing) await this.revokeLeases(id);
       return view;
     } catch (error) {
       if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE")) {
-        await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", id, { code: error.code }));
+        await this.audit.recordNow(this.store, ctx, credentialEntry(action, "denied", id, { code: error.code }));
       }
       throw error;
     }
@@ -279,7 +280,7 @@ export class CredentialService {
     id = parseId(id);
     await this.store.transaction(async (tx) => {
       if (!(await tx.credentials.delete(ctx.userId, id))) throw new WalletAuthError("NOT_FOUND");
-      await this.audit.record(tx, ctx, this.entry("credential.delete", "success", id));
+      await this.audit.record(tx, ctx, credentialEntry("credential.delete", "success", id));
     });
     await this.revokeLeases(id);
   }
@@ -303,7 +304,7 @@ export class CredentialService {
     } catch (error) {
       const code = codeOf(error);
       if (!REFUSED.has(code)) {
-        await this.audit.recordNow(this.store, ctx, this.entry("credential.revalidate", "failure", id, { code }));
+        await this.audit.recordNow(this.store, ctx, credentialEntry("credential.revalidate", "failure", id, { code }));
         return { credential: toCredentialView(current), outcome: "unchanged", code };
       }
       refusal = code;
@@ -360,7 +361,7 @@ export class CredentialService {
     const now = this.clock.now();
     const notAfter = new Date(now.getTime() - this.policy.lastUsedThrottleMs);
     await this.store.transaction(async (tx) => {
-      await this.audit.record(tx, ctx, this.entry("credential.use", "success", id));
+      await this.audit.record(tx, ctx, credentialEntry("credential.use", "success", id));
       // The record just read tells whether the throttle is due: skip the round trip when it is not.
       if (isTouchDue(record.lastUsedAt, notAfter)) await tx.credentials.touchLastUsed(ctx.userId, id, now, notAfter);
     });
@@ -391,7 +392,7 @@ export class CredentialService {
     const now = this.clock.now();
     const throttle = this.policy.lastUsedThrottleMs;
     await this.store.transaction(async (tx) => {
-      await this.audit.record(tx, ctx, this.entry("credential.use", "success", id, { lease: true, leaseId, ttlMs }));
+      await this.audit.record(tx, ctx, credentialEntry("credential.use", "success", id, { lease: true, leaseId, ttlMs }));
       const notAfter = new Date(now.getTime() - throttle);
       if (isTouchDue(record.lastUsedAt, notAfter)) await tx.credentials.touchLastUsed(ctx.userId, id, now, notAfter);
     });
@@ -419,10 +420,10 @@ export class CredentialService {
           return true;
         },
         onDecryptFailure: async (error) => {
-          await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
+          await this.audit.recordNow(this.store, ctx, credentialEntry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
         },
         end: async (summary) => {
-          await this.audit.recordNow(this.store, ctx, this.entry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
+          await this.audit.recordNow(this.store, ctx, credentialEntry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
         },
       },
     });
@@ -454,10 +455,6 @@ export class CredentialService {
 
   // --- internals ---
 
-  private entry(action: string, outcome: AuditEntry["outcome"], id: string | undefined, details?: AuditEntry["details"]): AuditEntry {
-    return credentialEntry(action, outcome, id, details);
-  }
-
   private async require(ctx: RequestContext, id: string): Promise<CredentialRecord> {
     const record = await this.store.credentials.get(ctx.userId, parseId(id));
     if (record === null) throw new WalletAuthError("NOT_FOUND");
@@ -475,7 +472,7 @@ export class CredentialService {
       refusal = new WalletAuthError("CREDENTIAL_EXPIRED");
     }
     if (refusal !== undefined || record === null) {
-      await this.audit.recordNow(this.store, ctx, this.entry(action, "denied", parseId(id), { code: refusal?.code ?? "NOT_FOUND" }));
+      await this.audit.recordNow(this.store, ctx, credentialEntry(action, "denied", parseId(id), { code: refusal?.code ?? "NOT_FOUND" }));
       throw refusal ?? new WalletAuthError("NOT_FOUND");
     }
     return record;
@@ -486,7 +483,7 @@ export class CredentialService {
       return openSecret(this.keyRing, record.sealedSecret, record.userId, record.id, record.exchange);
     } catch (error) {
       const reason = isWalletAuthError(error) ? (error.reason ?? null) : null;
-      await this.audit.recordNow(this.store, ctx, this.entry("credential.decrypt", "failure", record.id, { code: "DECRYPTION_FAILED", reason }));
+      await this.audit.recordNow(this.store, ctx, credentialEntry("credential.decrypt", "failure", record.id, { code: "DECRYPTION_FAILED", reason }));
       throw new WalletAuthError("DECRYPTION_FAILED", { reason: reason ?? "decrypt-failed" });
     }
   }
@@ -516,7 +513,7 @@ export class CredentialService {
       }
       return info;
     } catch (error) {
-      await this.audit.recordNow(this.store, ctx, this.entry(action, TRANSIENT.has(codeOf(error)) ? "failure" : "denied", id, { exchange, code: codeOf(error) }));
+      await this.audit.recordNow(this.store, ctx, credentialEntry(action, TRANSIENT.has(codeOf(error)) ? "failure" : "denied", id, { exchange, code: codeOf(error) }));
       throw error;
     }
   }
@@ -540,7 +537,7 @@ export class CredentialService {
         if (expectStatus !== undefined && (await tx.credentials.get(ctx.userId, id)) !== null) return null;
         throw new WalletAuthError("NOT_FOUND");
       }
-      await this.audit.record(tx, ctx, this.entry(action, outcome, id, details));
+      await this.audit.record(tx, ctx, credentialEntry(action, outcome, id, details));
       return toCredentialView(updated);
     });
   }
