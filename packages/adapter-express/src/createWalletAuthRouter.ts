@@ -53,6 +53,8 @@ export interface WalletAuthRouterOptions {
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// Built once: a zod schema compiles its parser on first use, so one made per request paid that every time.
+const noBody = z.union([z.undefined(), z.strictObject({})]);
 
 function defaultIsAdmin(claims: Readonly<Record<string, unknown>>): boolean {
   const roleOf = (v: unknown) => (v && typeof v === "object" ? (v as { role?: unknown }).role : undefined);
@@ -140,14 +142,17 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   const router = express.Router({ strict: false });
   router.use(requestId());
   router.use(securityHeaders());
-  router.use((req, res, next) => {
-    const started = performance.now();
-    res.on("finish", () => {
-      const matched = (req.route as { path?: string } | undefined)?.path;
-      observe.request?.({ route: matched ?? "unmatched", method: req.method, status: res.statusCode, durationMs: performance.now() - started });
+  const onRequest = observe.request;
+  if (onRequest) {
+    router.use((req, res, next) => {
+      const started = performance.now();
+      res.on("finish", () => {
+        const matched = (req.route as { path?: string } | undefined)?.path;
+        onRequest({ route: matched ?? "unmatched", method: req.method, status: res.statusCode, durationMs: performance.now() - started });
+      });
+      next();
     });
-    next();
-  });
+  }
   router.use(limiters.perIp);
   router.use(limiters.authFailures);
   router.use(cookieParser());
@@ -176,7 +181,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
           return sendError(res, "UNAUTHENTICATED");
         }
         if (principal.kind === "session" && principal.viaCookie && UNSAFE.has(req.method) && !csrfOk(req, principal)) return sendError(res, "CSRF_INVALID");
-        const params = parseInput(spec.params ?? z.strictObject({}), { ...req.params }, "params");
+        const params = parseInput(spec.params ?? emptyQuery, { ...req.params }, "params");
         if (principal.kind === "bot") {
           // A bot token reaches only routes that name a scope it holds; never tokens, privacy, admin or step-up routes.
           const scope = typeof spec.scope === "function" ? spec.scope(params) : spec.scope;
@@ -187,7 +192,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
           }
         } else if (spec.auth === "admin" && !deps.isAdmin(principal)) return sendError(res, "FORBIDDEN");
         const query = parseInput(spec.query ?? emptyQuery, { ...(req.query as object) }, "query");
-        const body = spec.body ? parseInput(spec.body, req.body ?? {}, "body") : parseInput(z.union([z.undefined(), z.strictObject({})]), req.body, "body");
+        const body = spec.body ? parseInput(spec.body, req.body ?? {}, "body") : parseInput(noBody, req.body, "body");
         const needsStepUp = typeof spec.stepUp === "function" ? spec.stepUp(body) : spec.stepUp === true;
         if (needsStepUp && (principal.kind !== "session" || !isRecentlyVerified(principal, stepUp))) {
           const status = errorStatus.FORBIDDEN;

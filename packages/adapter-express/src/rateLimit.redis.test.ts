@@ -31,6 +31,23 @@ describe("rate limits", () => {
     }
   });
 
+  it("tells the caller the budget of the most specific limit it passed (RateLimit-Policy / RateLimit, draft-7)", async () => {
+    const h = await startHttpHarness(memory, { rateLimit: { perIp: { limit: 50, windowMs: 60_000 }, perUser: { limit: 7, windowMs: 60_000 }, sensitive: { limit: 3, windowMs: 60_000 } } });
+    try {
+      const anonymous = await fetch(`${h.base}/v1/me`);
+      expect(anonymous.headers.get("ratelimit-policy")).toBe("50;w=60");
+      const token = await h.token("user_headers");
+      const me = await fetch(`${h.base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.headers.get("ratelimit-policy")).toBe("7;w=60");
+      expect(me.headers.get("ratelimit")).toMatch(/^limit=7, remaining=6, reset=\d+$/);
+      const sensitive = await challenge(h, token);
+      expect(sensitive.headers.get("ratelimit-policy")).toBe("3;w=60");
+      expect(sensitive.headers.get("ratelimit")).toMatch(/^limit=3, remaining=2, reset=\d+$/);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("stops an IP after repeated failed sign-ins, even with a valid token afterwards", async () => {
     const h = await startHttpHarness(memory, { rateLimit: { authFailures: { limit: 3, windowMs: 60_000 } } });
     try {

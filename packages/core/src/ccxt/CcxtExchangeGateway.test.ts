@@ -148,3 +148,28 @@ describe("createCcxtExchangeGateway against the loopback Binance", () => {
     expect(loop.requestCount()).toBe(3);
   });
 });
+
+describe("connections to the exchange", () => {
+  it("reuses kept-alive connections across calls and users instead of opening (and leaving open) one per call", async () => {
+    // Real exchanges keep idle connections for minutes; so does this one here.
+    const keepAlive = await startLoopbackExchange({ keepAliveTimeoutMs: 60_000 });
+    try {
+      keepAlive.addAccount({ apiKey: "conn-key-a", secret: "conn-secret-a", balances: { BTC: { free: "1", locked: "0" } } });
+      keepAlive.addAccount({ apiKey: "conn-key-b", secret: "conn-secret-b", balances: { ETH: { free: "2", locked: "0" } } });
+      const shared = createCcxtExchangeGateway({ urls: { binance: keepAlive.origin }, enableRateLimit: false, timeoutMs: 5000 });
+      for (let i = 0; i < 10; i++) {
+        const a = await shared.fetchBalances({ exchange: "binance", secret: { apiKey: "conn-key-a", secret: "conn-secret-a" } });
+        const b = await shared.fetchBalances({ exchange: "binance", secret: { apiKey: "conn-key-b", secret: "conn-secret-b" } });
+        // Each call is still signed with its own key: a shared connection carries no identity.
+        expect(a.map((x) => x.asset)).toEqual(["BTC"]);
+        expect(b.map((x) => x.asset)).toEqual(["ETH"]);
+      }
+      expect(keepAlive.requestCount("/api/v3/account")).toBe(20);
+      // Sequential calls need one connection (plus at most one for the markets load).
+      expect(keepAlive.connections().accepted).toBeLessThanOrEqual(2);
+      expect(keepAlive.connections().open).toBeLessThanOrEqual(2);
+    } finally {
+      await keepAlive.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import type {
 } from "../ports/ExchangeGateway.js";
 import { toExchangeBalances, tradeToEntry, transactionToEntry } from "./ccxtNormalise.js";
 import { buildCcxtClient, type CcxtClientSettings } from "./buildCcxtClient.js";
+import { SharedConnections } from "./sharedConnections.js";
 import { type CcxtModule, hasCcxtExchange, loadCcxt } from "./loadCcxt.js";
 import { mapCcxtError } from "./mapCcxtError.js";
 
@@ -56,7 +57,8 @@ const permissionProbes: Record<string, { method: string; parse(raw: Record<strin
 /**
  * `ExchangeGateway` over ccxt. ccxt is imported on first use. Every authenticated call builds a
  * fresh ccxt client that holds the caller's secret for that call only (clients are never
- * shared between calls or users) and reuses markets loaded once per exchange.
+ * shared between calls or users), reuses markets loaded once per exchange, and sends its
+ * requests over the exchange's shared kept-alive connections ({@link SharedConnections}).
  */
 class CcxtExchangeGateway implements ExchangeGateway {
   private readonly options: CcxtExchangeGatewayOptions;
@@ -65,6 +67,8 @@ class CcxtExchangeGateway implements ExchangeGateway {
   private readonly markets = new LRUCache<string, { at: number; loading: Promise<Exchange> }>({ max: 16 });
   /** Bounded by ccxt's list of exchanges (`supported` refuses other ids); the LRU bound is a backstop. */
   private readonly descriptions = new LRUCache<string, ExchangeDescription>({ max: 256 });
+  /** Kept-alive connections shared by the per-call clients, one pool per exchange. */
+  private readonly connections = new SharedConnections();
 
   constructor(options: CcxtExchangeGatewayOptions) {
     this.options = options;
@@ -194,7 +198,10 @@ class CcxtExchangeGateway implements ExchangeGateway {
     const cached = this.markets.get(exchange);
     if (cached !== undefined && now - cached.at < ttl) return cached.loading;
     const client = buildCcxtClient(ccxt, exchange, this.options);
-    const loading = client.loadMarkets().then(() => client);
+    const loading = this.connections.attach(exchange, client).then(async () => {
+      await client.loadMarkets();
+      return client;
+    });
     this.markets.set(exchange, { at: now, loading });
     loading.catch(() => {
       if (this.markets.get(exchange)?.loading === loading) this.markets.delete(exchange);
@@ -209,6 +216,7 @@ class CcxtExchangeGateway implements ExchangeGateway {
       const shared = await this.marketsClient(ccxt, input.exchange);
       client = buildCcxtClient(ccxt, input.exchange, this.options, input.secret);
       client.setMarkets(shared.markets, shared.currencies as never);
+      await this.connections.attach(input.exchange, client);
       return await abortable(fn(client), input.signal);
     } catch (error) {
       const retryAfter = Number((client?.last_response_headers as Record<string, string> | undefined)?.["Retry-After"]);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { binanceRoutes } from "./binanceRoutes.js";
 import type { LoopbackAccount, LoopbackExchange, LoopbackMode, StartLoopbackExchangeOptions } from "./types.js";
 import { isRefusal, verifyBinanceRequest } from "./verifyBinanceRequest.js";
@@ -127,7 +127,14 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 1000;
+  let accepted = 0;
+  const open = new Set<Socket>();
+  server.on("connection", (socket) => {
+    accepted += 1;
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -155,6 +162,10 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
     resetCounts() {
       counts.clear();
       total = 0;
+      accepted = 0;
+    },
+    connections() {
+      return { accepted, open: open.size };
     },
     hold(path) {
       let arrived!: () => void;

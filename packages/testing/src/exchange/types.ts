@@ -103,6 +103,11 @@ export interface StartLoopbackExchangeOptions {
   clock?: () => number;
   /** Seconds sent in `Retry-After` while rate limited. Default 1. */
   retryAfterSeconds?: number;
+  /**
+   * How long an idle kept-alive connection stays open, in ms. Default 1000; real exchanges keep
+   * them for minutes (set 60000 to see whether a client reuses its connections).
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 /** A running loopback exchange. */
@@ -121,6 +126,8 @@ export interface LoopbackExchange {
   requestCount(path?: string): number;
   /** Resets the request counters. */
   resetCounts(): void;
+  /** TCP connections: `accepted` since start (or the last `resetCounts`), `open` now. */
+  connections(): { accepted: number; open: number };
   /**
    * Holds every request to `path` (e.g. `"/api/v3/account"`) until `release()`: `reached`
    * resolves when the first one arrives. For proving what happens while an exchange call is in flight.
