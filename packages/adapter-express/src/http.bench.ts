@@ -4,6 +4,12 @@
  * session token, the same with a bot token, and a proxied `fetchBalance` against the loopback
  * exchange. On the real PostgreSQL when `DATABASE_URL` is set, else embedded PGlite.
  *
+ * Paired rounds: each round loads the hello-world, then the line under test, right after each
+ * other; a line's figures are the medians over its rounds and its ratio the median of the
+ * per-round ratios. On this 2-vCPU machine the hello-world alone drifts by up to 40% between
+ * runs a minute apart, so one unpaired run per line said more about the machine than the code.
+ * CPU per request (the whole process: server, load generator, driver) is printed beside it.
+ *
  * Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest bench --run packages/adapter-express/src/http.bench.ts`
  */
 import type { AddressInfo } from "node:net";
@@ -13,15 +19,50 @@ import { bench, describe } from "vitest";
 import { reportBench } from "../../../bench/report.js";
 import { startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
 
-const DURATION_S = 5;
+const DURATION_S = 3;
+const ROUNDS = 3;
 const CONNECTIONS = 50;
 const kind = storeKinds().at(-1)!;
 const unlimited = { limit: 1_000_000, windowMs: 60_000 };
 
-async function load(url: string, headers: Record<string, string> = {}, method: "GET" | "POST" = "GET", body?: string) {
+interface Load {
+  rps: number;
+  p99: number;
+  /** Process CPU (user + system) per completed request, in microseconds. */
+  cpuUs: number;
+  non2xx: number;
+  errors: number;
+  statuses: string;
+}
+
+async function load(url: string, headers: Record<string, string> = {}, method: "GET" | "POST" = "GET", body?: string): Promise<Load> {
+  const cpu = process.cpuUsage();
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers, method, ...(body ? { body } : {}) });
+  const used = process.cpuUsage(cpu);
   const statuses = Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([code, v]) => `${code}:${v.count}`).join(" ");
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, statuses };
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUs: (used.user + used.system) / Math.max(1, result.requests.total), non2xx: result.non2xx, errors: result.errors, statuses };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** {@link ROUNDS} paired rounds of hello-world then `run`; medians of both and of the per-round ratios. */
+async function paired(run: () => Promise<Load>) {
+  const rounds: { hello: Load; line: Load }[] = [];
+  for (let i = 0; i < ROUNDS; i++) rounds.push({ hello: await load(helloUrl), line: await run() });
+  const of = (pick: (r: { hello: Load; line: Load }) => number) => median(rounds.map(pick));
+  const last = rounds.at(-1)!.line;
+  return {
+    hello: { rps: of((r) => r.hello.rps), p99: of((r) => r.hello.p99), cpuUs: of((r) => r.hello.cpuUs) },
+    line: { rps: of((r) => r.line.rps), p99: of((r) => r.line.p99), cpuUs: of((r) => r.line.cpuUs) },
+    ratio: of((r) => r.line.rps / r.hello.rps),
+    non2xx: rounds.reduce((n, r) => n + r.line.non2xx, 0),
+    errors: rounds.reduce((n, r) => n + r.line.errors, 0),
+    statuses: last.statuses,
+  };
 }
 
 const hello = express();
@@ -52,22 +93,26 @@ const longSession = await mintSessionToken(h.keys, { userId: "user_bench", azp: 
 // what one PostgreSQL round trip costs by itself, so the router's own share is visible.
 hello.get("/service", async (_req, res) => void res.json(await h.walletAuth.credentials.list({ userId: "user_bench" })));
 
-const base = await load(helloUrl);
+// Warm-up (JIT, pools, the session cache), not reported.
+await load(helloUrl);
+await load(`${h.base}/v1/credentials`, { authorization: `Bearer ${longSession}` });
 const lines = [
-  { name: "bare Express route calling credentials.list (no auth, no middleware)", r: await load(helloUrl.replace(/\/hello$/, "/service")) },
-  { name: "GET /v1/credentials (Clerk session)", r: await load(`${h.base}/v1/credentials`, { authorization: `Bearer ${longSession}` }) },
-  { name: "GET /v1/credentials (bot token)", r: await load(`${h.base}/v1/credentials`, { authorization: `Bearer ${bot.token}` }) },
+  { name: "bare Express route calling credentials.list (no auth, no middleware)", r: await paired(() => load(helloUrl.replace(/\/hello$/, "/service"))) },
+  { name: "GET /v1/credentials (Clerk session)", r: await paired(() => load(`${h.base}/v1/credentials`, { authorization: `Bearer ${longSession}` })) },
+  { name: "GET /v1/credentials (bot token)", r: await paired(() => load(`${h.base}/v1/credentials`, { authorization: `Bearer ${bot.token}` })) },
   {
     name: "POST exchange/fetchBalance (bot token, proxied to the loopback exchange)",
-    r: await load(`${h.base}/v1/credentials/${created.id}/exchange/fetchBalance`, { authorization: `Bearer ${bot.token}`, "content-type": "application/json" }, "POST", "{}"),
+    r: await paired(() => load(`${h.base}/v1/credentials/${created.id}/exchange/fetchBalance`, { authorization: `Bearer ${bot.token}`, "content-type": "application/json" }, "POST", "{}")),
   },
 ];
-process.stdout.write(`\nhttp (${kind.name}, ${CONNECTIONS} connections, ${DURATION_S} s each)\n`);
-process.stdout.write(`  Express hello-world: ${base.rps.toFixed(0)} req/s, p99 ${base.p99} ms\n`);
+process.stdout.write(`\nhttp (${kind.name}, ${CONNECTIONS} connections, ${ROUNDS} paired rounds of ${DURATION_S} s; medians)\n`);
 for (const { name, r } of lines) {
-  process.stdout.write(`  ${name}: ${r.rps.toFixed(0)} req/s (${(r.rps / base.rps).toFixed(2)}x hello), p99 ${r.p99} ms, non-2xx ${r.non2xx} (${r.statuses}), errors ${r.errors}\n`);
-  reportBench(import.meta.url, { name: `${name} req/s`, value: r.rps, unit: "req/s", baseline: { name: "Express hello-world", value: base.rps }, target: kind.name });
-  reportBench(import.meta.url, { name: `${name} p99`, value: r.p99, unit: "ms", baseline: { name: "Express hello-world p99", value: base.p99 }, higherIsBetter: false, target: kind.name });
+  process.stdout.write(
+    `  ${name}: ${r.line.rps.toFixed(0)} req/s (${r.ratio.toFixed(2)}x hello), p99 ${r.line.p99} ms, CPU ${r.line.cpuUs.toFixed(0)} us/req; ` +
+      `its hello-world ${r.hello.rps.toFixed(0)} req/s, p99 ${r.hello.p99} ms, CPU ${r.hello.cpuUs.toFixed(0)} us/req; non-2xx ${r.non2xx} (last round ${r.statuses}), errors ${r.errors}\n`,
+  );
+  reportBench(import.meta.url, { name: `${name} req/s`, value: r.line.rps, unit: "req/s", baseline: { name: "Express hello-world", value: r.hello.rps }, ratio: r.ratio, target: kind.name });
+  reportBench(import.meta.url, { name: `${name} p99`, value: r.line.p99, unit: "ms", baseline: { name: "Express hello-world p99", value: r.hello.p99 }, higherIsBetter: false, target: kind.name });
 }
 await h.close();
 helloServer.close();
