@@ -136,6 +136,18 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
     expect([expired.status, unknown.status]).toEqual([401, 401]);
     expect(expired.body.error.code).toBe(unknown.body.error.code);
     expect(h.authFailures).toContain("bot-token-invalid");
+
+    // The caller learns nothing, but the owner is told: the refused uses hashed to their tokens.
+    await h.walletAuth.detectors.idle();
+    const alerts = await call("GET", "/v1/alerts", await h.token("user_bot_owner"));
+    const kinds = (alerts.body.items as { kind: string; details: Record<string, unknown> }[]).filter((a) => a.kind.startsWith("token."));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "token.revoked_use", details: { botId: created.view.id } }),
+        expect.objectContaining({ kind: "token.expired_use", details: { botId: "00000000-0000-4000-8000-00000000e0e0" } }),
+      ]),
+    );
+    expect(kinds).toHaveLength(2);
   });
 
   it("leaks no exchange secret in any response", () => {

@@ -168,4 +168,16 @@ describe("AlertDetectors and credential expiry", () => {
     expect(await kinds()).toEqual(["credential.expiring", "credential.expired"]);
     expect(delivered[1]).toMatchObject({ severity: "high", userId: "user_alice" });
   });
+
+  it("tells the owner once when a revoked bot token keeps being presented, and when a bot runs on an expired one", async () => {
+    const { audit, store, kinds, delivered } = setup();
+    const denied = (tokenId: string, reason: string) => audit.recordNow(store, alice, { action: "token.use", outcome: "denied", targetType: "bot_token", targetId: tokenId, details: { reason } });
+    for (let i = 0; i < 5; i++) await denied("tok_revoked", "revoked");
+    await denied("tok_old", "expired");
+    // Successful uses raise nothing.
+    await audit.recordNow(store, alice, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: "tok_fine" });
+    expect(await kinds()).toEqual(["token.revoked_use", "token.expired_use"]);
+    expect(delivered[0]).toMatchObject({ userId: "user_alice", severity: "high", details: { botId: "tok_revoked" } });
+    expect(delivered[1]).toMatchObject({ severity: "medium", details: { botId: "tok_old" } });
+  });
 });

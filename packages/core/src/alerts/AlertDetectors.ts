@@ -70,12 +70,14 @@ const DAY_MS = 86_400_000;
 
 /**
  * Watches committed audit events and raises alerts: failed-authentication bursts per user and
- * per IP, credential-use bursts, access from a new IP, wallet link/unlink churn, a credential
+ * per IP, credential-use bursts, access from a new IP, a revoked or expired bot token still
+ * being presented, wallet link/unlink churn, a credential
  * gaining withdrawal permission, and a credential about to expire or expired (from
  * `CredentialService.checkExpiry`).
  *
  * Actions watched: `auth.failure` (per user and per `ipHash`), `credential.use` (per
- * credential), `wallet.link` / `wallet.unlink`, `credential.withdraw_enabled`, and any
+ * credential), `token.use` refused as revoked / expired (per token), `wallet.link` /
+ * `wallet.unlink`, `credential.withdraw_enabled`, and any
  * `credential.*` event whose details carry `withdraw: true` with `escalation: true` or
  * `previousWithdraw: false` (or after an event of the same credential with `withdraw: false`).
  * Any successful user action from an `ipHash` not seen for that user within the lookback
@@ -195,6 +197,21 @@ export class AlertDetectors {
             dedupeKey: `credential.use_burst:${credentialId}`,
           }),
         );
+      }
+      if (event.action === "token.use" && event.outcome === "denied" && event.targetId !== null) {
+        // The token hashed to a real record, so the owner is known even though the call was refused.
+        // A revoked token still in use is someone holding a token the owner meant to kill; an expired
+        // one is usually a bot left running. One open alert per token.
+        const tokenId = event.targetId;
+        const revoked = event.details.reason === "revoked";
+        await raise({
+          userId: user,
+          kind: revoked ? "token.revoked_use" : "token.expired_use",
+          severity: revoked ? "high" : "medium",
+          // "tokenId" would be dropped as a secret-looking key; it is the record id, not the token.
+          details: { botId: tokenId },
+          dedupeKey: `${revoked ? "token.revoked_use" : "token.expired_use"}:${tokenId}`,
+        });
       }
       if (event.action === "wallet.link" || event.action === "wallet.unlink") {
         await this.#burst(this.#churn, this.#t.walletChurn, user, now, () =>

@@ -12,6 +12,8 @@ const alertText: Record<string, { title: string; advice: string }> = {
   "credential.expired": { title: "A credential has expired", advice: "Create a new key on the exchange and replace it here." },
   "credential.withdraw_enabled": { title: "A credential can withdraw funds", advice: "Replace it with a key that cannot withdraw." },
   "access.new_ip": { title: "Access from a new IP address", advice: "If it was not you, sign out everywhere and revoke your bot tokens." },
+  "token.revoked_use": { title: "A revoked bot token is still being used", advice: "Someone still holds it; the calls were refused. Check the address in the audit log and rotate any key it could reach." },
+  "token.expired_use": { title: "A bot is still using an expired token", advice: "Its calls are refused; create a new token for the bot." },
   "wallet.churn": { title: "Wallets were linked and unlinked repeatedly", advice: "Check the wallets list; unlink any you do not recognise." },
 };
 
