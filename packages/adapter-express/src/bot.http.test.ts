@@ -18,7 +18,7 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
     });
     const text = await res.text();
     seen.push(text, JSON.stringify([...res.headers]));
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : null };
   }
 
   beforeAll(async () => {
@@ -148,6 +148,25 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
       ]),
     );
     expect(kinds).toHaveLength(2);
+  });
+
+  it("passes an exchange's Retry-After on and sends it nothing for anyone until then", async () => {
+    const reader = (await mint({ label: "rl", scopes: ["exchange:read"], credentialIds: [credentialId] })).body.token as string;
+    const path = `/v1/credentials/${credentialId}/exchange/fetchBalance`;
+    h.exchange.setMode("rate-limited");
+    try {
+      const limited = await call("POST", path, reader, {});
+      expect([limited.status, limited.body.error.code, limited.headers.get("retry-after")]).toEqual([503, "EXCHANGE_RATE_LIMITED", "1"]);
+    } finally {
+      h.exchange.setMode("ok");
+    }
+    // The exchange would answer again, but asked for a second: the owner's own session waits too.
+    h.exchange.resetCounts();
+    const waiting = await call("POST", path, await h.token("user_bot_owner"), {});
+    expect([waiting.status, waiting.headers.get("retry-after")]).toEqual([503, "1"]);
+    expect(h.exchange.requestCount()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await call("POST", path, reader, {})).status).toBe(200);
   });
 
   it("leaks no exchange secret in any response", () => {

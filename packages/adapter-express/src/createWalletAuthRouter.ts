@@ -258,6 +258,8 @@ function lastResort(logger: RouterLogger): ErrorRequestHandler {
       res.status(400).json({ error: { code, message: "The request is invalid.", requestId: res.locals.requestId, fields } });
       return;
     }
-    sendError(res, code);
+    // An exchange that asked us to back off: the caller is told when to come back.
+    const wait = code === "EXCHANGE_RATE_LIMITED" && isWalletAuthError(error) ? error.details?.retryAfterSeconds : undefined;
+    sendError(res, code, typeof wait === "number" && wait > 0 ? { "Retry-After": String(Math.ceil(wait)) } : {});
   };
 }

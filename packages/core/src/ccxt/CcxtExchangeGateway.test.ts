@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { startLoopbackExchange, type LoopbackExchange } from "@wallet-auth/testing/exchange";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WalletAuthError } from "../errors/index.js";
-import { failure } from "@wallet-auth/testing/scenarios";
+import { failure, manualClock } from "@wallet-auth/testing/scenarios";
 import type { ExchangeGateway } from "../ports/ExchangeGateway.js";
 import { createCcxtExchangeGateway } from "./CcxtExchangeGateway.js";
 
@@ -118,13 +118,44 @@ describe("createCcxtExchangeGateway against the loopback Binance", () => {
       const maintenance = await failure(call());
       expect(maintenance.code).toBe("EXCHANGE_UNAVAILABLE");
       expect(maintenance.details).toEqual({ maintenance: true });
+      // Its own gateway: a rate limit with Retry-After makes a gateway back off (next test).
+      const own = createCcxtExchangeGateway({ urls: { binance: loop.origin }, enableRateLimit: false, timeoutMs: 5000 });
       loop.setMode("rate-limited");
-      const limited = await failure(call());
+      const limited = await failure(own.fetchBalances({ exchange: "binance", secret: { apiKey: KEY, secret: SECRET } }));
       expect(limited.code).toBe("EXCHANGE_RATE_LIMITED");
       expect(limited.details).toEqual({ retryAfterSeconds: 7 });
       expectNoSecret(limited);
     } finally {
       loop.setMode("ok");
+    }
+  });
+
+  it("after a rate limit with Retry-After, sends that exchange nothing (for any key) until it has passed", async () => {
+    const clock = manualClock();
+    const limitedLoop = await startLoopbackExchange({ retryAfterSeconds: 30 });
+    try {
+      limitedLoop.addAccount({ apiKey: "backoff-a", secret: "backoff-secret-a", balances: { BTC: { free: "1", locked: "0" } } });
+      limitedLoop.addAccount({ apiKey: "backoff-b", secret: "backoff-secret-b", balances: { ETH: { free: "1", locked: "0" } } });
+      const g = createCcxtExchangeGateway({ urls: { binance: limitedLoop.origin }, enableRateLimit: false, timeoutMs: 5000, clock });
+      const a = { exchange: "binance", secret: { apiKey: "backoff-a", secret: "backoff-secret-a" } };
+      const b = { exchange: "binance", secret: { apiKey: "backoff-b", secret: "backoff-secret-b" } };
+      expect(await g.fetchBalances(a)).toHaveLength(1);
+      limitedLoop.setMode("rate-limited");
+      expect((await failure(g.fetchBalances(a))).details).toEqual({ retryAfterSeconds: 30 });
+      // The exchange would answer now, but it asked for 30 s: another user's key waits too.
+      limitedLoop.setMode("ok");
+      limitedLoop.resetCounts();
+      clock.advance(10_000);
+      const waiting = await failure(g.fetchBalances(b));
+      expect(waiting.code).toBe("EXCHANGE_RATE_LIMITED");
+      expect(waiting.details).toEqual({ retryAfterSeconds: 20 });
+      expect((await failure(g.proxy({ ...b, method: "fetchBalance", args: {} }))).code).toBe("EXCHANGE_RATE_LIMITED");
+      expect(limitedLoop.requestCount()).toBe(0);
+      clock.advance(20_000);
+      expect((await g.fetchBalances(b)).map((x) => x.asset)).toEqual(["ETH"]);
+      expect(limitedLoop.requestCount("/api/v3/account")).toBe(1);
+    } finally {
+      await limitedLoop.close();
     }
   });
 

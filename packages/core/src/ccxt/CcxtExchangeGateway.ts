@@ -29,6 +29,8 @@ export interface CcxtExchangeGatewayOptions extends CcxtClientSettings {
   maxHistorySymbols?: number | undefined;
   /** How long loaded markets are reused. Default 1 hour. */
   marketsTtlMs?: number | undefined;
+  /** Longest server-wide back-off taken from an exchange's `Retry-After`, in seconds. Default 3600. */
+  maxBackoffSeconds?: number | undefined;
   clock?: Clock | undefined;
 }
 
@@ -59,6 +61,8 @@ const permissionProbes: Record<string, { method: string; parse(raw: Record<strin
  * fresh ccxt client that holds the caller's secret for that call only (clients are never
  * shared between calls or users), reuses markets loaded once per exchange, and sends its
  * requests over the exchange's shared kept-alive connections ({@link SharedConnections}).
+ * After a rate-limit answer with `Retry-After`, the process sends that exchange nothing until
+ * then: calls fail at once with `EXCHANGE_RATE_LIMITED` and `details.retryAfterSeconds`.
  */
 class CcxtExchangeGateway implements ExchangeGateway {
   private readonly options: CcxtExchangeGatewayOptions;
@@ -69,6 +73,8 @@ class CcxtExchangeGateway implements ExchangeGateway {
   private readonly descriptions = new LRUCache<string, ExchangeDescription>({ max: 256 });
   /** Kept-alive connections shared by the per-call clients, one pool per exchange. */
   private readonly connections = new SharedConnections();
+  /** Per exchange: epoch ms before which this process sends it nothing (its `Retry-After`). */
+  private readonly backoffUntil = new Map<string, number>();
 
   constructor(options: CcxtExchangeGatewayOptions) {
     this.options = options;
@@ -198,10 +204,16 @@ class CcxtExchangeGateway implements ExchangeGateway {
     const cached = this.markets.get(exchange);
     if (cached !== undefined && now - cached.at < ttl) return cached.loading;
     const client = buildCcxtClient(ccxt, exchange, this.options);
-    const loading = this.connections.attach(exchange, client).then(async () => {
-      await client.loadMarkets();
-      return client;
-    });
+    const loading = this.connections
+      .attach(exchange, client)
+      .then(async () => {
+        await client.loadMarkets();
+        return client;
+      })
+      // Mapped here, where the answer's Retry-After is known (a 429 can come on the markets load).
+      .catch((error: unknown) => {
+        throw mapCcxtError({ ccxt, error, retryAfterSeconds: retryAfterOf(client) });
+      });
     this.markets.set(exchange, { at: now, loading });
     loading.catch(() => {
       if (this.markets.get(exchange)?.loading === loading) this.markets.delete(exchange);
@@ -209,8 +221,32 @@ class CcxtExchangeGateway implements ExchangeGateway {
     return loading;
   }
 
+  /**
+   * Refuses a call while the exchange has asked this process to back off. A rate-limit answer
+   * that names a `Retry-After` is about the caller's IP (Binance sends one for request-weight
+   * limits, none for one account's order limits), so every key of every user waits it out:
+   * Binance bans an IP (418) that keeps calling after a 429. One without it fails that call only.
+   */
+  private checkBackoff(exchange: string): void {
+    const until = this.backoffUntil.get(exchange);
+    if (until === undefined) return;
+    const left = until - this.clock.now().getTime();
+    if (left <= 0) {
+      this.backoffUntil.delete(exchange);
+      return;
+    }
+    throw new WalletAuthError("EXCHANGE_RATE_LIMITED", { reason: "exchange-backoff", details: { retryAfterSeconds: Math.ceil(left / 1000) } });
+  }
+
+  private backOff(exchange: string, retryAfterSeconds: number): void {
+    const seconds = Math.min(retryAfterSeconds, this.options.maxBackoffSeconds ?? 3600);
+    const until = this.clock.now().getTime() + seconds * 1000;
+    this.backoffUntil.set(exchange, Math.max(until, this.backoffUntil.get(exchange) ?? 0));
+  }
+
   private async withClient<T>(input: ExchangeCallInput & { ipRestricted?: boolean | undefined }, fn: (client: Exchange) => Promise<T>): Promise<T> {
     const ccxt = await this.supported(input.exchange);
+    this.checkBackoff(input.exchange);
     let client: Exchange | undefined;
     try {
       const shared = await this.marketsClient(ccxt, input.exchange);
@@ -219,17 +255,20 @@ class CcxtExchangeGateway implements ExchangeGateway {
       await this.connections.attach(input.exchange, client);
       return await abortable(fn(client), input.signal);
     } catch (error) {
-      const retryAfter = Number((client?.last_response_headers as Record<string, string> | undefined)?.["Retry-After"]);
-      throw mapCcxtError({
-        ccxt,
-        error,
-        ipRestricted: input.ipRestricted,
-        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-      });
+      const mapped = mapCcxtError({ ccxt, error, ipRestricted: input.ipRestricted, retryAfterSeconds: client === undefined ? undefined : retryAfterOf(client) });
+      const wait = mapped.details?.retryAfterSeconds;
+      if (mapped.code === "EXCHANGE_RATE_LIMITED" && typeof wait === "number") this.backOff(input.exchange, wait);
+      throw mapped;
     } finally {
       if (client !== undefined) forgetSecret(client);
     }
   }
+}
+
+/** The `Retry-After` (seconds) of the client's last answer, when it sent a usable one. */
+function retryAfterOf(client: Exchange): number | undefined {
+  const value = Number((client.last_response_headers as Record<string, string> | undefined)?.["Retry-After"]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
