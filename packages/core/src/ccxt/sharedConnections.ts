@@ -41,11 +41,4 @@ export class SharedConnections {
     transport.fetchDispatcher = pool;
     void own.close().catch(() => undefined);
   }
-
-  /** Closes every pool (idle connections go at once; calls in flight finish first). */
-  async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
-    await Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
-  }
 }
