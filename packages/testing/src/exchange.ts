@@ -5,6 +5,7 @@
  * @module
  */
 export { startLoopbackExchange } from "./exchange/startLoopbackExchange.js";
+export { loopbackEndpoints } from "./exchange/binanceRoutes.js";
 export type {
   LoopbackAccount,
   LoopbackBalance,

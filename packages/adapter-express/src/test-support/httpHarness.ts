@@ -80,7 +80,8 @@ export async function startHttpHarness(
   routerOptions: Partial<Omit<WalletAuthRouterOptions, "clerk">> & { clerk?: Partial<WalletAuthRouterOptions["clerk"]> } = {},
 ): Promise<HttpHarness> {
   const opened = await kind.open();
-  const exchange = await startLoopbackExchange();
+  // Rate limited, it names a Retry-After of 1 s, as Binance does for an IP limit.
+  const exchange = await startLoopbackExchange({ retryAfterSeconds: 1 });
   exchange.setPrices({ BTCUSDT: "50000" });
   const keys = createClerkTestKeys();
   const key = (b: number) => new Uint8Array(32).fill(b);

@@ -1,6 +1,7 @@
 import type { Exchange } from "ccxt";
 import type { ExchangeSecret } from "../ports/ExchangeGateway.js";
 import type { CcxtModule } from "./loadCcxt.js";
+import { allowedEndpointsFor } from "./allowedEndpoints.js";
 import { restrictCcxtEndpoints } from "./restrictCcxtEndpoints.js";
 
 /** Client settings shared by the gateway and {@link createCcxtClient}. */
@@ -15,6 +16,13 @@ export interface CcxtClientSettings {
   timeoutMs?: number | undefined;
   /** ccxt's client-side rate limiter. Default `true`; turn off in tests. */
   enableRateLimit?: boolean | undefined;
+  /**
+   * REST endpoints (`"GET /api/v3/account"`) clients may call, per exchange id, replacing
+   * {@link defaultAllowedEndpoints} (Binance: what the gateway uses; no withdrawal or transfer
+   * endpoint). `"any"` lifts the check for that exchange (its hosts are still enforced): needed to
+   * call other endpoints (futures, margin) through a client from `createCcxtClient`.
+   */
+  allowedEndpoints?: Readonly<Record<string, readonly string[] | "any">> | undefined;
 }
 
 // Cuts binance fetchBalance from 7 requests to exchangeInfo + account (see STACK.md).
@@ -44,5 +52,9 @@ export function buildCcxtClient(ccxt: CcxtModule, exchange: string, settings: Cc
   const client = new Ctor(config);
   // Amounts as strings: no float rounding on the way to decimal strings.
   (client as unknown as { number: unknown }).number = String;
-  return restrictCcxtEndpoints(client, { origin: settings.urls?.[exchange], allowedHosts: settings.allowedHosts });
+  return restrictCcxtEndpoints(client, {
+    origin: settings.urls?.[exchange],
+    allowedHosts: settings.allowedHosts,
+    allowedEndpoints: allowedEndpointsFor(exchange, settings.allowedEndpoints),
+  });
 }

@@ -10,6 +10,11 @@ export interface RestrictCcxtEndpointsOptions {
    * after any rewrite, so a client never talks to anything but its own exchange's API.
    */
   allowedHosts?: readonly string[] | undefined;
+  /**
+   * Endpoints (`"GET /api/v3/account"`) the client may call; any other method or path is refused.
+   * Default: no path check (hosts only).
+   */
+  allowedEndpoints?: readonly string[] | undefined;
 }
 
 function rewrite(value: unknown, origin: string): unknown {
@@ -33,13 +38,15 @@ function collectHosts(value: unknown, into: Set<string>): void {
 
 /**
  * Points a ccxt client's REST API at `origin` (optional) and guards its `fetch` so that a
- * request to any host outside the allowed set is refused before a socket opens. Used by the
+ * request to any host outside the allowed set, or (with `allowedEndpoints`) to any other method
+ * and path, is refused before a socket opens. Used by the
  * gateway for every client it builds; exported for tests and for clients built by hand.
  *
  * @param client - A ccxt exchange instance (mutated).
  * @param options - Origin to rewrite to, and the allowed hosts.
  * @returns The same client.
- * @throws (from the guarded fetch) `EXCHANGE_UNAVAILABLE` with reason `host-not-allowed`.
+ * @throws (from the guarded fetch) `EXCHANGE_UNAVAILABLE` with reason `host-not-allowed`;
+ *   `EXCHANGE_UNSUPPORTED` with reason `endpoint-not-allowed`.
  * @example
  * ```ts
  * import { loadCcxt, restrictCcxtEndpoints } from "@wallet-auth/core/ccxt";
@@ -52,18 +59,22 @@ export function restrictCcxtEndpoints<T extends Exchange>(client: T, options: Re
   if (options.origin !== undefined) urls.api = rewrite(urls.api, options.origin);
   const allowed = new Set<string>(options.allowedHosts ?? []);
   if (options.allowedHosts === undefined) collectHosts(urls.api, allowed);
+  const endpoints = options.allowedEndpoints === undefined ? undefined : new Set(options.allowedEndpoints);
   const original = client.fetch.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  const guarded = (url: string, ...rest: unknown[]): Promise<unknown> => {
-    let host: string | undefined;
+  const guarded = (url: string, method: unknown = "GET", ...rest: unknown[]): Promise<unknown> => {
+    let parsed: URL | undefined;
     try {
-      host = new URL(url).host;
+      parsed = new URL(url);
     } catch {
-      host = undefined;
+      parsed = undefined;
     }
-    if (host === undefined || !allowed.has(host)) {
+    if (parsed === undefined || !allowed.has(parsed.host)) {
       return Promise.reject(new WalletAuthError("EXCHANGE_UNAVAILABLE", { reason: "host-not-allowed" }));
     }
-    return original(url, ...rest);
+    if (endpoints !== undefined && !endpoints.has(`${String(method).toUpperCase()} ${parsed.pathname}`)) {
+      return Promise.reject(new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "endpoint-not-allowed" }));
+    }
+    return original(url, method, ...rest);
   };
   (client as unknown as { fetch: typeof guarded }).fetch = guarded;
   return client;

@@ -352,3 +352,6 @@ export const binanceRoutes: Readonly<Record<string, Route>> = {
     },
   },
 };
+
+/** Every endpoint the loopback exchange serves, as `"GET /api/v3/account"`. */
+export const loopbackEndpoints: readonly string[] = Object.keys(binanceRoutes);

@@ -131,8 +131,16 @@ describe("startLoopbackExchange protocol checks", () => {
     const response = await signedGet("/api/v3/account", "loop-key-1", "loop-secret-1");
     exchange.setMode("ok");
     expect(response).toMatchObject({ status: 429, body: { code: -1003 } });
-    expect(response.headers.get("retry-after")).toBe("1");
+    // No Retry-After unless asked for (one account's order limit); an IP limit names one.
+    expect(response.headers.get("retry-after")).toBeNull();
     expect(exchange.requestCount("/api/v3/account")).toBe(1);
+    const ipLimited = await startLoopbackExchange({ retryAfterSeconds: 9 });
+    try {
+      ipLimited.setMode("rate-limited");
+      expect((await fetch(`${ipLimited.origin}/api/v3/exchangeInfo`)).headers.get("retry-after")).toBe("9");
+    } finally {
+      await ipLimited.close();
+    }
   });
 
   it("serves prices set by the test", async () => {

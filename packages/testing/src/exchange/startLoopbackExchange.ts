@@ -59,7 +59,7 @@ function normaliseAddress(address: string | undefined): string {
  */
 export async function startLoopbackExchange(options: StartLoopbackExchangeOptions = {}): Promise<LoopbackExchange> {
   const clock = options.clock ?? Date.now;
-  const retryAfter = String(options.retryAfterSeconds ?? 1);
+  const retryAfter = options.retryAfterSeconds === undefined ? undefined : String(options.retryAfterSeconds);
   const accounts = new Map<string, LoopbackAccount>();
   const prices = new Map<string, string>([
     ["BTCUSDT", "65000.00"],
@@ -95,7 +95,7 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
         res,
         429,
         { code: -1003, msg: "Too many requests; current limit of IP(127.0.0.1) request weight is 6000 per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API." },
-        { "retry-after": retryAfter },
+        retryAfter === undefined ? {} : { "retry-after": retryAfter },
       );
     }
 

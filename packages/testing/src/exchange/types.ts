@@ -101,7 +101,11 @@ export interface LoopbackOrder {
 export interface StartLoopbackExchangeOptions {
   /** The exchange's clock in epoch ms (its "server time"); default `Date.now`. Skew it to test -1021. */
   clock?: () => number;
-  /** Seconds sent in `Retry-After` while rate limited. Default 1. */
+  /**
+   * Seconds sent in `Retry-After` while rate limited. Default: none, as Binance answers one
+   * account's order limit. Set it for an IP request-weight limit: the ccxt gateway then sends
+   * the exchange nothing, for any key, until it has passed.
+   */
   retryAfterSeconds?: number;
   /**
    * How long an idle kept-alive connection stays open, in ms. Default 1000; real exchanges keep
