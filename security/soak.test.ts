@@ -19,9 +19,13 @@ const USERS = 6;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 // The live heap after a full collection: what is really kept, unlike RSS (the allocator keeps pages).
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
+// Exposed only when the soak runs, not whenever the file is loaded.
+let gc: (() => void) | undefined;
 const liveHeap = () => {
+  if (gc === undefined) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
   gc();
   gc();
   return process.memoryUsage().heapUsed;

@@ -204,14 +204,9 @@ export class AlertDetectors {
         // one is usually a bot left running. One open alert per token.
         const tokenId = event.targetId;
         const revoked = event.details.reason === "revoked";
-        await raise({
-          userId: user,
-          kind: revoked ? "token.revoked_use" : "token.expired_use",
-          severity: revoked ? "high" : "medium",
-          // "tokenId" would be dropped as a secret-looking key; it is the record id, not the token.
-          details: { botId: tokenId },
-          dedupeKey: `${revoked ? "token.revoked_use" : "token.expired_use"}:${tokenId}`,
-        });
+        const kind = revoked ? "token.revoked_use" : "token.expired_use";
+        // "tokenId" would be dropped as a secret-looking key; it is the record id, not the token.
+        await raise({ userId: user, kind, severity: revoked ? "high" : "medium", details: { botId: tokenId }, dedupeKey: `${kind}:${tokenId}` });
       }
       if (event.action === "wallet.link" || event.action === "wallet.unlink") {
         await this.#burst(this.#churn, this.#t.walletChurn, user, now, () =>
