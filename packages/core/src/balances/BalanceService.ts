@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { RequestContext } from "../context/RequestContext.js";
 import { isWalletAuthError, WalletAuthError } from "../errors/index.js";
@@ -45,6 +46,14 @@ export interface BalanceServiceOptions {
    * it off exists for measurements only.
    */
   collapseConcurrentReads?: boolean | undefined;
+  /**
+   * Most recently read sources remembered for the background refresher (least recently read
+   * forgotten first); each is also forgotten `activeSourceTtlMs` after its last read. Bounds the
+   * memory of an embedder that runs no refresher. Default 10,000.
+   */
+  maxActiveSources?: number | undefined;
+  /** How long a read source is remembered for the refresher. Default 1 hour (keep it above the refresher's `activeWindowMs`). */
+  activeSourceTtlMs?: number | undefined;
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
 }
@@ -99,7 +108,7 @@ export class BalanceService {
   readonly #historyTtlMs: number;
   readonly #flights = new SingleFlight<BalancesResult>();
   readonly #historyFlights = new SingleFlight<number>();
-  readonly #active = new Map<string, ActiveBalanceSource>();
+  readonly #active: LRUCache<string, ActiveBalanceSource>;
   #upstreamCalls = 0;
 
   constructor(options: BalanceServiceOptions) {
@@ -110,6 +119,13 @@ export class BalanceService {
     this.#ttlMs = options.cacheTtlMs ?? 5 * 60_000;
     this.#minRefreshMs = options.minRefreshIntervalMs ?? 30_000;
     this.#historyTtlMs = options.historyTtlMs ?? 5 * 60_000;
+    // Entries are dropped by count and by age (checked on read, against the injected clock).
+    this.#active = new LRUCache({
+      max: options.maxActiveSources ?? 10_000,
+      ttl: options.activeSourceTtlMs ?? 60 * 60_000,
+      ttlResolution: 0,
+      perf: { now: () => this.#clock.now().getTime() },
+    });
   }
 
   /** Upstream balance reads made by this instance (diagnostics, benchmarks). */
@@ -178,10 +194,12 @@ export class BalanceService {
   /** Sources read since `since` (this process), for the background refresher. */
   activeSources(since: Date): ActiveBalanceSource[] {
     const out: ActiveBalanceSource[] = [];
-    for (const [key, entry] of this.#active) {
+    const stale: string[] = [];
+    for (const [key, entry] of this.#active.entries()) {
       if (entry.lastReadAt.getTime() >= since.getTime()) out.push(entry);
-      else this.#active.delete(key);
+      else stale.push(key);
     }
+    for (const key of stale) this.#active.delete(key);
     return out;
   }
 
