@@ -12,46 +12,96 @@ export interface JobEvents {
   onRun?(name: string, outcome: "ok" | "failed" | "skipped", ms: number): void;
 }
 
+/** Timers and randomness of the scheduler, injected in tests. */
+export interface JobScheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** A number in [0, 1), for the start-up jitter. */
+  random(): number;
+}
+
+/** Options of {@link startJobs}. */
+export interface StartJobsOptions {
+  /**
+   * Each job's first run comes a random delay in [0, firstRunWithinMs) after start (so replicas
+   * started together do not all race for the lease at once). Default 30 s.
+   */
+  firstRunWithinMs?: number;
+  scheduler?: JobScheduler;
+}
+
+/** Global timers, unref'd (a job never keeps the process alive), and `Math.random` for jitter. */
+export const systemJobScheduler: JobScheduler = {
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return handle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
+  random: Math.random,
+};
+
 /**
  * Runs periodic jobs so that no job runs twice at once across replicas: each run first takes
  * the job's lease in the store (`leases` table, compare-and-set on PostgreSQL and PGlite alike),
  * held for at most `everyMs`; a replica that cannot take it skips this round. Chosen over
  * pg-boss because it needs no extra schema, works on the embedded PGlite default, and the
  * balance refresher already coordinates through the same table.
+ *
+ * Each job runs soon after start (within `firstRunWithinMs`, jittered), then every `everyMs`:
+ * a process restarted more often than a job's interval (a daily restart and a daily job) still
+ * runs it, where an interval alone would never fire. The lease keeps the rate: a job another
+ * replica (or the previous process) ran this round is skipped.
  */
-export function startJobs(jobs: readonly JobSpec[], leases: LeaseStore, owner: string, events: JobEvents = {}): { stop(): Promise<void> } {
-  const timers: NodeJS.Timeout[] = [];
+export function startJobs(jobs: readonly JobSpec[], leases: LeaseStore, owner: string, events: JobEvents = {}, options: StartJobsOptions = {}): { stop(): Promise<void> } {
+  const scheduler = options.scheduler ?? systemJobScheduler;
+  const firstWithin = options.firstRunWithinMs ?? 30_000;
+  const timers = new Map<string, unknown>();
   const running = new Set<Promise<void>>();
   let stopped = false;
   for (const job of jobs) {
-    const tick = () => {
-      if (stopped) return;
+    const runOnce = async (): Promise<void> => {
       const started = performance.now();
-      const run = (async () => {
+      try {
         const now = new Date();
         if (!(await leases.tryAcquire(`job:${job.name}`, owner, now, new Date(now.getTime() + job.everyMs)))) {
           events.onRun?.(job.name, "skipped", performance.now() - started);
           return;
         }
-        try {
-          await job.run();
-          events.onRun?.(job.name, "ok", performance.now() - started);
-        } catch {
-          events.onRun?.(job.name, "failed", performance.now() - started);
-        }
-        // The lease is kept until it expires: another replica must not rerun the job this round.
-      })().catch(() => events.onRun?.(job.name, "failed", performance.now() - started));
-      running.add(run);
-      void run.finally(() => running.delete(run));
+        await job.run();
+        events.onRun?.(job.name, "ok", performance.now() - started);
+      } catch {
+        // A failed run (or an unreachable lease store) is reported, and the next round tries again.
+        events.onRun?.(job.name, "failed", performance.now() - started);
+      }
+      // The lease is kept until it expires: another replica must not rerun the job this round.
     };
-    const timer = setInterval(tick, job.everyMs);
-    timer.unref();
-    timers.push(timer);
+    const schedule = (ms: number): void => {
+      if (stopped) return;
+      timers.set(
+        job.name,
+        scheduler.setTimeout(() => {
+          if (stopped) return;
+          const run = runOnce()
+            // onRun is the host's code: its failure must not become an unhandled rejection.
+            .catch(() => undefined)
+            .finally(() => {
+              running.delete(run);
+              schedule(job.everyMs);
+            });
+          running.add(run);
+        }, ms),
+      );
+    };
+    schedule(Math.floor(scheduler.random() * Math.min(firstWithin, job.everyMs)));
   }
   return {
     async stop() {
       stopped = true;
-      for (const t of timers) clearInterval(t);
+      for (const handle of timers.values()) scheduler.clearTimeout(handle);
+      timers.clear();
       await Promise.allSettled([...running]);
     },
   };
