@@ -9,6 +9,7 @@ export default defineConfig({
     chain: "src/chain.ts",
     clerk: "src/clerk.ts",
     scenarios: "src/scenarios.ts",
+    venues: "src/venues.ts",
   },
   format: ["esm", "cjs"],
   // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.

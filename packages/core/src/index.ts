@@ -276,5 +276,19 @@ export {
   looksLikeBotToken,
 } from "./tokens/BotTokenService.js";
 export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
+export { type TradePolicy, defaultTradePolicy, fundMovements, quoteOf, tradePolicySchema } from "./policy/tradePolicySchema.js";
+export {
+  type PolicyDecision,
+  type PolicyOrder,
+  type PolicyRequest,
+  type PolicyRule,
+  type WindowCharge,
+  type WindowEntry,
+  decideTradePolicy,
+  windowAdmits,
+} from "./policy/decideTradePolicy.js";
+export { policyWidening } from "./policy/policyWidening.js";
+export { parseTradePolicy } from "./policy/parseTradePolicy.js";
+export type { MarketCatalog, MarketCatalogEntry } from "./ports/MarketCatalog.js";
 export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
 export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";

@@ -9,6 +9,7 @@ export const errorMessages = {
   INVALID_INPUT: "The request is invalid.",
   UNAUTHENTICATED: "Authentication is required.",
   FORBIDDEN: "You are not allowed to do this.",
+  POLICY_DENIED: "The trade policy of this credential refused the request.",
   NOT_FOUND: "The resource was not found.",
   CONFLICT: "The request conflicts with the current state.",
   RATE_LIMITED: "Too many requests. Try again later.",
