@@ -292,3 +292,4 @@ export { parseTradePolicy } from "./policy/parseTradePolicy.js";
 export type { MarketCatalog, MarketCatalogEntry } from "./ports/MarketCatalog.js";
 export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
 export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";
+export { type BackgroundFailure, type BackgroundOperation, FailureReporter, type FailureReporterOptions, type WalletAuthObserver } from "./observe/FailureReporter.js";

@@ -73,6 +73,11 @@ export interface LeaseHooks {
    */
   recheck(): Promise<boolean>;
   end(summary: CredentialLeaseSummary): Promise<void>;
+  /**
+   * `end` failed (the closing audit event was not written). The lease has ended all the same; an
+   * explicit `close()` still rejects, the lease's own timers only report it here.
+   */
+  onEndFailure(error: unknown): void;
   onDecryptFailure(error: WalletAuthError): Promise<void>;
 }
 
@@ -103,6 +108,7 @@ export class ServiceCredentialLease implements CredentialLease {
     this.timers = options.timers;
     this.recheckMs = options.recheckMs;
     this.checkedAt = this.hooks.now();
+    // A failed closing audit write was reported by finish (onEndFailure): nothing is left to handle.
     this.expiryTimer = this.timers.setTimeout(() => void this.finish("expired").catch(() => undefined), Math.max(0, this.expiresAt.getTime() - this.checkedAt));
     this.scheduleRecheck();
   }
@@ -163,16 +169,23 @@ export class ServiceCredentialLease implements CredentialLease {
       // The store is unreachable: keep the lease until the next check or its expiry.
       return true;
     }
-    if (!usable) await this.revoke();
+    // Ended either way; a failed closing audit write was reported (onEndFailure) and must not
+    // turn the caller's "revoked" answer into an audit error.
+    if (!usable) await this.revoke().catch(() => undefined);
     return usable;
   }
 
   private scheduleRecheck(): void {
     this.recheckTimer = this.timers.setTimeout(() => {
       if (this.finished !== undefined) return;
-      void this.recheck().then((usable) => {
-        if (usable && this.finished === undefined) this.scheduleRecheck();
-      });
+      // recheck() handles its own store and audit failures; the rejection handler is the last
+      // guard, since an unhandled rejection here would end the whole process.
+      void this.recheck().then(
+        (usable) => {
+          if (usable && this.finished === undefined) this.scheduleRecheck();
+        },
+        (error: unknown) => this.hooks.onEndFailure(error),
+      );
     }, this.recheckMs);
   }
 
@@ -191,7 +204,13 @@ export class ServiceCredentialLease implements CredentialLease {
           // A listener's failure must not keep the lease open.
         }
       }
-      this.finished = this.hooks.end(summary).then(() => summary);
+      this.finished = this.hooks.end(summary).then(
+        () => summary,
+        (error: unknown) => {
+          this.hooks.onEndFailure(error);
+          throw error;
+        },
+      );
     }
     return this.finished;
   }

@@ -17,6 +17,7 @@ import { type CredentialView, toCredentialView } from "./CredentialView.js";
 export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
 import { type CredentialCreateInput, type CredentialUpdateInput, createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
+import { FailureReporter } from "../observe/FailureReporter.js";
 
 /** Policy knobs of {@link CredentialService}. */
 export interface CredentialPolicy {
@@ -51,6 +52,11 @@ export interface CredentialServiceOptions {
   policy?: CredentialPolicy | undefined;
   /** Timers that end leases on time (injected in tests). Default the global timers, unref'd. */
   timers?: LeaseTimers | undefined;
+  /**
+   * Where failures nobody awaits are reported (a lease's `credential.lease_end` audit write when
+   * the lease ends on its own). Default: a {@link FailureReporter} logging to `console`.
+   */
+  failures?: FailureReporter | undefined;
 }
 
 /** Result of {@link CredentialService.revalidate}. */
@@ -107,6 +113,7 @@ export class CredentialService {
   private readonly leases: CredentialLeases;
   private readonly timers: LeaseTimers;
   private readonly expiry: CredentialExpiryJob;
+  private readonly failures: FailureReporter;
 
   constructor(options: CredentialServiceOptions) {
     this.store = options.store;
@@ -118,6 +125,7 @@ export class CredentialService {
     this.random = options.random ?? cryptoRandom;
     this.leases = new CredentialLeases();
     this.timers = options.timers ?? systemLeaseTimers;
+    this.failures = options.failures ?? new FailureReporter({ clock: this.clock });
     const p = options.policy ?? {};
     this.policy = {
       allowWithdrawal: p.allowWithdrawal ?? false,
@@ -422,6 +430,7 @@ export class CredentialService {
         onDecryptFailure: async (error) => {
           await this.audit.recordNow(this.store, ctx, credentialEntry("credential.decrypt", "failure", id, { code: error.code, reason: error.reason ?? null }));
         },
+        onEndFailure: (error) => this.failures.report("lease_end_audit", error),
         end: async (summary) => {
           await this.audit.recordNow(this.store, ctx, credentialEntry("credential.lease_end", "success", id, { leaseId, uses: summary.uses, refused: summary.refused, endedBy: summary.endedBy }));
         },
