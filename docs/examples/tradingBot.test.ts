@@ -30,7 +30,7 @@ describe("docs/embedding.md trading bot example", () => {
     const apiKey = `EMBED${randomBytes(28).toString("hex")}`.slice(0, 64);
     const secret = randomBytes(32).toString("hex");
     exchange.addAccount({ apiKey, secret, balances: { USDT: { free: "100", locked: "0" } } });
-    const env = { WALLET_AUTH_KEYS: `k1:${b64()}`, WALLET_AUTH_PRIMARY_KEY_ID: "k1", WALLET_AUTH_FINGERPRINT_KEY: b64(), WALLET_AUTH_AUDIT_KEY: b64() };
+    const env = { WALLET_AUTH_KEYS: `k1:${b64()}`, WALLET_AUTH_PRIMARY_KEY_ID: "k1", WALLET_AUTH_FINGERPRINT_KEY: b64(), WALLET_AUTH_AUDIT_KEY: b64(), WALLET_AUTH_TOKEN_KEY: b64() };
     const result = await runTradingBot(
       { dataDir, env, exchange: { urls: { binance: exchange.origin }, enableRateLimit: false } },
       { id: "user_embedding", apiKey, secret },

@@ -7,7 +7,7 @@ import { type CcxtClientSettings, createCcxtClient, createCcxtExchangeGateway } 
 /** What the bot needs: where to keep data, the keys (from the environment), the exchange settings. */
 export interface TradingBotOptions {
   dataDir: string;
-  env?: NodeJS.ProcessEnv; // WALLET_AUTH_KEYS, WALLET_AUTH_PRIMARY_KEY_ID, WALLET_AUTH_FINGERPRINT_KEY, WALLET_AUTH_AUDIT_KEY
+  env?: NodeJS.ProcessEnv; // WALLET_AUTH_KEYS, WALLET_AUTH_PRIMARY_KEY_ID, WALLET_AUTH_FINGERPRINT_KEY, WALLET_AUTH_AUDIT_KEY, WALLET_AUTH_TOKEN_KEY
   exchange?: CcxtClientSettings; // e.g. { urls: { binance: "https://testnet.binance.vision" } }
 }
 

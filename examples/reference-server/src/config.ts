@@ -37,6 +37,7 @@ const schema = z.object({
   WALLET_AUTH_PRIMARY_KEY_ID: z.string().min(1).optional(),
   WALLET_AUTH_FINGERPRINT_KEY: z.string().min(1).optional(),
   WALLET_AUTH_AUDIT_KEY: z.string().min(1).optional(),
+  WALLET_AUTH_TOKEN_KEY: z.string().min(1).optional(),
   CLERK_JWT_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
   CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(live|test)_[A-Za-z0-9+/=]+$/, "must be a Clerk publishable key (pk_live_...)").optional(),
   CLERK_SECRET_KEY: z.string().regex(/^sk_(live|test)_/, "must be a Clerk secret key (sk_live_...)").optional(),
@@ -88,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const config = { ...parsed.data, development: parsed.data.NODE_ENV !== "production" };
   if (!config.development) {
-    for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
+    for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "WALLET_AUTH_TOKEN_KEY", "CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
       if (config[name] === undefined) throw new ConfigError(`${name}: required when NODE_ENV=production (development defaults are refused)`);
     }
   }

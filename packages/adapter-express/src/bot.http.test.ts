@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Redacted, botTokenKeysFromAuditKey, hashBotToken } from "@wallet-auth/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpHarness, startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
 
@@ -123,7 +124,8 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
       userId: "user_bot_owner",
       label: "old",
       prefix: "wab_expired0",
-      hash: createHash("sha256").update(expiredToken).digest("hex"),
+      // Keyed as the service keys it (the harness sets no tokenKeys: derived from its audit key, 32 x 3).
+      ...hashBotToken(botTokenKeysFromAuditKey(Redacted.make(new Uint8Array(32).fill(3))), expiredToken),
       scopes: ["credentials:read"],
       credentialIds: [],
       createdAt: new Date(now - 100 * 86_400_000),

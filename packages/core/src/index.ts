@@ -275,6 +275,7 @@ export {
   createBotTokenInputSchema,
   looksLikeBotToken,
 } from "./tokens/BotTokenService.js";
+export { type BotTokenKey, type BotTokenKeys, botTokenKeysFrom, botTokenKeysFromAuditKey, hashBotToken } from "./tokens/botTokenKeys.js";
 export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
 export { type TradePolicy, defaultTradePolicy, fundMovements, quoteOf, tradePolicySchema } from "./policy/tradePolicySchema.js";
 export {

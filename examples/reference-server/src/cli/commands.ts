@@ -283,6 +283,16 @@ export function registerCommands(program: Command, config: () => ServerConfig): 
 
   const tokens = program.command("tokens").description("bot access tokens");
   tokens
+    .command("rehash")
+    .description("one-time step after upgrading: key the hashes of bot tokens stored before keyed hashes (WALLET_AUTH_TOKEN_KEY), so they work again")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) =>
+      withRuntime(config, async (rt) => {
+        const { rehashed } = await rt.walletAuth.tokens.rehashLegacy();
+        print(opts.json, { rehashed }, `keyed ${rehashed} legacy bot token hash(es)`);
+      }),
+    );
+  tokens
     .command("revoke <tokenId>")
     .description("revoke a user's bot token at once (exit 3 when absent or already revoked)")
     .requiredOption("--user <userId>", "the token's owner")

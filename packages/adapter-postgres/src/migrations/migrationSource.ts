@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { m001Initial } from "./m001_initial.js";
 import { m002OnePrimaryWallet } from "./m002_one_primary_wallet.js";
 import { m003BotTokens } from "./m003_bot_tokens.js";
+import { m004BotTokenKeyedHash } from "./m004_bot_token_keyed_hash.js";
 
 interface CodeMigration {
   name: string;
@@ -9,7 +10,7 @@ interface CodeMigration {
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens];
+const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash];
 
 /** Name of the table knex records applied migrations in. */
 export const MIGRATIONS_TABLE = "wallet_auth_migrations";

@@ -1,15 +1,26 @@
 /** What a bot access token may do. */
 export type BotTokenScope = "credentials:read" | "balances:read" | "audit:read" | "exchange:read" | "exchange:trade";
 
-/** A stored bot access token: only the SHA-256 hash of the token is kept, never the token. */
+/**
+ * A stored bot access token: only a keyed hash of the token is kept, never the token. The key
+ * is a server secret outside the database, so a row written with SQL alone matches no token.
+ */
 export interface BotTokenRecord {
   id: string;
   userId: string;
   label: string;
   /** The visible start of the token (`wab_xxxxxxxx`), to recognise it in a list. */
   prefix: string;
-  /** Hex SHA-256 of the whole token. Unique. */
+  /**
+   * Hex HMAC-SHA256, under the token key `keyId`, of the SHA-256 digest of the whole token.
+   * Unique. In a legacy row (`keyId` `null`) it is the plain SHA-256 digest.
+   */
   hash: string;
+  /**
+   * Id of the token key the hash was made with; `null` for a legacy row written before keyed
+   * hashes, which no lookup accepts until the one-time rehash step keys it.
+   */
+  keyId: string | null;
   scopes: BotTokenScope[];
   /** Credentials the exchange scopes apply to (empty: none). */
   credentialIds: string[];
@@ -28,8 +39,16 @@ export interface BotTokenStore {
   insert(record: BotTokenRecord): Promise<void>;
   /** The user's tokens, newest first (revoked and expired included). */
   listByUser(userId: string): Promise<BotTokenRecord[]>;
-  /** The token with this hash, or `null`. */
+  /** The token with this hash (whatever its `keyId`: the caller checks it), or `null`. */
   getByHash(hash: string): Promise<BotTokenRecord | null>;
+  /**
+   * Replaces a token's hash and key id only while the row still has `from` (one conditional
+   * write, so of two parallel rehashes one applies and the other returns `false`).
+   * @returns whether a row changed; `false` for a missing row.
+   */
+  rehash(id: string, from: { hash: string; keyId: string | null }, to: { hash: string; keyId: string }): Promise<boolean>;
+  /** Up to `limit` legacy rows (`keyId` `null`), oldest first, for the one-time rehash step. */
+  listUnkeyed(limit: number): Promise<{ id: string; hash: string }[]>;
   /**
    * Marks the user's token revoked at `at` when it is not yet revoked (one conditional write:
    * of two parallel revocations exactly one returns the record). `null` when absent, another

@@ -128,10 +128,26 @@ describe("createWalletAuth", () => {
 describe("loadWalletAuthSecrets", () => {
   const good = Buffer.from(key(4)).toString("base64");
 
-  it("reads both keys and never prints them", () => {
-    const secrets = loadWalletAuthSecrets({ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good });
+  const other = Buffer.from(key(5)).toString("base64url");
+
+  it("reads every key and never prints them", () => {
+    const secrets = loadWalletAuthSecrets({ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good, WALLET_AUTH_TOKEN_KEY: good, WALLET_AUTH_TOKEN_OLD_KEYS: ` ${other} ,` });
     expect(new Uint8Array(Redacted.unwrap(secrets.auditKey))).toEqual(key(4));
+    expect(new Uint8Array(Redacted.unwrap(secrets.tokenKeys!.primary.key))).toEqual(key(4));
+    expect(secrets.tokenKeys!.others.map((k) => new Uint8Array(Redacted.unwrap(k.key)))).toEqual([key(5)]);
+    expect(secrets.tokenKeys!.primary.id).toMatch(/^t[0-9a-f]{16}$/);
     expect(`${JSON.stringify(secrets)} ${inspect(secrets, { depth: 5 })}`).not.toContain(good);
+    expect(`${JSON.stringify(secrets)} ${inspect(secrets, { depth: 5 })}`).not.toContain(other);
+  });
+
+  it("refuses to start without a bot-token key (a token store without one would be mintable by a database write)", () => {
+    for (const [env, problem, variable] of [
+      [{ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good }, "missing-secret", "WALLET_AUTH_TOKEN_KEY"],
+      [{ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good, WALLET_AUTH_TOKEN_KEY: good, WALLET_AUTH_TOKEN_OLD_KEYS: "abc" }, "key-length", "WALLET_AUTH_TOKEN_OLD_KEYS"],
+      [{ WALLET_AUTH_FINGERPRINT_KEY: good, WALLET_AUTH_AUDIT_KEY: good, WALLET_AUTH_TOKEN_KEY: good, WALLET_AUTH_TOKEN_OLD_KEYS: good }, "duplicate-key-id", "WALLET_AUTH_TOKEN_OLD_KEYS"],
+    ] as const) {
+      expect(() => loadWalletAuthSecrets(env)).toThrow(expect.objectContaining({ code: "KEY_RING_INVALID", details: expect.objectContaining({ problem, variable }) }));
+    }
   });
 
   it("names the variable and the problem, never the value", () => {

@@ -23,6 +23,7 @@ import type { WalletAuthLogger } from "../ports/Logger.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
 import { BotTokenService } from "../tokens/BotTokenService.js";
+import { botTokenKeysFromAuditKey } from "../tokens/botTokenKeys.js";
 import { RotationService } from "../rotation/RotationService.js";
 import { checkSiweSettings, type SiweSettings } from "../wallets/siweSettings.js";
 import { WalletService } from "../wallets/WalletService.js";
@@ -160,7 +161,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     random,
   });
   const privacy = new PrivacyService({ store, audit, clock, endLeasesOf: (userId) => credentials.endLeasesOf(userId) });
-  const tokens = new BotTokenService({ store, audit, clock, random });
+  const tokens = new BotTokenService({ store, audit, clock, random, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
   const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 
   // A cached balance must not outlive the source it was read from.

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { AuditTrail } from "../audit/AuditTrail.js";
 import type { RequestContext } from "../context/RequestContext.js";
@@ -9,6 +8,7 @@ import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
 import { idSchema, labelSchema } from "../validation/schemas.js";
 import { parseContext, parseId, parseInput } from "../validation/parseInput.js";
+import { type BotTokenKey, type BotTokenKeys, keyedTokenHash, tokenDigest } from "./botTokenKeys.js";
 
 /** Every scope a bot token can carry. */
 export const botTokenScopes: readonly BotTokenScope[] = ["credentials:read", "balances:read", "audit:read", "exchange:read", "exchange:trade"];
@@ -64,7 +64,7 @@ function toView(r: BotTokenRecord): BotTokenView {
 }
 
 const TOKEN = /^wab_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
-const hashOf = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
 
 /** `true` when `value` has the shape of a bot token (so the HTTP layer can tell it from a session JWT). */
 export function looksLikeBotToken(value: string): boolean {
@@ -77,6 +77,11 @@ export interface BotTokenServiceOptions {
   audit: AuditTrail;
   clock?: Clock | undefined;
   random?: RandomSource | undefined;
+  /**
+   * The HMAC keys tokens are hashed with (server secrets, never in the database): see
+   * `botTokenKeysFrom`. `createWalletAuth` passes `secrets.tokenKeys`.
+   */
+  keys: BotTokenKeys;
   /** How often a token's use is written (`lastUsedAt` and a `token.use` audit event). Default 60 s. */
   useThrottleMs?: number | undefined;
 }
@@ -85,8 +90,12 @@ export interface BotTokenServiceOptions {
  * Bot access tokens: a signed-in user gives a bot on another machine scoped, expiring access to
  * the hosted API without handing it a session or any exchange secret. A token is
  * `wab_<8 visible chars>_<32 random bytes>`; it is returned once by `create` and stored only as
- * its SHA-256 hash (a 256-bit random token needs no slow hash). Creating and revoking are
- * audited; use is audited at most once per `useThrottleMs` per token, with `lastUsedAt`.
+ * HMAC-SHA256(token key, SHA-256(token)) with the key's id (a 256-bit random token needs no slow
+ * hash; the key, which is not in the database, is what stops a database write from minting a
+ * token). A token found under an older key is rehashed under the primary on use; rows without a
+ * key id (written before keyed hashes) are refused until {@link BotTokenService.rehashLegacy}
+ * keys them. Creating and revoking are audited; use is audited at most once per `useThrottleMs`
+ * per token, with `lastUsedAt`.
  */
 export class BotTokenService {
   readonly #o: BotTokenServiceOptions;
@@ -121,7 +130,8 @@ export class BotTokenService {
       userId: context.userId,
       label: parsed.label,
       prefix: `wab_${visible}`,
-      hash: hashOf(token),
+      hash: keyedTokenHash(this.#o.keys.primary, tokenDigest(token)),
+      keyId: this.#o.keys.primary.id,
       scopes,
       credentialIds,
       createdAt: now,
@@ -175,7 +185,7 @@ export class BotTokenService {
    */
   async authenticate(rawToken: string, meta: { ip?: string | undefined; requestId?: string | undefined; userAgent?: string | undefined } = {}): Promise<BotTokenPrincipal> {
     if (typeof rawToken !== "string" || !TOKEN.test(rawToken)) throw new WalletAuthError("UNAUTHENTICATED", { reason: "bot-token-malformed" });
-    const record = await this.#o.store.botTokens.getByHash(hashOf(rawToken));
+    const record = await this.#find(rawToken);
     if (record === null) throw new WalletAuthError("UNAUTHENTICATED", { reason: "bot-token-unknown" });
     const now = this.#clock.now();
     const ctx: RequestContext = {
@@ -201,5 +211,63 @@ export class BotTokenService {
       await this.#o.audit.recordNow(this.#o.store, ctx, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: record.id }).catch(() => undefined);
     }
     return { userId: record.userId, tokenId: record.id, scopes: [...record.scopes], credentialIds: [...record.credentialIds] };
+  }
+
+  /**
+   * The one-time step after upgrading from unkeyed hashes: every legacy row (`keyId` `null`,
+   * hash = SHA-256 of the token) gets hash = HMAC(primary key, that digest), so its token works
+   * again without anyone knowing it. Idempotent (conditional writes); safe beside running
+   * replicas. Rows that appear later with no key id are NOT for this step: run it once, right
+   * after the migration, because it keys whatever legacy rows it finds (a database writer's too).
+   *
+   * @returns how many rows were keyed.
+   */
+  async rehashLegacy(options: { batchSize?: number | undefined } = {}): Promise<{ rehashed: number }> {
+    const batchSize = options.batchSize ?? 500;
+    const { primary } = this.#o.keys;
+    let rehashed = 0;
+    for (;;) {
+      const batch = await this.#o.store.botTokens.listUnkeyed(batchSize);
+      let moved = 0;
+      for (const row of batch) {
+        if (!HEX_DIGEST.test(row.hash)) continue;
+        const to = { hash: keyedTokenHash(primary, Buffer.from(row.hash, "hex")), keyId: primary.id };
+        if (await this.#o.store.botTokens.rehash(row.id, { hash: row.hash, keyId: null }, to)) moved += 1;
+      }
+      rehashed += moved;
+      // A batch that moved nothing (rows another replica took, or malformed ones) ends the loop.
+      if (batch.length < batchSize || moved === 0) return { rehashed };
+    }
+  }
+
+  /** How many legacy rows (no key id) wait for {@link BotTokenService.rehashLegacy}; counts up to `limit`. */
+  async countLegacy(limit = 10_000): Promise<number> {
+    return (await this.#o.store.botTokens.listUnkeyed(limit)).length;
+  }
+
+  /**
+   * The token's row under the primary key, else under an older key (then rehashed under the
+   * primary, conditionally, so a parallel use or a revocation is not undone). A row is accepted
+   * only with the key id its hash was looked up under: never a legacy (`null`) one.
+   */
+  async #find(rawToken: string): Promise<BotTokenRecord | null> {
+    const digest = tokenDigest(rawToken);
+    const { primary, others } = this.#o.keys;
+    for (const key of [primary, ...others]) {
+      const hash = keyedTokenHash(key, digest);
+      const record = await this.#o.store.botTokens.getByHash(hash);
+      if (record === null || record.keyId !== key.id) continue;
+      if (key !== primary) await this.#rehash(record, key, digest);
+      return record;
+    }
+    return null;
+  }
+
+  async #rehash(record: BotTokenRecord, from: BotTokenKey, digest: Uint8Array): Promise<void> {
+    const { primary } = this.#o.keys;
+    // Best effort: the token was verified; a failed rehash is retried on the next use.
+    await this.#o.store.botTokens
+      .rehash(record.id, { hash: record.hash, keyId: from.id }, { hash: keyedTokenHash(primary, digest), keyId: primary.id })
+      .catch(() => false);
   }
 }

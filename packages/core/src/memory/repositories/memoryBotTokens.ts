@@ -26,6 +26,24 @@ export function memoryBotTokens(exec: Exec): BotTokenStore {
         const t = id === undefined ? undefined : s.botTokens.get(id);
         return t ? copy(t) : null;
       }),
+    rehash: (id, from, to) =>
+      exec((s) => {
+        const t = s.botTokens.get(id);
+        if (!t || t.hash !== from.hash || t.keyId !== from.keyId) return false;
+        if (s.botTokenByHash.has(to.hash)) throw new WalletAuthError("CONFLICT", { reason: "bot-token-exists" });
+        s.remove(s.botTokenByHash, t.hash);
+        s.put(s.botTokens, id, { ...t, hash: to.hash, keyId: to.keyId });
+        s.put(s.botTokenByHash, to.hash, id);
+        return true;
+      }),
+    listUnkeyed: (limit) =>
+      exec((s) =>
+        [...s.botTokens.values()]
+          .filter((t) => t.keyId === null)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+          .slice(0, limit)
+          .map((t) => ({ id: t.id, hash: t.hash })),
+      ),
     revoke: (userId, id, at) =>
       exec((s) => {
         const t = s.botTokens.get(id);
