@@ -1,9 +1,11 @@
+import { bybitVenue } from "./bybit/bybitVenue.js";
 import { okxVenue } from "./okx/okxVenue.js";
 import { serveVenue, type VenueDefinition } from "./shared/venueServer.js";
 import type { LoopbackVenue, LoopbackVenueId, StartLoopbackVenueOptions } from "./types.js";
 
 const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   okx: okxVenue,
+  bybit: bybitVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */

@@ -103,7 +103,7 @@ export interface VenueDefinition {
   /** Verifies the request's signature, key, passphrase and timestamp as the venue does. */
   authenticate(request: VenueHttpRequest, findAccount: (apiKey: string) => VenueAccountState | undefined, now: number): VenueAccountState | VenueReply;
   /** The venue's answer when an authenticated key may not do this. */
-  refuse(reason: KeyRefusal, request: VenueHttpRequest): VenueReply;
+  refuse(reason: KeyRefusal, request: VenueHttpRequest, now: number): VenueReply;
   /** The venue's answer to an unknown path. */
   notFound(request: VenueHttpRequest): VenueReply;
   /** Extra response headers on every answer. */
@@ -284,7 +284,7 @@ export async function serveVenue(definition: VenueDefinition, options: StartLoop
       else if (p.expiresAt !== null && now >= p.expiresAt) refusal = "expired";
       else if (!p.read) refusal = "read";
       else if (matched.route.trade === true && !p.trade) refusal = "trade";
-      if (refusal !== undefined) return send(res, definition.refuse(refusal, request), definition.headers);
+      if (refusal !== undefined) return send(res, definition.refuse(refusal, request, now), definition.headers);
     }
     send(res, matched.route.handle({ request, params: matched.params, account, now, state }), definition.headers);
   }
