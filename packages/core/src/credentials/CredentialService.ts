@@ -204,9 +204,14 @@ export class CredentialService {
 
   /**
    * Edits the label / expiry, or renews the key when `apiKey` and `secret` are given: the new key
-   * is validated live first; if validation fails nothing changes and the old key stays.
+   * is validated live first; if validation fails nothing changes and the old key stays. A renewal
+   * makes an `invalid` or `expired` credential `active`; a `disabled` one stays disabled. It is
+   * written compare-and-set against the status read before the exchange call, so a disable (or
+   * any status change) that lands meanwhile is never undone: the renewal then fails with
+   * `CONFLICT` and the old key stays.
    *
-   * @throws `NOT_FOUND`, `INVALID_INPUT`, and for a renewal everything `create` throws.
+   * @throws `NOT_FOUND`, `INVALID_INPUT`, `CONFLICT` (status changed during a renewal), and for a
+   *   renewal everything `create` throws.
    */
   async update(ctx: RequestContext, id: string, input: CredentialUpdateInput): Promise<CredentialView> {
     ctx = parseContext(ctx);
@@ -223,7 +228,7 @@ export class CredentialService {
       const info = await this.validateLive(ctx, "credential.renew", current.exchange, secret, parsed.allowWithdrawal === true, id);
       const sealed = sealSecret(this.keyRing, secret, ctx.userId, id, current.exchange);
       Object.assign(patch, {
-        status: "active",
+        status: current.status === "disabled" ? "disabled" : "active",
         fingerprint: credentialFingerprint(this.fingerprintKey, current.exchange, secret.apiKey),
         keyHint: secret.apiKey.slice(-4),
         sealedSecret: sealed.sealed,
@@ -237,15 +242,19 @@ export class CredentialService {
     const action = renewing ? "credential.renew" : "credential.update";
     try {
       const view = await this.store.transaction(async (tx) => {
-        const updated = await tx.credentials.update(ctx.userId, id, patch);
-        if (updated === null) throw new WalletAuthError("NOT_FOUND");
+        // A renewal sets the status: only while it is still the one read before the exchange call.
+        const updated = await tx.credentials.update(ctx.userId, id, patch, renewing ? { expectStatus: current.status } : undefined);
+        if (updated === null) {
+          if (renewing && (await tx.credentials.get(ctx.userId, id)) !== null) throw new WalletAuthError("CONFLICT", { reason: "status-changed" });
+          throw new WalletAuthError("NOT_FOUND");
+        }
         await this.audit.record(tx, ctx, credentialEntry(action, "success", id, { exchange: current.exchange }));
         return toCredentialView(updated);
       });
       if (renewing) await this.revokeLeases(id);
       return view;
     } catch (error) {
-      if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE")) {
+      if (isWalletAuthError(error, "CREDENTIAL_DUPLICATE") || isWalletAuthError(error, "CONFLICT")) {
         await this.audit.recordNow(this.store, ctx, credentialEntry(action, "denied", id, { code: error.code }));
       }
       throw error;
