@@ -1,4 +1,5 @@
 import { bybitVenue } from "./bybit/bybitVenue.js";
+import { krakenVenue } from "./kraken/krakenVenue.js";
 import { okxVenue } from "./okx/okxVenue.js";
 import { serveVenue, type VenueDefinition } from "./shared/venueServer.js";
 import type { LoopbackVenue, LoopbackVenueId, StartLoopbackVenueOptions } from "./types.js";
@@ -6,6 +7,7 @@ import type { LoopbackVenue, LoopbackVenueId, StartLoopbackVenueOptions } from "
 const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   okx: okxVenue,
   bybit: bybitVenue,
+  kraken: krakenVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */

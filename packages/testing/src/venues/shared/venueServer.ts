@@ -108,6 +108,8 @@ export interface VenueDefinition {
   notFound(request: VenueHttpRequest): VenueReply;
   /** Extra response headers on every answer. */
   headers?: Record<string, string>;
+  /** The venue's order id for the n-th order (default: the number itself). */
+  orderId?: (n: number) => string;
 }
 
 function send(res: ServerResponse, reply: VenueReply, extra: Record<string, string> | undefined): void {
@@ -188,7 +190,7 @@ function matchRoute(routes: Readonly<Record<string, VenueRoute>>, method: string
   return undefined;
 }
 
-function createState(prices: Record<string, string> | undefined): VenueState {
+function createState(prices: Record<string, string> | undefined, orderId: (n: number) => string): VenueState {
   let nextId = 1_000_001;
   const orders: VenueOrder[] = [];
   const priceMap = new Map(Object.entries({ ...defaultPrices, ...prices }));
@@ -196,7 +198,7 @@ function createState(prices: Record<string, string> | undefined): VenueState {
     prices: priceMap,
     orders,
     placeOrder(account, now, input) {
-      const id = String(nextId++);
+      const id = orderId(nextId++);
       const price = input.type === "limit" && input.price !== undefined ? input.price : (priceMap.get(input.symbol) ?? "1");
       const order: VenueOrder = {
         id,
@@ -236,7 +238,7 @@ function createState(prices: Record<string, string> | undefined): VenueState {
 export async function serveVenue(definition: VenueDefinition, options: StartLoopbackVenueOptions): Promise<LoopbackVenue> {
   const clock = options.clock ?? Date.now;
   const accounts = new Map<string, VenueAccountState>();
-  const state = createState(options.prices);
+  const state = createState(options.prices, definition.orderId ?? String);
   let records: VenueRequestRecord[] = [];
 
   const addAccount = (account: VenueAccount): void => {
