@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../validation/parseInput.js";
-import { labelSchema } from "../validation/schemas.js";
+import { dateSchema, labelSchema } from "../validation/schemas.js";
 
 const exchangeId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
 // One label rule for credentials and wallets: no control, bidi-override or lone-surrogate characters.
@@ -10,7 +10,8 @@ const label = labelSchema;
 const apiKey = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/);
 const secret = z.string().min(1).max(8192).regex(/^[^\u0000]+$/);
 const passphrase = z.string().min(1).max(512).regex(/^[\x20-\x7e]+$/);
-const expiresAt = z.coerce.date();
+// The one date rule (1970-01-01..9999-12-31): year -200000 is INVALID_INPUT on every store, not a SQL error.
+const expiresAt = dateSchema;
 
 /**
  * Input of `CredentialService.create` (and of `POST /credentials`). Unknown fields are refused.

@@ -25,12 +25,21 @@ export function storableText(max: number) {
   return z.string().max(max).refine(isStorableText, { message: "unstorable characters" });
 }
 
-/** A date PostgreSQL can store (years 1970-9999), from a `Date` or an ISO-8601 string. */
-export const dateSchema = z.coerce
-  .date()
-  .refine((d) => Number.isFinite(d.getTime()) && d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, {
-    message: "out of range",
-  });
+/** The first and last instants a date input may name: 1970-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z. */
+export const DATE_INPUT_RANGE = { min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) } as const;
+
+/**
+ * The one date rule: a valid instant inside {@link DATE_INPUT_RANGE}. Every date a caller gives
+ * (credential expiry, history and audit filters, over the SDK or HTTP) is checked with it, so the
+ * memory store and PostgreSQL refuse the same dates and none reaches SQL out of range.
+ */
+export function isDateInRange(d: Date): boolean {
+  const ms = d.getTime();
+  return Number.isFinite(ms) && ms >= DATE_INPUT_RANGE.min.getTime() && ms <= DATE_INPUT_RANGE.max.getTime();
+}
+
+/** A date from a `Date`, an ISO-8601 string or epoch milliseconds (HTTP bodies and queries), within {@link DATE_INPUT_RANGE}. */
+export const dateSchema = z.coerce.date().refine(isDateInRange, { message: "out of range" });
 
 /** A positive integer number of milliseconds no greater than `max`. */
 export function durationMsSchema(max: number) {
@@ -61,4 +70,4 @@ export const auditActionSchema = z.string().max(64).regex(/^[a-z][a-z0-9_]*(\.[a
 export const dateInputSchema = z
   .union([z.date(), z.string().max(64)])
   .transform((value) => (value instanceof Date ? value : new Date(value)))
-  .pipe(z.date().refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, { message: "out of range" }));
+  .pipe(z.date().refine(isDateInRange, { message: "out of range" }));
