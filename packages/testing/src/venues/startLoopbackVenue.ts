@@ -1,4 +1,5 @@
 import { bybitVenue } from "./bybit/bybitVenue.js";
+import { coinbaseVenue } from "./coinbase/coinbaseVenue.js";
 import { krakenVenue } from "./kraken/krakenVenue.js";
 import { okxVenue } from "./okx/okxVenue.js";
 import { serveVenue, type VenueDefinition } from "./shared/venueServer.js";
@@ -8,6 +9,7 @@ const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   okx: okxVenue,
   bybit: bybitVenue,
   kraken: krakenVenue,
+  coinbase: coinbaseVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */

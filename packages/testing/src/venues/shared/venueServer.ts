@@ -101,7 +101,11 @@ export interface VenueDefinition {
   /** Routes by `"METHOD /path"`; a segment `:name` matches one path segment. */
   routes: Readonly<Record<string, VenueRoute>>;
   /** Verifies the request's signature, key, passphrase and timestamp as the venue does. */
-  authenticate(request: VenueHttpRequest, findAccount: (apiKey: string) => VenueAccountState | undefined, now: number): VenueAccountState | VenueReply;
+  authenticate(
+    request: VenueHttpRequest,
+    findAccount: (apiKey: string) => VenueAccountState | undefined,
+    now: number,
+  ): VenueAccountState | VenueReply | Promise<VenueAccountState | VenueReply>;
   /** The venue's answer when an authenticated key may not do this. */
   refuse(reason: KeyRefusal, request: VenueHttpRequest, now: number): VenueReply;
   /** The venue's answer to an unknown path. */
@@ -277,7 +281,7 @@ export async function serveVenue(definition: VenueDefinition, options: StartLoop
     const now = clock();
     let account: VenueAccountState | undefined;
     if (matched.route.private) {
-      const verdict = definition.authenticate(request, (key) => accounts.get(key), now);
+      const verdict = await definition.authenticate(request, (key) => accounts.get(key), now);
       if (isReply(verdict)) return send(res, verdict, definition.headers);
       account = verdict;
       const p = account.permissions;
