@@ -9,6 +9,8 @@ export default defineConfig({
     ccxt: "src/ccxt.ts",
     viem: "src/viem.ts",
     client: "src/client.ts",
+    vault: "src/vault.ts",
+    "aws-kms": "src/aws-kms.ts",
   },
   format: ["esm", "cjs"],
   // `pnpm start` skips declarations (WALLET_AUTH_SKIP_DTS=1): the server needs only the JS.
@@ -18,6 +20,6 @@ export default defineConfig({
   target: "node20",
   treeshake: true,
   splitting: true,
-  external: ["ccxt", "viem"],
+  external: ["ccxt", "viem", "@aws-sdk/client-kms"],
   tsconfig: "tsconfig.build.json",
 });

@@ -9,6 +9,7 @@ export default defineConfig({
     chain: "src/chain.ts",
     clerk: "src/clerk.ts",
     scenarios: "src/scenarios.ts",
+    kms: "src/kms.ts",
     venues: "src/venues.ts",
   },
   format: ["esm", "cjs"],

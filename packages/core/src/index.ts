@@ -77,6 +77,7 @@ export type {
   WalletStore,
 } from "./ports/index.js";
 export { cryptoRandom, systemClock } from "./ports/index.js";
+export { type KeyPermissions, type Tristate, unknownKeyPermissions } from "./ports/index.js";
 
 // --- crypto (key ring, envelope) ---
 export { KeyRing, generateKey, SEALED_FORMAT_VERSION } from "./crypto.js";
@@ -291,6 +292,19 @@ export {
 export { policyWidening } from "./policy/policyWidening.js";
 export { parseTradePolicy } from "./policy/parseTradePolicy.js";
 export type { MarketCatalog, MarketCatalogEntry } from "./ports/MarketCatalog.js";
+export {
+  type PolicySubjectType,
+  type TradePolicyRecord,
+  type TradePolicyStore,
+  type TradePolicyWrite,
+  type WindowReservation,
+  type WindowReservationResult,
+  policyWindowKey,
+} from "./ports/TradePolicyStore.js";
 export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
 export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";
 export { type BackgroundFailure, type BackgroundOperation, FailureReporter, type FailureReporterOptions, type WalletAuthObserver } from "./observe/FailureReporter.js";
+export { type KeyProvider, type KeyWrapContext, keyRingWrapContext } from "./keys/KeyProvider.js";
+export type { KeyProviderOutage, KeyProviderRefusal } from "./keys/keyProviderErrors.js";
+export { loadKeyRing, type LoadKeyRingOptions } from "./keys/loadKeyRing.js";
+export { formatWrappedKeys, parseWrappedKeys, type WrappedKeyEntry } from "./keys/wrappedKeys.js";

@@ -14,7 +14,9 @@ export type KeyRingProblem =
   | "key-length"
   | "duplicate-key-id"
   | "missing-primary"
-  | "invalid-created-date";
+  | "invalid-created-date"
+  /** A key provider is configured and `WALLET_AUTH_KEYS` (plaintext keys) is set too. */
+  | "plaintext-keys-with-provider";
 
 /** A `KEY_RING_INVALID` error; `position` is the 1-based index of the offending key, if any. */
 export function keyRingInvalid(problem: KeyRingProblem, position?: number): WalletAuthError {
@@ -48,7 +50,8 @@ export function decodeKeyMaterial(text: string, position: number): Uint8Array {
   return bytes;
 }
 
-function parseDate(text: string, position: number): Date {
+/** Parses a `YYYY-MM-DD` creation date (`invalid-created-date` otherwise). */
+export function parseDate(text: string, position: number): Date {
   const match = DATE.exec(text);
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
   // Round-tripping rejects impossible days such as 2025-02-30, which Date.UTC silently rolls over.

@@ -14,11 +14,13 @@ export const errorMessages = {
   CONFLICT: "The request conflicts with the current state.",
   RATE_LIMITED: "Too many requests. Try again later.",
   CSRF_INVALID: "The request could not be verified.",
+  METHOD_NOT_ALLOWED: "This method is not allowed on this resource.",
 
   CREDENTIAL_DUPLICATE: "This API key is already registered.",
   CREDENTIAL_INVALID: "The exchange rejected this API key.",
   CREDENTIAL_PERMISSION_INSUFFICIENT: "This API key lacks a permission the product needs.",
   CREDENTIAL_WITHDRAWAL_ENABLED: "This API key can withdraw funds. Create a key without withdrawal permission, or explicitly allow it.",
+  CREDENTIAL_PERMISSIONS_UNKNOWN: "The exchange does not say whether this API key can withdraw funds. Create a key you can check, or explicitly accept the risk.",
   CREDENTIAL_IP_RESTRICTED: "The exchange refused this API key from this server's address.",
   CREDENTIAL_DISABLED: "This credential is disabled.",
   CREDENTIAL_EXPIRED: "This credential has expired.",
@@ -39,6 +41,8 @@ export const errorMessages = {
   UNKNOWN_KEY: "The protected record refers to a key that is not available.",
   KEY_RING_INVALID: "The key ring configuration is invalid.",
   KEY_IN_USE: "The key still protects records and cannot be retired.",
+  KEY_PROVIDER_UNAVAILABLE: "The key management service is unavailable. Try again later.",
+  KEY_PROVIDER_REFUSED: "The key management service refused the operation.",
 
   AUDIT_UNAVAILABLE: "The audit log is unavailable, so the operation was not performed.",
   STORE_UNAVAILABLE: "The data store is unavailable. Try again later.",
