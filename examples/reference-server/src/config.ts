@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type KeyProviderConfig, parseKeyProviderConfig } from "./keyProviderConfig.js";
 
 /** Thrown for a bad environment variable: its message is the one line printed at start-up. */
 export class ConfigError extends Error {
@@ -71,7 +72,7 @@ const schema = z.object({
 });
 
 /** The validated configuration. */
-export type ServerConfig = z.infer<typeof schema> & { development: boolean };
+export type ServerConfig = z.infer<typeof schema> & { development: boolean; /** From `WALLET_AUTH_KEY_PROVIDER` and its settings (keyProviderConfig.ts). */ keyProvider?: KeyProviderConfig };
 
 /**
  * Reads and validates the environment. Empty strings count as unset. Production
@@ -88,9 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const config = { ...parsed.data, development: parsed.data.NODE_ENV !== "production" };
+  const keyProvider = parseKeyProviderConfig(cleaned, config.development);
+  if ("error" in keyProvider) throw new ConfigError(keyProvider.error);
   if (!config.development) {
     for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "WALLET_AUTH_TOKEN_KEY", "CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
-      if (config[name] === undefined) throw new ConfigError(`${name}: required when NODE_ENV=production (development defaults are refused)`);
+      if (config[name] === undefined && name !== "WALLET_AUTH_KEYS") throw new ConfigError(`${name}: required when NODE_ENV=production (development defaults are refused)`);
     }
   }
   if ((config.WALLET_AUTH_ALERT_WEBHOOK_URL === undefined) !== (config.WALLET_AUTH_ALERT_WEBHOOK_SECRET === undefined)) {
@@ -99,5 +102,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (config.CLERK_ACCEPTS_TOKEN?.some((t) => t !== "session_token") && config.CLERK_SECRET_KEY === undefined) {
     throw new ConfigError("CLERK_ACCEPTS_TOKEN: api_key and oauth_token are verified by Clerk and need CLERK_SECRET_KEY");
   }
-  return config;
+  return { ...config, keyProvider: keyProvider.config };
 }

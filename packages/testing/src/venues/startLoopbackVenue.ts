@@ -1,6 +1,7 @@
 import { bybitVenue } from "./bybit/bybitVenue.js";
 import { coinbaseVenue } from "./coinbase/coinbaseVenue.js";
 import { krakenVenue } from "./kraken/krakenVenue.js";
+import { kucoinVenue } from "./kucoin/kucoinVenue.js";
 import { okxVenue } from "./okx/okxVenue.js";
 import { serveVenue, type VenueDefinition } from "./shared/venueServer.js";
 import type { LoopbackVenue, LoopbackVenueId, StartLoopbackVenueOptions } from "./types.js";
@@ -10,6 +11,7 @@ const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   bybit: bybitVenue,
   kraken: krakenVenue,
   coinbase: coinbaseVenue,
+  kucoin: kucoinVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */

@@ -1,0 +1,370 @@
+import type { VenueOrder } from "../types.js";
+import { addDecimals, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
+import { hmac, jsonObject, sameText } from "../shared/signatures.js";
+import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+
+// KuCoin spot REST (https://www.kucoin.com/docs-new/authentication): `{ code, data }` with
+// code "200000" for success; errors `{ code, msg }`.
+const ok = (data: unknown): VenueReply => ({ status: 200, body: { code: "200000", data } });
+const fail = (status: number, code: string, msg: string): VenueReply => ({ status, body: { code, msg } });
+
+/** KuCoin refuses a KC-API-TIMESTAMP more than 5 s from its clock. */
+const TIMESTAMP_WINDOW_MS = 5_000;
+
+const symbolId = (m: SpotMarket): string => `${m.base}-${m.quote}`;
+
+function account(c: VenueContext): VenueAccountState {
+  if (c.account === undefined) throw new Error("private route without an account");
+  return c.account;
+}
+
+function hfOrder(o: VenueOrder): Record<string, unknown> {
+  const market = spotMarkets.find((m) => m.symbol === o.symbol);
+  const dealFunds = o.filled === "0" ? "0" : multiplyDecimals(o.price, o.filled);
+  const open = o.status === "open";
+  return {
+    id: o.id,
+    clientOid: o.clientOrderId,
+    symbol: market === undefined ? o.symbol : symbolId(market),
+    opType: "DEAL",
+    type: o.type,
+    side: o.side,
+    price: o.type === "limit" ? o.price : "0",
+    size: o.amount,
+    funds: o.quoteAmount ?? "0",
+    dealSize: o.filled,
+    dealFunds,
+    fee: "0",
+    feeCurrency: market?.quote ?? "",
+    stp: "",
+    timeInForce: "GTC",
+    postOnly: false,
+    hidden: false,
+    iceberg: false,
+    visibleSize: "0",
+    cancelAfter: 0,
+    channel: "API",
+    remark: "",
+    tags: "",
+    cancelExist: o.status === "canceled",
+    tradeType: "TRADE",
+    inOrderBook: open,
+    active: open,
+    cancelledSize: o.status === "canceled" ? o.amount : "0",
+    cancelledFunds: "0",
+    remainSize: open ? o.amount : "0",
+    remainFunds: "0",
+    createdAt: o.time,
+    lastUpdatedAt: o.updateTime,
+  };
+}
+
+const codes = (): string[] => [...new Set(spotMarkets.flatMap((m) => [m.base, m.quote]))];
+
+function apiKeyInfo(c: VenueContext): Record<string, unknown> {
+  const a = account(c);
+  const p = a.permissions;
+  const permission = ["General", ...(p.trade ? ["Spot"] : []), ...(p.transfer ? ["InnerTransfer"] : []), ...(p.withdraw ? ["Withdrawal"] : [])].join(",");
+  return {
+    remark: "loopback",
+    apiKey: a.credentials.apiKey,
+    apiVersion: 3,
+    permission,
+    ipWhitelist: p.ips.join(","),
+    createdAt: 1_704_164_645_000,
+    uid: 165_000_215,
+    isMaster: true,
+    ...a.introspection,
+  };
+}
+
+const routes: Record<string, VenueRoute> = {
+  "GET /api/v1/timestamp": { private: false, handle: (c) => ok(c.now) },
+  "GET /api/v1/status": { private: false, handle: () => ok({ status: "open", msg: "" }) },
+  "GET /api/v2/symbols": {
+    private: false,
+    handle: () =>
+      ok(
+        spotMarkets.map((m) => ({
+          symbol: symbolId(m),
+          name: symbolId(m),
+          baseCurrency: m.base,
+          quoteCurrency: m.quote,
+          feeCurrency: m.quote,
+          market: m.quote === "USDT" ? "USDS" : m.quote,
+          baseMinSize: m.minAmount,
+          quoteMinSize: m.minNotional,
+          baseMaxSize: "10000000000",
+          quoteMaxSize: "99999999",
+          baseIncrement: m.lotSize,
+          quoteIncrement: m.tickSize,
+          priceIncrement: m.tickSize,
+          priceLimitRate: "0.1",
+          minFunds: m.minNotional,
+          isMarginEnabled: false,
+          enableTrading: true,
+          feeCategory: 1,
+          makerFeeCoefficient: "1.00",
+          takerFeeCoefficient: "1.00",
+          st: false,
+          callauctionIsEnabled: false,
+          callauctionPriceFloor: null,
+          callauctionPriceCeiling: null,
+          callauctionFirstStageStartTime: null,
+          callauctionSecondStageStartTime: null,
+          callauctionThirdStageStartTime: null,
+          tradingStartTime: null,
+        })),
+      ),
+  },
+  "GET /api/v1/market/allTickers": {
+    private: false,
+    handle: (c) =>
+      ok({
+        time: c.now,
+        ticker: spotMarkets.map((m) => {
+          const last = c.state.prices.get(m.symbol) ?? "1";
+          return {
+            symbol: symbolId(m),
+            symbolName: symbolId(m),
+            buy: last,
+            bestBidSize: "1",
+            sell: last,
+            bestAskSize: "1",
+            changeRate: "0",
+            changePrice: "0",
+            high: last,
+            low: last,
+            vol: "100",
+            volValue: multiplyDecimals(last, "100"),
+            last,
+            averagePrice: last,
+            takerFeeRate: "0.001",
+            makerFeeRate: "0.001",
+            takerCoefficient: "1",
+            makerCoefficient: "1",
+          };
+        }),
+      }),
+  },
+  "GET /api/v3/currencies": {
+    private: false,
+    handle: () =>
+      ok(
+        codes().map((currency) => ({
+          currency,
+          name: currency,
+          fullName: currency,
+          precision: 8,
+          confirms: null,
+          contractAddress: null,
+          isMarginEnabled: false,
+          isDebitEnabled: false,
+          chains: [
+            {
+              chainName: currency === "BTC" ? "BTC" : "ERC20",
+              withdrawalMinSize: "0.001",
+              depositMinSize: "0.0001",
+              withdrawFeeRate: "0",
+              withdrawalMinFee: "0.0005",
+              isWithdrawEnabled: true,
+              isDepositEnabled: true,
+              confirms: 3,
+              preConfirms: 1,
+              contractAddress: "",
+              withdrawPrecision: 8,
+              maxWithdraw: null,
+              maxDeposit: null,
+              needTag: false,
+              chainId: currency === "BTC" ? "btc" : "eth",
+            },
+          ],
+        })),
+      ),
+  },
+  // Futures and margin listings: this stand-in is spot only.
+  "GET /api/v1/contracts/active": { private: false, handle: () => ok([]) },
+  "GET /api/v3/margin/symbols": { private: true, handle: (c) => ok({ timestamp: c.now, items: [] }) },
+  "GET /api/v1/isolated/symbols": { private: true, handle: () => ok([]) },
+  "GET /api/v1/hf/accounts/opened": { private: true, handle: () => ok(true) },
+  "GET /api/ua/v1/account/mode": { private: true, handle: () => ok({ selfAccountMode: "CLASSIC", unifiedAccountStatus: "CLASSIC" }) },
+  "GET /api/v1/user/api-key": { private: true, handle: (c) => ok(apiKeyInfo(c)) },
+  "GET /api/v1/accounts": {
+    private: true,
+    handle: (c) => {
+      const q = c.request.query;
+      const type = q.get("type");
+      const currency = q.get("currency");
+      // The account is on KuCoin's high-frequency system (hf/accounts/opened is true): spot funds sit in `trade_hf`.
+      if (type !== null && type !== "trade_hf") return ok([]);
+      return ok(
+        Object.entries(account(c).balances)
+          .filter(([code]) => currency === null || code === currency)
+          .map(([code, b], i) => ({ id: `5bd6e9286d99522a52e458d${i}`, currency: code, type: "trade_hf", balance: addDecimals(b.free, b.locked), available: b.free, holds: b.locked })),
+      );
+    },
+  },
+  "POST /api/v1/hf/orders": {
+    private: true,
+    trade: true,
+    handle: (c) => {
+      const body = jsonObject(c.request.rawBody);
+      if (body === undefined) return fail(400, "400100", "Invalid JSON");
+      const market = marketById(typeof body.symbol === "string" ? body.symbol : undefined, symbolId);
+      if (market === undefined) return fail(200, "400100", "Unsupported trading pair.");
+      const side = body.side;
+      const type = body.type ?? "limit";
+      if (side !== "buy" && side !== "sell") return fail(200, "400100", "side is invalid");
+      if (type !== "limit" && type !== "market") return fail(200, "400100", "type is invalid");
+      const clientOid = typeof body.clientOid === "string" && body.clientOid !== "" ? body.clientOid : undefined;
+      if (clientOid !== undefined && c.state.findOrder(account(c), { clientOrderId: clientOid }) !== undefined) return fail(200, "400100", "The clientOid is duplicated");
+      let amount: string;
+      let quoteAmount: string | undefined;
+      if (type === "limit") {
+        if (!isDecimal(body.size) || !isDecimal(body.price)) return fail(200, "400100", "size or price is invalid");
+        amount = body.size;
+      } else if (isDecimal(body.size)) {
+        amount = body.size;
+      } else if (isDecimal(body.funds)) {
+        quoteAmount = body.funds;
+        amount = divideDecimals(body.funds, c.state.prices.get(market.symbol) ?? "1");
+      } else {
+        return fail(200, "400100", "size or funds is required");
+      }
+      const order = c.state.placeOrder(account(c), c.now, {
+        symbol: market.symbol,
+        side,
+        type,
+        amount,
+        ...(quoteAmount === undefined ? {} : { quoteAmount }),
+        ...(type === "limit" ? { price: body.price as string } : {}),
+        ...(clientOid === undefined ? {} : { clientOrderId: clientOid }),
+        request: body,
+      });
+      return ok({ orderId: order.id, clientOid: order.clientOrderId });
+    },
+  },
+  "DELETE /api/v1/hf/orders/:orderId": {
+    private: true,
+    trade: true,
+    handle: (c) => {
+      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      const symbol = c.request.query.get("symbol");
+      if (order === undefined || order.status !== "open" || (symbol !== null && marketById(symbol, symbolId)?.symbol !== order.symbol)) {
+        return fail(200, "400100", "order not exist.");
+      }
+      order.status = "canceled";
+      order.updateTime = c.now;
+      return ok({ orderId: order.id });
+    },
+  },
+  "DELETE /api/v1/hf/orders/client-order/:clientOid": {
+    private: true,
+    trade: true,
+    handle: (c) => {
+      const order = c.state.findOrder(account(c), { clientOrderId: c.params.clientOid });
+      if (order === undefined || order.status !== "open") return fail(200, "400100", "order not exist.");
+      order.status = "canceled";
+      order.updateTime = c.now;
+      return ok({ clientOid: order.clientOrderId });
+    },
+  },
+  "GET /api/v1/hf/orders/active": {
+    private: true,
+    handle: (c) => {
+      const symbol = c.request.query.get("symbol");
+      if (symbol === null) return fail(200, "400100", "symbol is required");
+      const market = marketById(symbol, symbolId);
+      return ok(c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open" && o.symbol === market?.symbol).reverse().map(hfOrder));
+    },
+  },
+  "GET /api/v1/hf/orders/:orderId": {
+    private: true,
+    handle: (c) => {
+      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      return order === undefined ? fail(200, "400100", "order not exist.") : ok(hfOrder(order));
+    },
+  },
+  "GET /api/v1/hf/fills": {
+    private: true,
+    handle: (c) => {
+      const q = c.request.query;
+      const symbol = q.get("symbol");
+      if (symbol === null) return fail(200, "400100", "symbol is required");
+      const start = Number(q.get("startAt") ?? "0");
+      const limit = Math.min(Number(q.get("limit") ?? "20"), 100);
+      const items = account(c)
+        .trades.filter((t) => marketById(symbol, symbolId)?.symbol === t.symbol && t.time >= start)
+        .sort((a, b) => b.time - a.time)
+        .slice(0, limit)
+        .map((t) => ({
+          id: Number(t.id.replace(/\D/g, "") || "1"),
+          orderId: t.orderId ?? `6717422bd51c29000775${t.id}`,
+          counterOrderId: "67174228135f9e000709da8c",
+          tradeId: t.id,
+          symbol,
+          side: t.side,
+          liquidity: t.maker === true ? "maker" : "taker",
+          type: "limit",
+          forceTaker: false,
+          price: t.price,
+          size: t.amount,
+          funds: multiplyDecimals(t.price, t.amount),
+          fee: t.fee,
+          feeRate: "0.001",
+          feeCurrency: t.feeAsset,
+          stop: "",
+          tradeType: "TRADE",
+          taxRate: "0",
+          tax: "0",
+          createdAt: t.time,
+        }));
+      return ok({ items, lastId: items.length === 0 ? 0 : (items[items.length - 1]?.id ?? 0) });
+    },
+  },
+};
+
+/**
+ * KuCoin spot stand-in (API key version 2). Signing as KuCoin documents it: `KC-API-SIGN` = base64
+ * HMAC-SHA256 (secret) of `timestamp + METHOD + endpoint (+ "?" + query) + body`;
+ * `KC-API-PASSPHRASE` = base64 HMAC-SHA256 of the passphrase keyed by the secret
+ * (`KC-API-KEY-VERSION: 2`); `KC-API-TIMESTAMP` in ms within 5 s. Refusals (HTTP 401 with
+ * `{ code, msg }`): 400001 (headers missing), 400002 (timestamp), 400003 (key), 400004
+ * (passphrase), 400005 (signature), 400006 (IP); 400007 (permission, HTTP 403).
+ * `GET /api/v1/user/api-key` reports `permission` ("General,Spot,InnerTransfer,Withdrawal")
+ * and `ipWhitelist` (comma-separated); KuCoin reports no expiry.
+ */
+export const kucoinVenue: VenueDefinition = {
+  id: "kucoin",
+  routes,
+  orderId: (n) => `6717422bfd8c9d0007${n.toString(16).padStart(6, "0")}`,
+  authenticate(request, findAccount, now) {
+    const key = request.header("KC-API-KEY");
+    const sign = request.header("KC-API-SIGN");
+    const timestamp = request.header("KC-API-TIMESTAMP");
+    const passphrase = request.header("KC-API-PASSPHRASE");
+    const version = request.header("KC-API-KEY-VERSION");
+    if (key === undefined || sign === undefined || timestamp === undefined || passphrase === undefined) {
+      return fail(401, "400001", "Please check the header of your request for KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE");
+    }
+    const ts = Number(timestamp);
+    if (!/^\d+$/.test(timestamp) || Math.abs(now - ts) > TIMESTAMP_WINDOW_MS) {
+      return fail(401, "400002", "KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds");
+    }
+    const found = findAccount(key);
+    if (found === undefined) return fail(401, "400003", "KC-API-KEY not exists");
+    const expectedPassphrase = hmac("sha256", found.credentials.secret, found.credentials.password ?? "", "base64");
+    if (version !== "2" && version !== "3") return fail(401, "400004", "Invalid KC-API-PASSPHRASE");
+    if (!sameText(passphrase, expectedPassphrase)) return fail(401, "400004", "Invalid KC-API-PASSPHRASE");
+    const endpoint = request.path + (request.rawQuery === "" ? "" : `?${request.rawQuery}`);
+    const expected = hmac("sha256", found.credentials.secret, timestamp + request.method + endpoint + request.rawBody, "base64");
+    if (!sameText(sign, expected)) return fail(401, "400005", "Invalid KC-API-SIGN");
+    return found;
+  },
+  refuse(reason, request) {
+    if (reason === "ip") return fail(401, "400006", `Invalid request ip, the current clientIp is:${request.remoteAddress}`);
+    if (reason === "expired") return fail(401, "400003", "KC-API-KEY not exists");
+    return fail(403, "400007", "Access Denied -- Your api key does not have sufficient permissions to access the URI");
+  },
+  notFound: () => fail(404, "404000", "Not Found"),
+};
