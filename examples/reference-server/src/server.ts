@@ -9,7 +9,6 @@ import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrat
 import {
   type AlertSink,
   BalanceRefresher,
-  KeyRing,
   RedisBalanceCache,
   redisDetectorWindows,
   Redacted,
@@ -30,6 +29,7 @@ import { anchorHeads } from "./cli/commands.js";
 import type { ServerConfig } from "./config.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
+import { openKeyRing } from "./keyProviderConfig.js";
 import { startJobs } from "./jobs.js";
 import { createMetrics } from "./metrics.js";
 
@@ -102,7 +102,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   try {
     const { env, generated, file } = loadOrCreateDevSecrets(dataDir);
     if (file) logger.warn({ file }, generated ? "DEVELOPMENT KEYS GENERATED: never use them in production" : "using DEVELOPMENT keys from the data folder: never in production");
-    const keyRing = KeyRing.fromEnv(env);
+    // Plaintext keys, or wrapped keys unwrapped once by Vault transit / AWS KMS (WALLET_AUTH_KEY_PROVIDER).
+    const keyRing = await openKeyRing(config.keyProvider, env);
     const secrets = loadWalletAuthSecrets(env);
 
     let knex: Knex;

@@ -1,4 +1,12 @@
-import { createCredentialInputSchema, dateSchema, idSchema, labelSchema, updateCredentialInputSchema } from "@wallet-auth/core";
+import {
+  createCredentialInputSchema,
+  dateSchema,
+  idSchema,
+  labelSchema,
+  updateCredentialInputSchema,
+  walletChallengeInputSchema,
+  walletLinkInputSchema,
+} from "@wallet-auth/core";
 import { z } from "zod";
 
 /**
@@ -86,11 +94,10 @@ export const walletSchema = z
   })
   .meta({ id: "Wallet" });
 
-export const challengeBody = z.strictObject({ address: z.string().max(64), chainId: z.string().max(64) }).meta({ id: "WalletChallengeRequest" });
+// Core's own schemas: the SDK and the API accept exactly the same wallet-link inputs.
+export const challengeBody = walletChallengeInputSchema.meta({ id: "WalletChallengeRequest" });
 export const challengeSchema = z.object({ message: z.string(), nonce: z.string(), expiresAt: isoDate }).loose().meta({ id: "WalletChallenge" });
-export const linkBody = z
-  .strictObject({ message: z.string().max(4096), signature: z.string().max(4096).regex(/^0x[0-9a-fA-F]+$/), label: labelSchema.optional() })
-  .meta({ id: "WalletLinkRequest" });
+export const linkBody = walletLinkInputSchema.meta({ id: "WalletLinkRequest" });
 export const walletPatchBody = z
   .strictObject({ label: labelSchema.nullable().optional(), metadata: z.record(z.string(), z.unknown()).optional() })
   .meta({ id: "WalletUpdate" });

@@ -70,8 +70,11 @@ export class WalletLinkService {
     const context = parseContext(ctx);
     const input = parseInput(walletChallengeInputSchema, options);
     const { viem } = await loadViem();
-    if (!viem.isAddress(input.address, { strict: false })) {
-      throw new WalletAuthError("INVALID_INPUT", { reason: "address-invalid", details: { fields: ["address"] } });
+    // EIP-55: a mixed-case address carries a checksum and must match it; a typo in one is caught here.
+    const hex = input.address.slice(2);
+    const unchecksummed = hex === hex.toLowerCase() || hex === hex.toUpperCase();
+    if (!viem.isAddress(input.address, { strict: false }) || (!unchecksummed && viem.getAddress(input.address) !== input.address)) {
+      throw new WalletAuthError("INVALID_INPUT", { reason: "address-checksum", details: { fields: ["address"] } });
     }
     const chain = parseEip155ChainId(input.chainId);
     if (!this.#o.siwe.chainIds.includes(input.chainId)) throw new WalletAuthError("CHAIN_UNSUPPORTED", { reason: "chain-not-allowed" });

@@ -91,6 +91,30 @@ describe("WalletService.challenge", () => {
     );
     await expect(wallets.challenge(alice, { address: "0x1234", chainId: "eip155:1" })).rejects.toSatisfy((e) => isWalletAuthError(e, "INVALID_INPUT"));
   });
+
+  it("refuses a mixed-case address whose EIP-55 checksum is wrong, naming address; lowercase, uppercase and checksummed ones are accepted", async () => {
+    const good = signer.address; // EIP-55
+    const letter = [...good.slice(2)].findIndex((c) => /[a-f]/i.test(c)) + 2;
+    const flipped = good.slice(0, letter) + (good[letter] === good[letter]!.toUpperCase() ? good[letter]!.toLowerCase() : good[letter]!.toUpperCase()) + good.slice(letter + 1);
+    const error = await wallets.challenge(alice, { address: flipped, chainId: "eip155:1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "INVALID_INPUT", details: { fields: ["address"] } });
+    for (const address of [good, good.toLowerCase(), `0x${good.slice(2).toUpperCase()}`]) {
+      expect((await wallets.challenge(alice, { address, chainId: "eip155:1" })).message).toContain(good);
+    }
+  });
+
+  it("takes an EIP-155 chain number (1, '1', '0x1') as well as CAIP-2, normalised to eip155:1; a non-chain id is INVALID_INPUT naming chainId", async () => {
+    for (const chainId of [1, "1", "0x1", "eip155:1"]) {
+      const challenge = await wallets.challenge(alice, { address: signer.address, chainId });
+      expect(parseSiweMessage(challenge.message).chainId).toBe(1);
+    }
+    for (const chainId of ["abc", 0, -1, 1.5, "0x0", "", "eip155"]) {
+      const error = await wallets.challenge(alice, { address: signer.address, chainId }).catch((e: unknown) => e);
+      expect(error, String(chainId)).toMatchObject({ code: "INVALID_INPUT", details: { fields: ["chainId"] } });
+    }
+    // A well-formed chain the server does not allow stays CHAIN_UNSUPPORTED.
+    await expect(wallets.challenge(alice, { address: signer.address, chainId: "0x5" })).rejects.toMatchObject({ code: "CHAIN_UNSUPPORTED" });
+  });
 });
 
 describe("WalletService.verifyAndLink", () => {
