@@ -101,7 +101,7 @@ export async function startSecurityHarness(options: SecurityHarnessOptions): Pro
       clerk: { jwtKey: keys.publicKeyPem, authorizedParties: [ORIGIN], issuer: keys.issuer },
       allowedOrigins: [ORIGIN],
       logger,
-      rateLimit: { perIp: HIGH, perUser: HIGH, sensitive: HIGH, authFailures: HIGH },
+      rateLimit: { perIp: HIGH, perUser: HIGH, perToken: HIGH, sensitive: HIGH, proxy: HIGH, authFailures: HIGH },
       ...options.router,
     }),
   );

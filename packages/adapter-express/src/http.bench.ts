@@ -71,7 +71,7 @@ const helloServer = hello.listen(0, "127.0.0.1");
 await new Promise((r) => helloServer.once("listening", r));
 const helloUrl = `http://127.0.0.1:${(helloServer.address() as AddressInfo).port}/hello`;
 
-const h = await startHttpHarness(kind, { rateLimit: { perIp: unlimited, perUser: unlimited, proxy: unlimited, sensitive: unlimited } });
+const h = await startHttpHarness(kind, { rateLimit: { perIp: unlimited, perUser: unlimited, perToken: unlimited, proxy: unlimited, sensitive: unlimited } });
 h.exchange.addAccount({ apiKey: "BENCHKEY000000000000000000000001", secret: "bench-secret", balances: { BTC: { free: "1", locked: "0" } } });
 const session = await h.token("user_bench", { claims: {} });
 const created = await fetch(`${h.base}/v1/credentials`, {

@@ -9,7 +9,8 @@ export { createWalletAuthRouter, type RouterObserver, type WalletAuthRouterOptio
 export { errorStatus } from "./errorStatus.js";
 export { buildOpenApiDocument } from "./openapi.js";
 export type { ApiErrorBody } from "./sendError.js";
-export type { AuthFailureReason, ClerkAuthOptions, ClerkTokenType, Principal, SessionPrincipal } from "./middleware/authenticate.js";
-export type { LimitRule, RateLimitOptions } from "./middleware/rateLimits.js";
+export { normalizeJwtKey, type AuthFailureReason, type ClerkAuthOptions, type ClerkTokenType, type Principal, type SessionPrincipal } from "./middleware/authenticate.js";
+export { resolveRateLimitOptions, type LimitRule, type RateLimitOptions, type ResolvedRateLimits } from "./middleware/rateLimits.js";
+export { walletAuthSecurityHeaders, type SecurityHeadersOptions } from "./middleware/securityHeaders.js";
 export type { StepUpOptions } from "./middleware/stepUp.js";
 export type { RouterLogger } from "./logger.js";

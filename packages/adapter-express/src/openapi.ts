@@ -7,6 +7,20 @@ import { errorBodySchema } from "./schemas.js";
 /** `/v1/credentials/:id` -> `/v1/credentials/{id}`. */
 const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, "{$1}");
 
+const REVERIFY = "needs a recent verification (Clerk reverification); a stale session gets 403 with `clerk_error.reason = reverification-error`.";
+
+/** The step-up rule of a route in words and as `x-step-up`, from the same spec the router checks. */
+function stepUpDoc(spec: RouteSpec): Record<string, unknown> {
+  if (spec.stepUp === true) return { description: `Sensitive: ${REVERIFY}`, "x-step-up": { always: true } };
+  if (typeof spec.stepUp !== "object") return {};
+  const parts = spec.stepUp.when.map((c) => `\`${c.field}${c.equals === undefined ? "" : `: ${JSON.stringify(c.equals)}`}\``);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} or ${parts.at(-1)}` : (parts[0] ?? "");
+  return {
+    description: `Sensitive when the body sets ${list}: then it ${REVERIFY} Otherwise no verification is asked for.`,
+    "x-step-up": { when: spec.stepUp.when.map((c) => ({ ...c })) },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of the routes, generated from the very zod schemas that validate
  * requests. Every route lists the error statuses it can answer with the shared error body.
@@ -35,7 +49,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { title
       summary: spec.summary,
       tags: [spec.tag],
       security: [{ clerkSession: [] }],
-      ...(spec.stepUp ? { description: "Sensitive: needs a recent verification (Clerk reverification); a stale session gets 403 with `clerk_error.reason = reverification-error`." } : {}),
+      ...stepUpDoc(spec),
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),

@@ -7,6 +7,21 @@ import type { Principal } from "./middleware/authenticate.js";
 /** Who may call a route. */
 export type RouteAuth = "session" | "admin";
 
+/**
+ * A body field that makes a request sensitive: present with any value, or, with `equals`, set to
+ * that value. The router's check and the OpenAPI description both come from the same list.
+ */
+export interface StepUpCondition {
+  field: string;
+  equals?: string | number | boolean;
+}
+
+/** A scope that depends on the params, with every value it can take (for the document). */
+export interface ScopeByParams<P> {
+  of(params: P): BotTokenScope;
+  oneOf: readonly BotTokenScope[];
+}
+
 /** What a handler receives: parsed, validated input and the caller's request context. */
 export interface RouteCall<P, Q, B> {
   ctx: RequestContext;
@@ -38,18 +53,32 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   response: z.ZodType | null | "stream";
   /** Success status; default 200 (204 when `response` is null). */
   status?: number;
-  /** Needs a recent factor verification (Clerk reverification). A function decides from the body. */
-  stepUp?: boolean | ((body: z.output<B>) => boolean);
-  /** Extra, stricter rate limit. */
+  /**
+   * Needs a recent factor verification (Clerk reverification): always (`true`), or only when the
+   * body meets one of the conditions.
+   */
+  stepUp?: boolean | { when: readonly StepUpCondition[] };
+  /**
+   * Extra, stricter rate limit, counted after the route's guard: `sensitive` per user; `proxy` per
+   * owner and credential (the `credentialParam`), after checking the caller owns it.
+   */
   limit?: "sensitive" | "proxy";
   /**
    * Bot tokens may call the route with this scope (`"any"`: every valid bot token). Without it the
-   * route is for signed-in people only. A function decides from the params.
+   * route is for signed-in people only. `{ of, oneOf }` decides from the params.
    */
-  scope?: BotTokenScope | "any" | ((params: z.output<P>) => BotTokenScope);
-  /** For bot tokens: the param naming a credential, which must be one the token lists. */
+  scope?: BotTokenScope | "any" | ScopeByParams<z.output<P>>;
+  /** The param naming a credential: for bot tokens it must be one the token lists; the `proxy` limit counts per it. */
   credentialParam?: string;
   handler(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+}
+
+/** `true` when `spec` needs a recent verification for this body. */
+export function needsStepUp(spec: Pick<RouteSpec, "stepUp">, body: unknown): boolean {
+  if (spec.stepUp === true) return true;
+  if (typeof spec.stepUp !== "object") return false;
+  const fields = (body ?? {}) as Record<string, unknown>;
+  return spec.stepUp.when.some((c) => fields[c.field] !== undefined && (c.equals === undefined || fields[c.field] === c.equals));
 }
 
 /** Identity helper that keeps the schema types flowing into the handler. */

@@ -19,6 +19,8 @@ export function publicCode(error: unknown): ErrorCode {
 export function sendError(res: Response, code: ErrorCode, extraHeaders: Record<string, string> = {}): void {
   const requestId = String(res.locals.requestId ?? "");
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
+  // Every 429 says when to come back: the docs tell bots to wait for it.
+  if (errorStatus[code] === 429 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", "60");
   const body: ApiErrorBody = { error: { code, message: errorMessages[code], requestId } };
   res.status(errorStatus[code]).json(body);
 }

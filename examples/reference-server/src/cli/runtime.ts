@@ -4,6 +4,7 @@ import { KeyRing, type WalletAuth, type WalletAuthSecrets, createWalletAuth, loa
 import type { Knex } from "knex";
 import type { ServerConfig } from "../config.js";
 import { loadOrCreateDevSecrets } from "../devSecrets.js";
+import { openKeyRing } from "../keyProviderConfig.js";
 
 /** The data folder: `WALLET_AUTH_DATA_DIR`, else `.data` where the command was typed. */
 export function dataDirOf(config: ServerConfig): string {
@@ -25,7 +26,7 @@ export interface CliRuntime {
 export async function openRuntime(config: ServerConfig, options: { migrate?: boolean } = {}): Promise<CliRuntime> {
   const dataDir = dataDirOf(config);
   const { env, file } = config.development ? loadOrCreateDevSecrets(dataDir) : { env: process.env, file: null };
-  const keyRing = KeyRing.fromEnv(env);
+  const keyRing = await openKeyRing(config.keyProvider, env);
   const secrets = loadWalletAuthSecrets(env);
   let knex: Knex;
   let closeDb: () => Promise<void>;

@@ -1,12 +1,17 @@
 import { createClerkClient, verifyToken } from "@clerk/backend";
 import { type BotTokenScope, type BotTokenService, botTokenScopes, isWalletAuthError, looksLikeBotToken, userIdSchema } from "@wallet-auth/core";
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import type { RequestHandler, Request, Response } from "express";
 import { LRUCache } from "lru-cache";
 
 /** How the router verifies Clerk session tokens: offline, with the instance's PEM public key. */
 export interface ClerkAuthOptions {
-  /** The instance's JWT verification key (PEM). No network call is made per request. */
+  /**
+   * The instance's JWT verification key (PEM, as Clerk's dashboard shows it). No network call is
+   * made per request. A one-line environment value with literal `\n` (or `\r\n`) for the line
+   * breaks, surrounding quotes, or the bare base64 body are accepted and normalised; a value that
+   * still is not Clerk's RSA 2048 public key makes the router throw at construction.
+   */
   jwtKey: string;
   /** Origins allowed in the token's `azp` claim. Required: without it any `azp` passes. */
   authorizedParties: readonly string[];
@@ -30,10 +35,46 @@ export interface ClerkAuthOptions {
   secretKey?: string | undefined;
   /** Clerk Backend API origin. Default Clerk's own; set for a proxy or a test stand-in. */
   apiUrl?: string | undefined;
+  /**
+   * A session with a pending task (`sts: "pending"`, e.g. the user must still set up MFA or choose
+   * an organization) is treated as signed out, as Clerk's own SDK does: 401, reason
+   * `session-pending`, not counted towards the failed-authentication limit. Set `false` to let
+   * such sessions in. Default `true`.
+   */
+  treatPendingAsSignedOut?: boolean | undefined;
 }
 
 /** Clerk token types the router can accept. */
 export type ClerkTokenType = "session_token" | "api_key" | "oauth_token";
+
+/**
+ * The PEM of a Clerk JWT key given in any of the usual environment shapes: real line breaks,
+ * literal `\n` / `\r\n` (a one-line variable), surrounding quotes, or the bare base64 body.
+ * Returned re-encoded (canonical 64-column PEM), which is what Clerk's verifier reads.
+ *
+ * @throws TypeError `clerk.jwtKey: ...` when it is not an RSA 2048 public key (Clerk's RS256 keys;
+ * Clerk's offline verifier reads no other size).
+ */
+export function normalizeJwtKey(value: unknown): string {
+  if (typeof value !== "string" || value.trim().length === 0) throw new TypeError("clerk.jwtKey: required (the PEM public key from Clerk's dashboard)");
+  let text = value.trim();
+  if (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text.at(-1) === text[0]) text = text.slice(1, -1).trim();
+  text = text.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\r\n?/g, "\n");
+  if (text.includes("PRIVATE KEY")) throw new TypeError("clerk.jwtKey: a private key was given; use the instance's public key");
+  let key: ReturnType<typeof createPublicKey>;
+  try {
+    key = text.includes("-----BEGIN")
+      ? createPublicKey(text)
+      : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
+  } catch {
+    throw new TypeError("clerk.jwtKey: not a PEM public key (check the line breaks: use real ones or \\n)");
+  }
+  const jwk = key.export({ format: "jwk" });
+  if (key.asymmetricKeyType !== "rsa" || key.asymmetricKeyDetails?.modulusLength !== 2048 || jwk.e !== "AQAB") {
+    throw new TypeError("clerk.jwtKey: not Clerk's RSA 2048 public key");
+  }
+  return key.export({ type: "spki", format: "pem" }).toString();
+}
 
 /** Checks the Clerk options at start-up. @throws TypeError naming the bad field. */
 export function checkClerkOptions(options: ClerkAuthOptions): void {
@@ -83,6 +124,7 @@ export type AuthFailureReason =
   | "token-invalid-algorithm"
   | "token-invalid-subject"
   | "token-invalid"
+  | "session-pending"
   | "bot-token-invalid"
   | "machine-token-not-accepted"
   | "machine-token-invalid"
@@ -97,11 +139,14 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set([
   "token-invalid",
 ]);
 
-/** The session token of a request: `Authorization: Bearer`, else Clerk's `__session` cookie. */
+/**
+ * The session token of a request: `Authorization: Bearer`, else Clerk's `__session` cookie. The
+ * scheme name is case-insensitive (RFC 9110 section 11.1): `bearer` and `BEARER` are the same.
+ */
 export function sessionTokenOf(req: Request): { token: string; viaCookie: boolean } | null {
   const header = req.get("authorization");
   if (header !== undefined) {
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header);
+    const match = /^bearer +([A-Za-z0-9._~+/=-]{1,8192}) *$/i.exec(header);
     return match?.[1] ? { token: match[1], viaCookie: false } : { token: "", viaCookie: false };
   }
   const cookie = (req.cookies as Record<string, unknown> | undefined)?.__session;
@@ -130,6 +175,8 @@ export async function verifySessionToken(
   }
   if (options.issuer !== undefined && payload.iss !== options.issuer) return { ok: false, reason: "token-invalid-issuer" };
   if (!userIdSchema.safeParse(payload.sub).success) return { ok: false, reason: "token-invalid-subject" };
+  // Clerk's session status claim: a session with a task left (MFA setup, choosing an organization).
+  if (payload.sts === "pending" && options.treatPendingAsSignedOut !== false) return { ok: false, reason: "session-pending" };
   const fva = payload.fva;
   const factorVerificationAge =
     Array.isArray(fva) && fva.length === 2 && fva.every((n) => typeof n === "number" && Number.isFinite(n)) ? ([fva[0], fva[1]] as [number, number]) : null;
@@ -219,6 +266,7 @@ export function authenticate(
   bots?: BotTokenService,
 ): RequestHandler {
   checkClerkOptions(options);
+  options = { ...options, jwtKey: normalizeJwtKey(options.jwtKey) };
   const accepted = new Set<string>(options.acceptsToken ?? ["session_token"]);
   const verifyMachine = accepted.has("api_key") || accepted.has("oauth_token") ? clerkMachineVerifier(options) : null;
   const verified = new VerifiedSessions();

@@ -49,7 +49,7 @@ export function botRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
       method: "post", path: "/v1/credentials/:id/exchange/:method", operationId: "callExchange",
       summary: "Run one allowlisted ccxt method with the stored credential; the secret never leaves the server", tag: "exchange", auth: "session",
       params: proxyParams, body: proxyBody, response: z.unknown().meta({ id: "ExchangeProxyResult", description: "ccxt's normalised result." }), limit: "proxy",
-      scope: (params) => (tradingProxyMethods.has(params.method as ProxyMethod) ? "exchange:trade" : "exchange:read"),
+      scope: { of: (params) => (tradingProxyMethods.has(params.method as ProxyMethod) ? "exchange:trade" : "exchange:read"), oneOf: ["exchange:read", "exchange:trade"] },
       credentialParam: "id",
       handler: ({ ctx, params, body }) => exchangeProxy.call(ctx, params.id, params.method, body.args ?? {}),
     }),

@@ -25,8 +25,9 @@ export function credentialRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
     route({
       method: "patch", path: "/v1/credentials/:id", operationId: "updateCredential", summary: "Rename, set expiry, or replace the key", tag: "credentials", auth: "session",
       params: idParams, body: updateCredentialBody, response: credentialSchema,
-      // Replacing the key or allowing withdrawals is sensitive; a rename is not.
-      stepUp: (body) => body.apiKey !== undefined || body.secret !== undefined || body.allowWithdrawal === true,
+      // Replacing any part of the key (what core renews on) or allowing withdrawals is sensitive; a
+      // rename or an expiry edit is not.
+      stepUp: { when: [{ field: "apiKey" }, { field: "secret" }, { field: "password" }, { field: "uid" }, { field: "allowWithdrawal", equals: true }] },
       handler: ({ ctx, params, body }) => credentials.update(ctx, params.id, body),
     }),
     route({
