@@ -10,7 +10,9 @@ const VARIABLES = ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUT
  * database stays readable across runs. Development keys are for a laptop, never for production.
  */
 export function loadOrCreateDevSecrets(dataDir: string): { env: NodeJS.ProcessEnv; generated: boolean; file: string | null } {
-  if (VARIABLES.every((name) => process.env[name])) return { env: process.env, generated: false, file: null };
+  // A wrapped ring (WALLET_AUTH_WRAPPED_KEYS, opened by a key provider) stands in for WALLET_AUTH_KEYS.
+  const wrapped = Boolean(process.env.WALLET_AUTH_WRAPPED_KEYS);
+  if (VARIABLES.every((name) => process.env[name] || (wrapped && name === "WALLET_AUTH_KEYS"))) return { env: process.env, generated: false, file: null };
   const file = join(dataDir, "dev-secrets.env");
   let generated = false;
   if (!existsSync(file)) {
@@ -41,7 +43,8 @@ export function loadOrCreateDevSecrets(dataDir: string): { env: NodeJS.ProcessEn
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const line of readFileSync(file, "utf8").split("\n")) {
     const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match && !process.env[match[1]!]) env[match[1]!] = match[2];
+    // With a wrapped ring, the file's plaintext ring key and primary id are never used.
+    if (match && !process.env[match[1]!] && !(wrapped && /^WALLET_AUTH_(KEYS|PRIMARY_KEY_ID)$/.test(match[1]!))) env[match[1]!] = match[2];
   }
   return { env, generated, file };
 }
