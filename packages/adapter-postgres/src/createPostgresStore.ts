@@ -10,6 +10,7 @@ import { pgBotTokens } from "./repositories/pgBotTokens.js";
 import { pgNonces } from "./repositories/pgNonces.js";
 import { pgRotationJobs } from "./repositories/pgRotationJobs.js";
 import { pgSnapshots } from "./repositories/pgSnapshots.js";
+import { pgTradePolicies } from "./repositories/pgTradePolicies.js";
 import { pgTransactions } from "./repositories/pgTransactions.js";
 import { pgUsers } from "./repositories/pgUsers.js";
 import { pgWallets } from "./repositories/pgWallets.js";
@@ -48,6 +49,7 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
     rotationJobs: pgRotationJobs(db),
     leases: pgLeases(db),
     botTokens: pgBotTokens(db),
+    tradePolicies: pgTradePolicies(db),
   };
 }
 

@@ -3,6 +3,7 @@ import { m001Initial } from "./m001_initial.js";
 import { m002OnePrimaryWallet } from "./m002_one_primary_wallet.js";
 import { m003BotTokens } from "./m003_bot_tokens.js";
 import { m004BotTokenKeyedHash } from "./m004_bot_token_keyed_hash.js";
+import { m006TradePolicies } from "./m006_trade_policies.js";
 
 interface CodeMigration {
   name: string;
@@ -10,7 +11,7 @@ interface CodeMigration {
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash];
+const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m006TradePolicies];
 
 /** Name of the table knex records applied migrations in. */
 export const MIGRATIONS_TABLE = "wallet_auth_migrations";

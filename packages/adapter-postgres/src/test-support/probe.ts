@@ -4,6 +4,9 @@ import { createPostgresStore } from "../createPostgresStore.js";
 
 /** Every table the store writes, children first. */
 export const TABLES: readonly string[] = [
+  "policy_window_entries",
+  "policy_windows",
+  "trade_policies",
   "bot_tokens",
   "leases",
   "key_rotation_jobs",

@@ -1,4 +1,5 @@
 import type { BotTokenRecord } from "../ports/BotTokenStore.js";
+import type { TradePolicyRecord } from "../ports/TradePolicyStore.js";
 import type { SecurityAlertRecord } from "../ports/AlertStore.js";
 import type { AuditEventRecord } from "../ports/AuditLog.js";
 import type { BalanceSnapshotRecord } from "../ports/BalanceSnapshotStore.js";
@@ -9,6 +10,19 @@ import type { RotationJobRecord } from "../ports/RotationJobStore.js";
 import type { TransactionRecord } from "../ports/TransactionStore.js";
 import type { UserRecord } from "../ports/UserStore.js";
 import type { WalletRecord } from "../ports/WalletStore.js";
+
+/** An amount admitted to a trade-policy window (epoch ms). */
+export interface PolicyWindowEntry {
+  id: string;
+  at: number;
+  amount: string;
+}
+
+/** A trade-policy rolling window: its owner and admitted amounts. */
+export interface PolicyWindowRow {
+  userId: string;
+  entries: PolicyWindowEntry[];
+}
 
 /** A lease row. */
 export interface LeaseRow {
@@ -49,6 +63,10 @@ export class MemoryState {
   readonly leases = new Map<string, LeaseRow>();
   readonly botTokens = new Map<string, BotTokenRecord>();
   readonly botTokenByHash = new Map<string, string>();
+  /** `subjectType \0 subjectId` -> policy. */
+  readonly tradePolicies = new Map<string, TradePolicyRecord>();
+  /** Window key -> window (rows are replaced, never mutated, so the journal can undo them). */
+  readonly policyWindows = new Map<string, PolicyWindowRow>();
 
   readonly #journal: (() => void)[] = [];
 
@@ -126,6 +144,8 @@ export class MemoryState {
       security_alerts: [...this.alerts.values()],
       key_rotation_jobs: [...this.rotationJobs.values()],
       leases: [...this.leases.values()],
+      trade_policies: [...this.tradePolicies.values()],
+      policy_window_entries: [...this.policyWindows.entries()].flatMap(([key, w]) => w.entries.map((e) => ({ key, ...e }))),
     };
   }
 }

@@ -13,6 +13,7 @@ import { memoryBotTokens } from "./repositories/memoryBotTokens.js";
 import { memoryNonces } from "./repositories/memoryNonces.js";
 import { memoryRotationJobs } from "./repositories/memoryRotationJobs.js";
 import { memorySnapshots } from "./repositories/memorySnapshots.js";
+import { memoryTradePolicies } from "./repositories/memoryTradePolicies.js";
 import { memoryTransactions } from "./repositories/memoryTransactions.js";
 import { memoryUsers } from "./repositories/memoryUsers.js";
 import { memoryWallets } from "./repositories/memoryWallets.js";
@@ -48,6 +49,7 @@ function repositories(exec: Exec): StoreRepositories {
     rotationJobs: memoryRotationJobs(exec),
     leases: memoryLeases(exec),
     botTokens: memoryBotTokens(exec),
+    tradePolicies: memoryTradePolicies(exec),
   };
 }
 

@@ -6,6 +6,7 @@ import type { CredentialStore } from "./CredentialStore.js";
 import type { LeaseStore } from "./LeaseStore.js";
 import type { NonceStore } from "./NonceStore.js";
 import type { RotationJobStore } from "./RotationJobStore.js";
+import type { TradePolicyStore } from "./TradePolicyStore.js";
 import type { TransactionStore } from "./TransactionStore.js";
 import type { UserStore } from "./UserStore.js";
 import type { WalletStore } from "./WalletStore.js";
@@ -23,6 +24,7 @@ export interface StoreRepositories {
   rotationJobs: RotationJobStore;
   leases: LeaseStore;
   botTokens: BotTokenStore;
+  tradePolicies: TradePolicyStore;
 }
 
 /** Runs work atomically across repositories. */

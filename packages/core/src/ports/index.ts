@@ -38,3 +38,13 @@ export type { StoreRepositories, UnitOfWork, WalletAuthStore } from "./UnitOfWor
 export type { UserRecord, UserStore } from "./UserStore.js";
 export type { WalletPatch, WalletRecord, WalletStore } from "./WalletStore.js";
 export type { BotTokenRecord, BotTokenScope, BotTokenStore } from "./BotTokenStore.js";
+export type { MarketCatalog, MarketCatalogEntry } from "./MarketCatalog.js";
+export {
+  type PolicySubjectType,
+  type TradePolicyRecord,
+  type TradePolicyStore,
+  type TradePolicyWrite,
+  type WindowReservation,
+  type WindowReservationResult,
+  policyWindowKey,
+} from "./TradePolicyStore.js";

@@ -4,6 +4,7 @@ import { auditContract } from "./auditContract.js";
 import { credentialsContract } from "./credentialsContract.js";
 import { jobsContract } from "./jobsContract.js";
 import { noncesContract } from "./noncesContract.js";
+import { policiesContract } from "./policiesContract.js";
 import { racesContract } from "./racesContract.js";
 import { historyContract } from "./snapshotsContract.js";
 import type { DescribeStoreContractOptions, StoreHarness } from "./types.js";
@@ -65,5 +66,6 @@ export function describeStoreContract(options: DescribeStoreContractOptions): vo
     jobsContract(harness);
     unitOfWorkContract(harness);
     racesContract(harness, options.capabilities ?? {});
+    policiesContract(harness, options.capabilities ?? {});
   });
 }

@@ -11,7 +11,9 @@ export type StoreTable =
   | "audit_events"
   | "security_alerts"
   | "key_rotation_jobs"
-  | "leases";
+  | "leases"
+  | "trade_policies"
+  | "policy_window_entries";
 
 /**
  * Reads the backing database directly, around the store, so the contract can prove what
