@@ -1,3 +1,4 @@
+import { bitgetVenue } from "./bitget/bitgetVenue.js";
 import { bybitVenue } from "./bybit/bybitVenue.js";
 import { coinbaseVenue } from "./coinbase/coinbaseVenue.js";
 import { krakenVenue } from "./kraken/krakenVenue.js";
@@ -12,6 +13,7 @@ const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   kraken: krakenVenue,
   coinbase: coinbaseVenue,
   kucoin: kucoinVenue,
+  bitget: bitgetVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */
