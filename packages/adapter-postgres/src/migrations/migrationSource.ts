@@ -4,6 +4,7 @@ import { m002OnePrimaryWallet } from "./m002_one_primary_wallet.js";
 import { m003BotTokens } from "./m003_bot_tokens.js";
 import { m004BotTokenKeyedHash } from "./m004_bot_token_keyed_hash.js";
 import { m006TradePolicies } from "./m006_trade_policies.js";
+import { m007VenuePermissions } from "./m007_venue_permissions.js";
 
 interface CodeMigration {
   name: string;
@@ -11,7 +12,7 @@ interface CodeMigration {
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m006TradePolicies];
+const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m006TradePolicies, m007VenuePermissions];
 
 /** Name of the table knex records applied migrations in. */
 export const MIGRATIONS_TABLE = "wallet_auth_migrations";

@@ -1,4 +1,4 @@
-import { type Clock, type CredentialPermissions, type CredentialRecord, type CredentialStore, WalletAuthError } from "@wallet-auth/core";
+import { type Clock, type CredentialPermissions, type CredentialRecord, type CredentialStore, type KeyPermissions, WalletAuthError } from "@wallet-auth/core";
 import { checkKeys } from "../internal/checkKeys.js";
 import { type Db, type Row, query } from "../internal/Db.js";
 import { date, dateOrNull, json, jsonParam, num, str } from "../internal/mappers.js";
@@ -6,7 +6,7 @@ import { date, dateOrNull, json, jsonParam, num, str } from "../internal/mappers
 const CREDENTIAL_STATUSES: ReadonlySet<string> = new Set(["active", "disabled", "invalid", "expired"]);
 
 const COLUMNS = `id, user_id, exchange, label, status, fingerprint, key_hint, sealed_secret, key_id, format_version,
-  permissions, expires_at, last_used_at, last_validated_at, created_at, updated_at`;
+  permissions, key_permissions, permission_risk_accepted_at, expires_at, last_used_at, last_validated_at, created_at, updated_at`;
 
 /** Maps a row to a record. */
 export function toCredential(r: Row): CredentialRecord {
@@ -22,6 +22,8 @@ export function toCredential(r: Row): CredentialRecord {
     keyId: str(r.key_id),
     formatVersion: num(r.format_version),
     permissions: r.permissions === null || r.permissions === undefined ? null : json<CredentialPermissions>(r.permissions),
+    keyPermissions: r.key_permissions === null || r.key_permissions === undefined ? null : json<KeyPermissions>(r.key_permissions),
+    permissionRiskAcceptedAt: dateOrNull(r.permission_risk_accepted_at),
     expiresAt: dateOrNull(r.expires_at),
     lastUsedAt: dateOrNull(r.last_used_at),
     lastValidatedAt: dateOrNull(r.last_validated_at),
@@ -40,6 +42,8 @@ const PATCH_COLUMNS: Record<string, [string, (v: unknown) => unknown]> = {
   keyId: ["key_id", (v) => v],
   formatVersion: ["format_version", (v) => v],
   permissions: ["permissions", jsonParam],
+  keyPermissions: ["key_permissions", jsonParam],
+  permissionRiskAcceptedAt: ["permission_risk_accepted_at", (v) => v],
   expiresAt: ["expires_at", (v) => v],
   lastValidatedAt: ["last_validated_at", (v) => v],
   updatedAt: ["updated_at", (v) => v],
@@ -60,7 +64,7 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       // stays usable after a duplicate.
       const { rows } = await query(
         db,
-        `INSERT INTO api_credentials (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+        `INSERT INTO api_credentials (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
         [
           c.id,
@@ -74,6 +78,8 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
           c.keyId,
           c.formatVersion,
           jsonParam(c.permissions),
+          jsonParam(c.keyPermissions),
+          c.permissionRiskAcceptedAt,
           c.expiresAt,
           c.lastUsedAt,
           c.lastValidatedAt,
@@ -109,7 +115,7 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       for (const [field, value] of Object.entries(patch)) {
         const column = PATCH_COLUMNS[field];
         if (column === undefined || value === undefined) continue;
-        sets.push(column[0] === "permissions" ? `permissions = ?::jsonb` : `${column[0]} = ?`);
+        sets.push(column[0] === "permissions" || column[0] === "key_permissions" ? `${column[0]} = ?::jsonb` : `${column[0]} = ?`);
         bindings.push(column[1](value));
       }
       if (patch.fingerprint !== undefined) {

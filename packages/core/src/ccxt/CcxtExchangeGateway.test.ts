@@ -89,6 +89,12 @@ describe("createCcxtExchangeGateway against the loopback Binance", () => {
     expectNoSecret(unknown);
   });
 
+  it("reports a restricted Binance key's allowed IPs (the old probe gave only the flag) and no trading-authority expiry for it", async () => {
+    const info = await gateway.validate({ exchange: "binance", secret: { apiKey: "ip-ok-key", secret: "ip-secret" } });
+    expect(info.keyPermissions).toMatchObject({ ipRestricted: true, allowedIps: ["127.0.0.1"], withdraw: false, read: true, expiresAt: null });
+    expect(info.permissionsReported).toBe(true);
+  });
+
   it("reports an IP-restricted key: ambiguous -2015 alone, CREDENTIAL_IP_RESTRICTED when known restricted", async () => {
     const ok = await gateway.validate({ exchange: "binance", secret: { apiKey: "ip-ok-key", secret: "ip-secret" } });
     expect(ok.permissions.ipRestricted).toBe(true);

@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Exchange, Market } from "ccxt";
 import { WalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
-import type { CredentialPermissions } from "../ports/CredentialStore.js";
+import { type KeyPermissions, unknownKeyPermissions } from "../ports/KeyPermissions.js";
 import type {
   ExchangeBalance,
   ExchangeCallInput,
@@ -18,6 +18,9 @@ import { buildCcxtClient, type CcxtClientSettings } from "./buildCcxtClient.js";
 import { SharedConnections } from "./sharedConnections.js";
 import { type CcxtModule, hasCcxtExchange, loadCcxt } from "./loadCcxt.js";
 import { mapCcxtError } from "./mapCcxtError.js";
+import { toLegacyPermissions } from "./venues/legacyPermissions.js";
+import { venueModule } from "./venues/registry.js";
+import type { CallImplicit } from "./venues/VenueModule.js";
 
 /** Options for {@link createCcxtExchangeGateway}. */
 export interface CcxtExchangeGatewayOptions extends CcxtClientSettings {
@@ -36,25 +39,6 @@ export interface CcxtExchangeGatewayOptions extends CcxtClientSettings {
 
 const SECRET_FIELDS: readonly ExchangeSecretField[] = ["apiKey", "secret", "password", "uid"];
 const QUOTES = ["USDT", "USDC", "FDUSD", "BUSD", "USD", "EUR", "BTC", "ETH"];
-
-/** Permission probes for exchanges that have one: ccxt implicit method and its parser. */
-const permissionProbes: Record<string, { method: string; parse(raw: Record<string, unknown>): ExchangeKeyInfo }> = {
-  binance: {
-    method: "sapiGetAccountApiRestrictions",
-    parse(raw) {
-      const expiry = Number(raw.tradingAuthorityExpirationTime);
-      const permissions: CredentialPermissions = {
-        read: raw.enableReading === true,
-        trade: raw.enableSpotAndMarginTrading === true,
-        withdraw: raw.enableWithdrawals === true,
-        margin: raw.enableMargin === true,
-        futures: raw.enableFutures === true,
-        ipRestricted: raw.ipRestrict === true,
-      };
-      return { permissions, expiresAt: Number.isFinite(expiry) && expiry > 0 ? new Date(expiry) : null, permissionsReported: true };
-    },
-  },
-};
 
 /**
  * `ExchangeGateway` over ccxt. ccxt is imported on first use. Every authenticated call builds a
@@ -90,23 +74,34 @@ class CcxtExchangeGateway implements ExchangeGateway {
     const description: ExchangeDescription = {
       exchange,
       requiredFields: SECRET_FIELDS.filter((field) => required[field] === true),
-      reportsPermissions: exchange in permissionProbes,
+      reportsPermissions: venueModule(exchange)?.reportsPermissions === true,
     };
     this.descriptions.set(exchange, description);
     return description;
   }
 
   async validate(input: ExchangeCallInput): Promise<ExchangeKeyInfo> {
+    const ccxt = await this.supported(input.exchange);
+    const venue = venueModule(input.exchange);
     return this.withClient(input, async (client) => {
       await client.fetchBalance();
-      const probe = permissionProbes[input.exchange];
-      if (probe === undefined) {
-        // Without a probe, a key that can read is all that is known.
-        return { permissions: { read: true, trade: false, withdraw: false }, expiresAt: null, permissionsReported: false };
+      let kp: KeyPermissions = unknownKeyPermissions();
+      let reported = false;
+      if (venue?.introspect !== undefined) {
+        try {
+          kp = await venue.introspect(implicitCaller(client), input.secret.apiKey);
+          reported = true;
+        } catch (error) {
+          // A key that may not read its own permissions (or a venue that moved the endpoint) leaves
+          // them unknown; a refused key, an IP refusal or a venue outage is the validation's answer.
+          const code = mapCcxtError({ ccxt, error, ipRestricted: input.ipRestricted }).code;
+          if (code !== "CREDENTIAL_PERMISSION_INSUFFICIENT" && code !== "EXCHANGE_UNSUPPORTED") throw error;
+        }
       }
-      const call = (client as unknown as Record<string, (params?: object) => Promise<Record<string, unknown>>>)[probe.method];
-      if (call === undefined) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "permission-probe-missing" });
-      return probe.parse(await call.call(client, {}));
+      // The balance call just succeeded: the key can read, whatever else is known.
+      if (kp.read === "unknown") kp = { ...kp, read: true };
+      const expiry = kp.expiresAt === null ? null : new Date(kp.expiresAt);
+      return { permissions: toLegacyPermissions(kp), keyPermissions: kp, expiresAt: expiry, permissionsReported: reported && kp.withdraw !== "unknown" };
     });
   }
 
@@ -263,6 +258,15 @@ class CcxtExchangeGateway implements ExchangeGateway {
       if (client !== undefined) forgetSecret(client);
     }
   }
+}
+
+/** Calls a ccxt implicit method by name on `client` (which signs it); a missing method is `EXCHANGE_UNSUPPORTED`. */
+function implicitCaller(client: Exchange): CallImplicit {
+  return async (method, params) => {
+    const fn = (client as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== "function") throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "permission-probe-missing" });
+    return (fn as (p: object) => Promise<unknown>).call(client, params ?? {});
+  };
 }
 
 /** The `Retry-After` (seconds) of the client's last answer, when it sent a usable one. */

@@ -4,7 +4,7 @@
  * proxy's allowlist could not send a withdrawal, a transfer or a sub-account call with a stored key.
  *
  * Binance (spot): exactly what the gateway's own calls use: markets, balances, the permission
- * probe, trade and deposit/withdrawal history (read only), tickers, the exchange proxy's order
+ * probe (and the key's IP list), trade and deposit/withdrawal history (read only), tickers, the exchange proxy's order
  * methods, server time and status. Exchanges not listed here are held to their own API hosts only.
  */
 export const defaultAllowedEndpoints: Readonly<Record<string, readonly string[]>> = {
@@ -17,6 +17,7 @@ export const defaultAllowedEndpoints: Readonly<Record<string, readonly string[]>
     "GET /api/v3/ticker/price",
     "GET /api/v3/account",
     "GET /sapi/v1/account/apiRestrictions",
+    "GET /sapi/v1/account/apiRestrictions/ipRestriction",
     "GET /api/v3/myTrades",
     "GET /sapi/v1/capital/deposit/hisrec",
     "GET /sapi/v1/capital/withdraw/history",

@@ -39,7 +39,9 @@ describe("CredentialService.create", () => {
     expect(view).toMatchObject({ exchange: "binance", label: "main", status: "active", keyHint: key.apiKey.slice(-4) });
     expect(view.permissions).toMatchObject({ read: true, trade: true, withdraw: false });
     expect(view.expiresAt?.toISOString()).toBe("2026-06-01T00:00:00.000Z");
-    expect(Object.keys(view).sort()).toEqual(["createdAt", "exchange", "expiresAt", "id", "keyHint", "label", "lastUsedAt", "lastValidatedAt", "permissions", "status", "updatedAt"]);
+    expect(Object.keys(view).sort()).toEqual(["createdAt", "exchange", "expiresAt", "id", "keyHint", "keyPermissions", "label", "lastUsedAt", "lastValidatedAt", "permissionRiskAcceptedAt", "permissions", "status", "updatedAt"]);
+    expect(view.keyPermissions).toMatchObject({ read: true, spotTrade: true, withdraw: false, ipRestricted: false, allowedIps: [], expiresAt: "2026-06-01T00:00:00.000Z" });
+    expect(view.permissionRiskAcceptedAt).toBeNull();
     expect(await svc.get(alice, view.id)).toEqual(view);
     expect((await svc.list(alice)).map((v) => v.id)).toContain(view.id);
     const events = await h.events(alice.userId);

@@ -17,6 +17,17 @@ import { type CredentialView, toCredentialView } from "./CredentialView.js";
 export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
 import { type CredentialCreateInput, type CredentialUpdateInput, createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
+import { keyPermissionsOf } from "./keyPermissionsOf.js";
+import { venueModule } from "../ccxt/venues/registry.js";
+import type { KeyPermissions } from "../ports/KeyPermissions.js";
+
+/** What live validation established about a key the policy accepts. */
+interface ValidatedKey {
+  info: ExchangeKeyInfo;
+  keyPermissions: KeyPermissions;
+  /** The owner accepted that withdrawal permission is unknown. */
+  riskAccepted: boolean;
+}
 import { FailureReporter } from "../observe/FailureReporter.js";
 
 /** Policy knobs of {@link CredentialService}. */
@@ -143,8 +154,13 @@ export class CredentialService {
    * (refusing withdrawal-enabled keys unless both the caller and the policy allow them), refuses
    * a key already stored by anyone, seals the secret and writes row and audit event together.
    *
+   * A key whose withdrawal permission the venue does not report (or reports in a shape that
+   * cannot be read) is refused with `CREDENTIAL_PERMISSIONS_UNKNOWN` unless the input says
+   * `acceptUnknownPermissions: true`; the acceptance is audited and kept as
+   * `permissionRiskAcceptedAt`. The venue's own expiry replaces an input expiry that is later.
+   *
    * @throws `INVALID_INPUT` (`details.fields`), `EXCHANGE_UNSUPPORTED`, `CREDENTIAL_DUPLICATE`,
-   *   `CREDENTIAL_WITHDRAWAL_ENABLED`, `CREDENTIAL_INVALID`, `CREDENTIAL_PERMISSION_INSUFFICIENT`,
+   *   `CREDENTIAL_WITHDRAWAL_ENABLED`, `CREDENTIAL_PERMISSIONS_UNKNOWN`, `CREDENTIAL_INVALID`, `CREDENTIAL_PERMISSION_INSUFFICIENT`,
    *   `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`, `EXCHANGE_RATE_LIMITED`,
    *   `EXCHANGE_CLOCK_SKEW`, `AUDIT_UNAVAILABLE`.
    */
@@ -153,7 +169,8 @@ export class CredentialService {
     const parsed = parseCredentialInput(createCredentialInputSchema, input);
     const secret = await this.checkedSecret(parsed.exchange, parsed);
     try {
-      const info = await this.validateLive(ctx, "credential.create", parsed.exchange, secret, parsed.allowWithdrawal === true);
+      const validated = await this.validateLive(ctx, "credential.create", parsed.exchange, secret, parsed.allowWithdrawal === true, parsed.acceptUnknownPermissions === true);
+      const info = validated?.info ?? null;
       const now = this.clock.now();
       const id = this.random.uuid();
       const sealed = sealSecret(this.keyRing, secret, ctx.userId, id, parsed.exchange);
@@ -169,6 +186,8 @@ export class CredentialService {
         keyId: sealed.keyId,
         formatVersion: sealed.formatVersion,
         permissions: info?.permissions ?? null,
+        keyPermissions: validated?.keyPermissions ?? null,
+        permissionRiskAcceptedAt: validated?.riskAccepted === true ? now : null,
         expiresAt: earliest(parsed.expiresAt, info?.expiresAt),
         lastUsedAt: null,
         lastValidatedAt: info === null ? null : now,
@@ -178,7 +197,8 @@ export class CredentialService {
       return await this.store.transaction(async (tx) => {
         await tx.users.ensure(ctx.userId, now);
         const stored = await tx.credentials.insert(record);
-        await this.audit.record(tx, ctx, credentialEntry("credential.create", "success", id, { exchange: parsed.exchange, validated: info !== null }));
+        const details = { exchange: parsed.exchange, validated: info !== null, ...(validated?.riskAccepted === true ? { permissionRiskAccepted: "withdraw-unknown" } : {}) };
+        await this.audit.record(tx, ctx, credentialEntry("credential.create", "success", id, details));
         return toCredentialView(stored);
       });
     } catch (error) {
@@ -221,11 +241,14 @@ export class CredentialService {
     const renewing = parsed.apiKey !== undefined || parsed.secret !== undefined || parsed.password !== undefined || parsed.uid !== undefined;
     const now = this.clock.now();
     const patch: CredentialPatch = { updatedAt: now };
+    let riskAccepted = false;
     if (parsed.label !== undefined) patch.label = parsed.label;
     if (parsed.expiresAt !== undefined) patch.expiresAt = parsed.expiresAt;
     if (renewing) {
       const secret = await this.checkedSecret(current.exchange, parsed);
-      const info = await this.validateLive(ctx, "credential.renew", current.exchange, secret, parsed.allowWithdrawal === true, id);
+      const validated = await this.validateLive(ctx, "credential.renew", current.exchange, secret, parsed.allowWithdrawal === true, parsed.acceptUnknownPermissions === true, id);
+      const info = validated?.info ?? null;
+      riskAccepted = validated?.riskAccepted === true;
       const sealed = sealSecret(this.keyRing, secret, ctx.userId, id, current.exchange);
       Object.assign(patch, {
         status: current.status === "disabled" ? "disabled" : "active",
@@ -235,6 +258,8 @@ export class CredentialService {
         keyId: sealed.keyId,
         formatVersion: sealed.formatVersion,
         permissions: info?.permissions ?? null,
+        keyPermissions: validated?.keyPermissions ?? null,
+        permissionRiskAcceptedAt: riskAccepted ? now : null,
         lastValidatedAt: info === null ? null : now,
         expiresAt: earliest(parsed.expiresAt === undefined ? null : parsed.expiresAt, info?.expiresAt),
       } satisfies Partial<CredentialPatch>);
@@ -248,7 +273,7 @@ export class CredentialService {
           if (renewing && (await tx.credentials.get(ctx.userId, id)) !== null) throw new WalletAuthError("CONFLICT", { reason: "status-changed" });
           throw new WalletAuthError("NOT_FOUND");
         }
-        await this.audit.record(tx, ctx, credentialEntry(action, "success", id, { exchange: current.exchange }));
+        await this.audit.record(tx, ctx, credentialEntry(action, "success", id, { exchange: current.exchange, ...(riskAccepted ? { permissionRiskAccepted: "withdraw-unknown" } : {}) }));
         return toCredentialView(updated);
       });
       if (renewing) await this.revokeLeases(id);
@@ -347,7 +372,7 @@ export class CredentialService {
       const view = await this.patchIf(
         ctx,
         id,
-        { status, permissions: checked.permissions, lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
+        { status, permissions: checked.permissions, keyPermissions: keyPermissionsOf(checked), lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
         "credential.revalidate",
         withdrawRefused ? "denied" : "success",
         { escalation: escalated, withdraw: checked.permissions.withdraw },
@@ -515,21 +540,39 @@ export class CredentialService {
     const secret: ExchangeSecret = { apiKey: input.apiKey as string, secret: input.secret as string };
     if (input.password !== undefined) secret.password = input.password;
     if (input.uid !== undefined) secret.uid = input.uid;
-    return secret;
+    // The venue's own format rules (passphrases, PEM keys, base64 secrets), before any live call.
+    return venueModule(exchange)?.canonicalise(secret) ?? secret;
   }
 
-  /** Live validation plus the withdrawal policy; `null` when the policy turns validation off. Failures are audited. */
-  private async validateLive(ctx: RequestContext, action: string, exchange: string, secret: ExchangeSecret, optIn: boolean, id?: string): Promise<ExchangeKeyInfo | null> {
+  /**
+   * Live validation plus the permission policy; `null` when the policy turns validation off.
+   * Withdrawal: granted is refused unless opted in and allowed; unknown is refused unless the
+   * owner accepts it. Failures are audited.
+   */
+  private async validateLive(
+    ctx: RequestContext,
+    action: string,
+    exchange: string,
+    secret: ExchangeSecret,
+    optIn: boolean,
+    acceptUnknown: boolean,
+    id?: string,
+  ): Promise<ValidatedKey | null> {
     if (!this.policy.validateOnCreate) return null;
     try {
       const info = await this.exchanges.validate({ exchange, secret });
-      if (info.permissions.withdraw && !(optIn && this.policy.allowWithdrawal)) {
+      const keyPermissions = keyPermissionsOf(info);
+      if (keyPermissions.withdraw === true && !(optIn && this.policy.allowWithdrawal)) {
         throw new WalletAuthError("CREDENTIAL_WITHDRAWAL_ENABLED", { reason: optIn ? "policy-forbids-withdrawal" : "caller-did-not-opt-in" });
       }
-      if (info.permissionsReported !== false && !info.permissions.read) {
+      if (keyPermissions.read === false) {
         throw new WalletAuthError("CREDENTIAL_PERMISSION_INSUFFICIENT", { reason: "read-disabled" });
       }
-      return info;
+      const riskAccepted = keyPermissions.withdraw === "unknown";
+      if (riskAccepted && !acceptUnknown) {
+        throw new WalletAuthError("CREDENTIAL_PERMISSIONS_UNKNOWN", { reason: info.permissionsReported === false ? "venue-does-not-report" : "withdraw-unreadable" });
+      }
+      return { info, keyPermissions, riskAccepted };
     } catch (error) {
       await this.audit.recordNow(this.store, ctx, credentialEntry(action, TRANSIENT.has(codeOf(error)) ? "failure" : "denied", id, { exchange, code: codeOf(error) }));
       throw error;

@@ -1,4 +1,5 @@
 import type { CredentialPermissions, CredentialRecord, CredentialStatus } from "../ports/CredentialStore.js";
+import type { KeyPermissions } from "../ports/KeyPermissions.js";
 
 /** What callers see of a stored credential: never a secret, a fingerprint or an envelope. */
 export interface CredentialView {
@@ -9,6 +10,10 @@ export interface CredentialView {
   /** Last 4 characters of the API key. */
   keyHint: string;
   permissions: CredentialPermissions | null;
+  /** What the venue reports the key may do (read, trade, margin, futures, transfer, withdraw, IP list, expiry, account level); `null` when never validated. */
+  keyPermissions: KeyPermissions | null;
+  /** When the owner accepted storing the key although its withdrawal permission is unknown. */
+  permissionRiskAcceptedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   lastUsedAt: Date | null;
@@ -25,6 +30,8 @@ export function toCredentialView(record: CredentialRecord): CredentialView {
     status: record.status,
     keyHint: record.keyHint,
     permissions: record.permissions === null ? null : { ...record.permissions },
+    keyPermissions: record.keyPermissions == null ? null : structuredClone(record.keyPermissions),
+    permissionRiskAcceptedAt: record.permissionRiskAcceptedAt ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     lastUsedAt: record.lastUsedAt,

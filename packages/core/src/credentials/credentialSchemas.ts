@@ -26,6 +26,11 @@ export const createCredentialInputSchema = z.strictObject({
   uid: passphrase.optional(),
   /** Accept a key that can withdraw (also needs the service policy to allow it). */
   allowWithdrawal: z.boolean().optional(),
+  /**
+   * Store the key although the exchange does not say whether it can withdraw (the acceptance is
+   * audited and recorded on the credential). The HTTP API asks for a fresh step-up with it.
+   */
+  acceptUnknownPermissions: z.boolean().optional(),
   /** User-set expiry; the earlier of this and the exchange's own wins. */
   expiresAt: expiresAt.optional(),
 });
@@ -41,6 +46,7 @@ export const updateCredentialInputSchema = z.strictObject({
   password: passphrase.optional(),
   uid: passphrase.optional(),
   allowWithdrawal: z.boolean().optional(),
+  acceptUnknownPermissions: z.boolean().optional(),
   expiresAt: expiresAt.nullable().optional(),
 });
 
@@ -59,6 +65,8 @@ export interface CredentialCreateInput {
   uid?: string | undefined;
   /** Accept a key that can withdraw (also needs the service policy to allow it). */
   allowWithdrawal?: boolean | undefined;
+  /** Store the key although the exchange does not say whether it can withdraw (audited, recorded). */
+  acceptUnknownPermissions?: boolean | undefined;
   /** User-set expiry; the earlier of this and the exchange's own wins. */
   expiresAt?: Date | string | undefined;
 }
@@ -71,6 +79,7 @@ export interface CredentialUpdateInput {
   password?: string | undefined;
   uid?: string | undefined;
   allowWithdrawal?: boolean | undefined;
+  acceptUnknownPermissions?: boolean | undefined;
   /** `null` clears the expiry. */
   expiresAt?: Date | string | null | undefined;
 }

@@ -42,6 +42,8 @@ export const copyCredential = picker<CredentialRecord>(
     keyId: true,
     formatVersion: true,
     permissions: true,
+    keyPermissions: true,
+    permissionRiskAcceptedAt: true,
     expiresAt: true,
     lastUsedAt: true,
     lastValidatedAt: true,

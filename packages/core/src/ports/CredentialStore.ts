@@ -1,3 +1,5 @@
+import type { KeyPermissions } from "./KeyPermissions.js";
+
 /** Lifecycle state of a stored exchange credential. */
 export type CredentialStatus = "active" | "disabled" | "invalid" | "expired";
 
@@ -36,6 +38,16 @@ export interface CredentialRecord {
   /** Envelope format version (mirrors the envelope header). */
   formatVersion: number;
   permissions: CredentialPermissions | null;
+  /**
+   * The venue's own account of the key (normalised by its venue module) as last validated;
+   * `null` when the key was never validated live.
+   */
+  keyPermissions: KeyPermissions | null;
+  /**
+   * When the owner explicitly accepted storing this key although its withdrawal permission could
+   * not be determined; `null` when no such acceptance was needed.
+   */
+  permissionRiskAcceptedAt: Date | null;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   lastValidatedAt: Date | null;
@@ -55,6 +67,8 @@ export type CredentialPatch = Partial<
     | "keyId"
     | "formatVersion"
     | "permissions"
+    | "keyPermissions"
+    | "permissionRiskAcceptedAt"
     | "expiresAt"
     | "lastValidatedAt"
   >

@@ -1,4 +1,5 @@
 import type { CredentialPermissions } from "./CredentialStore.js";
+import type { KeyPermissions } from "./KeyPermissions.js";
 import type { TransactionRecord } from "./TransactionStore.js";
 
 /** Secret fields of an exchange API credential. Which ones are required depends on the exchange. */
@@ -19,7 +20,7 @@ export interface ExchangeDescription {
   exchange: string;
   /** Fields that must be present for this exchange. */
   requiredFields: ExchangeSecretField[];
-  /** The exchange has a key-permission endpoint the gateway uses during validation. */
+  /** The exchange has a key-permission endpoint that reports withdrawal, used during validation. */
   reportsPermissions: boolean;
 }
 
@@ -33,6 +34,11 @@ export interface ExchangeKeyInfo {
    * can read (trade/withdraw unknown). Absent means reported.
    */
   permissionsReported?: boolean | undefined;
+  /**
+   * The venue's own account of the key, normalised (`@wallet-auth/core/ccxt` venue modules).
+   * Absent from gateways that only fill `permissions`; callers then derive it from those.
+   */
+  keyPermissions?: KeyPermissions | undefined;
 }
 
 /** One asset's balance as the exchange reports it; decimal strings. */

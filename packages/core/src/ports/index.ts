@@ -15,6 +15,7 @@ export type {
   RewrapCandidate,
   SealedReplacement,
 } from "./CredentialStore.js";
+export { type KeyPermissions, type Tristate, unknownKeyPermissions } from "./KeyPermissions.js";
 export type {
   ExchangeBalance,
   ExchangeCallInput,

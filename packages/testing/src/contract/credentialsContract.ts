@@ -20,6 +20,33 @@ export function credentialsContract(h: HarnessRef): void {
       expect(await store.credentials.get("user_a", noPermissions.id)).toEqual(noPermissions);
     });
 
+    it("keeps the venue's permission record and the owner's risk acceptance, on insert and on update", async () => {
+      const { store } = h();
+      await store.users.ensure("user_a", at(0));
+      const keyPermissions = {
+        read: true,
+        spotTrade: true,
+        margin: "unknown",
+        futures: false,
+        internalTransfer: false,
+        withdraw: "unknown",
+        ipRestricted: true,
+        allowedIps: ["203.0.113.9", "2001:db8::/32"],
+        expiresAt: "2027-01-01T00:00:00.000Z",
+        account: "sub",
+      } as const;
+      const record = credential("user_a", { keyPermissions: { ...keyPermissions, allowedIps: [...keyPermissions.allowedIps] }, permissionRiskAcceptedAt: at(5) });
+      expect(await store.credentials.insert(record)).toEqual(record);
+      expect(await store.credentials.get("user_a", record.id)).toEqual(record);
+      const renewed = { ...keyPermissions, withdraw: false, allowedIps: [] } as const;
+      const updated = await store.credentials.update("user_a", record.id, { keyPermissions: { ...renewed, allowedIps: [] }, permissionRiskAcceptedAt: null, updatedAt: at(9) });
+      expect(updated).toEqual({ ...record, keyPermissions: renewed, permissionRiskAcceptedAt: null, updatedAt: at(9) });
+      expect(await store.credentials.get("user_a", record.id)).toEqual(updated);
+      // A patch without them leaves them alone.
+      await store.credentials.update("user_a", record.id, { label: "x", updatedAt: at(10) });
+      expect((await store.credentials.get("user_a", record.id))?.keyPermissions).toEqual(renewed);
+    });
+
     it("another user's credential reads, updates and deletes as missing, and stays unchanged", async () => {
       const { store } = h();
       await store.users.ensure("user_a", at(0));

@@ -42,6 +42,8 @@ export function credential(userId: string, overrides: Partial<CredentialRecord> 
     keyId: "k1",
     formatVersion: 1,
     permissions: { read: true, trade: true, withdraw: false },
+    keyPermissions: null,
+    permissionRiskAcceptedAt: null,
     expiresAt: null,
     lastUsedAt: null,
     lastValidatedAt: at(0),

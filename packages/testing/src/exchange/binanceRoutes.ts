@@ -262,6 +262,15 @@ export const binanceRoutes: Readonly<Record<string, Route>> = {
       return ok(body);
     },
   },
+  // Binance's "Get API Key IP restriction": the flag as a string, the list only when restricted.
+  "GET /sapi/v1/account/apiRestrictions/ipRestriction": {
+    signed: true,
+    handle: (c) => {
+      const a = account(c);
+      const restricted = a.permissions?.ipRestrict === true;
+      return ok({ ipRestrict: String(restricted), ...(restricted ? { ipList: [...(a.allowedIps ?? [])] } : {}), updateTime: 1_700_000_000_000, apiKey: a.apiKey });
+    },
+  },
   "GET /api/v3/myTrades": {
     signed: true,
     handle: (c) => {

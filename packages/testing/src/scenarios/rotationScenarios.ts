@@ -65,6 +65,8 @@ export async function seedCredentials(
       keyId: sealed.keyId,
       formatVersion: sealed.formatVersion,
       permissions: { read: true, trade: true, withdraw: false },
+      keyPermissions: null,
+      permissionRiskAcceptedAt: null,
       expiresAt: null,
       lastUsedAt: null,
       lastValidatedAt: null,

@@ -156,6 +156,8 @@ const patchable = [
   "keyId",
   "formatVersion",
   "permissions",
+  "keyPermissions",
+  "permissionRiskAcceptedAt",
   "expiresAt",
   "lastValidatedAt",
   "updatedAt",
