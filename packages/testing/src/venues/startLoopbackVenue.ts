@@ -1,6 +1,7 @@
 import { bitgetVenue } from "./bitget/bitgetVenue.js";
 import { bybitVenue } from "./bybit/bybitVenue.js";
 import { coinbaseVenue } from "./coinbase/coinbaseVenue.js";
+import { gateVenue } from "./gate/gateVenue.js";
 import { krakenVenue } from "./kraken/krakenVenue.js";
 import { kucoinVenue } from "./kucoin/kucoinVenue.js";
 import { okxVenue } from "./okx/okxVenue.js";
@@ -14,6 +15,7 @@ const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
   coinbase: coinbaseVenue,
   kucoin: kucoinVenue,
   bitget: bitgetVenue,
+  gate: gateVenue,
 };
 
 /** Venue ids with a stand-in, in the order they were added. */
