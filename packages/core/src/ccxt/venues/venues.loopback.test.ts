@@ -1,0 +1,139 @@
+import { generateKeyPairSync } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure, fixedKey, ring, TestClock } from "@wallet-auth/testing/scenarios";
+import { type LoopbackVenue, type LoopbackVenueId, type VenueAccount, startLoopbackVenue } from "@wallet-auth/testing/venues";
+import { AuditTrail } from "../../audit/AuditTrail.js";
+import { CredentialService } from "../../credentials/CredentialService.js";
+import { createMemoryStore } from "../../memory/createMemoryStore.js";
+import type { ExchangeGateway } from "../../ports/ExchangeGateway.js";
+import type { KeyPermissions } from "../../ports/KeyPermissions.js";
+import { Redacted } from "../../secret/Redacted.js";
+import { createCcxtExchangeGateway } from "../CcxtExchangeGateway.js";
+
+// Real ccxt, signing each venue's real protocol, through the venue modules, against the test
+// kit's loopback stand-ins: the introspection endpoint each module calls, parsed as the venue
+// answers it.
+
+const krakenSecret = (byte: number): string => Buffer.alloc(64, byte).toString("base64");
+const ecPem = (): string => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
+const cdp = (name: string): string => `organizations/0b7a9c3e-org/apiKeys/${name}`;
+const EXPIRY = Date.UTC(2031, 5, 1);
+
+interface Case {
+  id: LoopbackVenueId;
+  trader: VenueAccount["credentials"];
+  withdrawer: VenueAccount["credentials"];
+  /** What the trader key's record must say. */
+  trades: Partial<KeyPermissions>;
+  /** What the withdrawal key's record must say. */
+  withdraws: Partial<KeyPermissions>;
+}
+
+const cases: Case[] = [
+  {
+    id: "okx",
+    trader: { apiKey: "okx-trader", secret: "okx-secret-1", password: "okx-pass-1" },
+    withdrawer: { apiKey: "okx-withdrawer", secret: "okx-secret-2", password: "okx-pass-2" },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false, allowedIps: [] },
+    withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "bybit",
+    trader: { apiKey: "bybit-trader", secret: "bybit-secret-1" },
+    withdrawer: { apiKey: "bybit-withdrawer", secret: "bybit-secret-2" },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false, expiresAt: new Date(EXPIRY).toISOString() },
+    withdraws: { withdraw: true, internalTransfer: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "kraken",
+    trader: { apiKey: "kraken-trader", secret: krakenSecret(1) },
+    withdrawer: { apiKey: "kraken-withdrawer", secret: krakenSecret(2) },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false, expiresAt: new Date(EXPIRY).toISOString() },
+    withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "kucoin",
+    trader: { apiKey: "kucoin-trader", secret: "kucoin-secret-1", password: "kucoin-pass-1" },
+    withdrawer: { apiKey: "kucoin-withdrawer", secret: "kucoin-secret-2", password: "kucoin-pass-2" },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false },
+    withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "bitget",
+    trader: { apiKey: "bg_trader", secret: "bitget-secret-1", password: "bitget-pass-1" },
+    withdrawer: { apiKey: "bg_withdrawer", secret: "bitget-secret-2", password: "bitget-pass-2" },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false },
+    withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "coinbase",
+    trader: { apiKey: cdp("trader"), secret: ecPem() },
+    withdrawer: { apiKey: cdp("withdrawer"), secret: ecPem() },
+    trades: { read: true, spotTrade: true, withdraw: false },
+    withdraws: { withdraw: true },
+  },
+];
+
+const venues = new Map<LoopbackVenueId, LoopbackVenue>();
+let gateway: ExchangeGateway;
+
+beforeAll(async () => {
+  for (const c of cases) {
+    venues.set(
+      c.id,
+      await startLoopbackVenue(c.id, {
+        credentials: c.trader,
+        permissions: { trade: true, withdraw: false, ips: [], expiresAt: EXPIRY },
+        balances: { BTC: { free: "0.5", locked: "0" }, USDT: { free: "100", locked: "0" } },
+        accounts: [{ credentials: c.withdrawer, permissions: { trade: true, withdraw: true, transfer: true, ips: ["127.0.0.1", "203.0.113.9"] } }],
+      }),
+    );
+  }
+  const urls = Object.fromEntries([...venues].map(([id, v]) => [id, v.origin]));
+  gateway = createCcxtExchangeGateway({ urls, enableRateLimit: false, timeoutMs: 5000 });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...venues.values()].map((v) => v.close()));
+});
+
+describe.each(cases)("$id through its venue module, real ccxt, loopback stand-in", (c) => {
+  it("reads a trading key's permissions from the venue's introspection endpoint", async () => {
+    const info = await gateway.validate({ exchange: c.id, secret: c.trader });
+    expect(info.keyPermissions).toMatchObject(c.trades);
+    expect(info.permissions).toMatchObject({ read: true, trade: true, withdraw: false });
+  });
+
+  it("reads a withdrawal-enabled key as able to withdraw", async () => {
+    const info = await gateway.validate({ exchange: c.id, secret: c.withdrawer });
+    expect(info.keyPermissions).toMatchObject(c.withdraws);
+    expect(info.permissions.withdraw).toBe(true);
+  });
+});
+
+describe("CredentialService on the stand-ins", () => {
+  const clock = new TestClock();
+  const service = () => {
+    const store = createMemoryStore({ clock });
+    const audit = new AuditTrail({ hashKey: Redacted.make(fixedKey(9)), clock });
+    return { store, svc: new CredentialService({ store, keyRing: ring(), fingerprintKey: Redacted.make(fixedKey(5)), exchanges: gateway, audit, clock }) };
+  };
+  const ctx = { userId: "user_venues" };
+
+  it("OKX: stores the trading key with the venue's record, refuses the withdrawal key, stores nothing for it", async () => {
+    const { store, svc } = service();
+    const okx = cases[0]!;
+    const view = await svc.create(ctx, { exchange: "okx", label: "okx", ...okx.trader });
+    expect(view.keyPermissions).toMatchObject({ ...okx.trades, account: "master" });
+    expect((await failure(svc.create(ctx, { exchange: "okx", label: "w", ...okx.withdrawer }))).code).toBe("CREDENTIAL_WITHDRAWAL_ENABLED");
+    expect(store.countRows("api_credentials")).toBe(1);
+  });
+
+  it("Bybit: the venue's expiredAt replaces a later expiry the user typed", async () => {
+    const { svc } = service();
+    const bybit = cases[1]!;
+    const view = await svc.create(ctx, { exchange: "bybit", label: "bybit", ...bybit.trader, expiresAt: new Date(EXPIRY + 86_400_000) });
+    expect(view.expiresAt?.getTime()).toBe(EXPIRY);
+    expect(view.keyPermissions?.expiresAt).toBe(new Date(EXPIRY).toISOString());
+  });
+});
