@@ -105,7 +105,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
   it("walks sign-in, credential (add, rename, replace key), security status, balances, history ranges, transactions, wallet, alerts, audit export, bot token, deletion and session expiry", async () => {
     const exchange = await newExchangeAccount();
     // The demo's "verify it is you" prompt for step-up actions is a confirm dialog: say yes.
-    page.on("dialog", (dialog) => void dialog.accept());
+    page.on("dialog", (dialog) => void dialog.accept().catch(() => undefined));
     // A real alert for the person to see: their audited request from 127.0.0.1 (learnt as their address),
     // then one from 127.0.0.2, which the new-IP detector reports as access.new_ip.
     expect(await auditedCallFrom("127.0.0.1", "user_ui")).toBe(200);

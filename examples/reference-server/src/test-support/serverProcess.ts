@@ -107,7 +107,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited ${code} before listening:\n${out.slice(-4000)}`));
-    });
+    }, reject);
   });
   return {
     url,

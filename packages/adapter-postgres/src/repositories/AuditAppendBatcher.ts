@@ -65,10 +65,15 @@ export class AuditAppendBatcher {
     while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
       const batch = this.#queue.splice(0, this.#maxSize);
       this.#inFlight += 1;
-      void this.#run(batch).finally(() => {
-        this.#inFlight -= 1;
-        if (this.#queue.length > 0) this.#schedule();
-      });
+      void this.#run(batch)
+        // #run settles every event itself; should it still throw, its events fail rather than hang.
+        .catch((error: unknown) => {
+          for (const p of batch) p.reject(error);
+        })
+        .finally(() => {
+          this.#inFlight -= 1;
+          if (this.#queue.length > 0) this.#schedule();
+        });
     }
   }
 

@@ -69,14 +69,12 @@ export class AuditAppendState {
   serialised<T>(chainKey: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(chainKey);
     const result = previous === undefined ? fn() : previous.then(fn);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(chainKey, tail);
-    void tail.then(() => {
+    // Settles (never rejects) once `result` has, then forgets itself unless a later append queued behind it.
+    const forget = (): void => {
       if (this.#tails.get(chainKey) === tail) this.#tails.delete(chainKey);
-    });
+    };
+    const tail: Promise<void> = result.then(forget, forget);
+    this.#tails.set(chainKey, tail);
     return result;
   }
 

@@ -192,7 +192,10 @@ export class AlertService {
         this.#onDelivery?.({ alertId: alert.id, sink: sink.name, ...outcome });
       })();
       this.#inflight.add(task);
-      void task.finally(() => this.#inflight.delete(task));
+      // Only the delivery hook can throw here (the sink's failure is caught above): logged, never unhandled.
+      void task
+        .catch((error: unknown) => this.#logger.error({ event: "alert_delivery_hook_failed", sink: sink.name, alertId: alert.id, ...safeErrorFields(error) }, "alert delivery hook failed"))
+        .finally(() => this.#inflight.delete(task));
     }
   }
 }

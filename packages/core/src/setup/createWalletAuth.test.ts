@@ -120,7 +120,7 @@ describe("createWalletAuth", () => {
     (domain) => {
       const wired = createWalletAuth({ ...base(), siwe: { domain, uri: "https://app.example.com", chainIds: ["eip155:1"] } });
       expect(wired.wallets).toBeInstanceOf(WalletService);
-      void wired.shutdown();
+      return wired.shutdown();
     },
   );
 });

@@ -41,7 +41,7 @@ export function AuditLogTable() {
           <option value="denied">denied</option>
         </select>
         {(["csv", "json", "ndjson"] as const).map((f) => (
-          <button key={f} type="button" onClick={() => void download(f)}>
+          <button key={f} type="button" onClick={() => void download(f).catch(() => setExportError(new WalletAuthApiError({ code: "NETWORK", message: "The export could not be downloaded.", requestId: "" })))}>
             Export {f.toUpperCase()}
           </button>
         ))}
@@ -76,7 +76,7 @@ export function AuditLogTable() {
         </table>
       )}
       {log.hasNextPage && (
-        <button type="button" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+        <button type="button" onClick={() => void log.fetchNextPage().catch(() => undefined) /* a failure lands in the query's error state */} disabled={log.isFetchingNextPage}>
           Older events
         </button>
       )}

@@ -49,7 +49,8 @@ export function BalanceHistoryChart() {
   const balancesAt = useBalances().dataUpdatedAt;
   const { refetch } = history;
   useEffect(() => {
-    if (balancesAt > 0 && source !== null) void refetch();
+    // A failed refetch lands in the query's error state, which the chart shows.
+    if (balancesAt > 0 && source !== null) void refetch().catch(() => undefined);
   }, [balancesAt, source, refetch]);
   const ids = { source: useId(), caption: useId() };
   // One point per snapshot time: the USD value of every asset of the source then. Floats are

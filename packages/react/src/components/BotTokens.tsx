@@ -64,7 +64,8 @@ export function BotTokens() {
             <button
               type="button"
               onClick={() => {
-                void navigator.clipboard?.writeText(shown).then(() => setCopied(true));
+                // Refused clipboard access (permissions): the token stays on screen to copy by hand.
+                if (navigator.clipboard !== undefined) void navigator.clipboard.writeText(shown).then(() => setCopied(true), () => setCopied(false));
               }}
             >
               {copied ? "Copied" : "Copy"}

@@ -62,7 +62,7 @@ export function TransactionList() {
         </table>
       )}
       {txs.hasNextPage && (
-        <button type="button" onClick={() => void txs.fetchNextPage()} disabled={txs.isFetchingNextPage}>
+        <button type="button" onClick={() => void txs.fetchNextPage().catch(() => undefined) /* a failure lands in the query's error state */} disabled={txs.isFetchingNextPage}>
           {txs.isFetchingNextPage ? "Loading…" : "Older transactions"}
         </button>
       )}

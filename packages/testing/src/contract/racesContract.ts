@@ -117,7 +117,7 @@ export function racesContract(h: HarnessRef, capabilities: StoreCapabilities): v
         const otherDone = deferred();
         await store.transaction(async (tx) => {
           await tx.audit.append("chain-a", auditBuilder("chain-a"));
-          void store.audit.append("chain-b", auditBuilder("chain-b")).then(otherDone.resolve);
+          void store.audit.append("chain-b", auditBuilder("chain-b")).then(otherDone.resolve, otherDone.reject);
           // If chain-b waited for chain-a's lock this would never resolve (the test times out).
           await otherDone.promise;
         });
@@ -137,7 +137,7 @@ export function racesContract(h: HarnessRef, capabilities: StoreCapabilities): v
           held = store.audit.append("chain-a", auditBuilder("chain-a")).then(() => {
             heldDone = true;
           });
-          void Promise.all(["chain-b", "chain-c", "chain-d"].map((c) => store.audit.append(c, auditBuilder(c)))).then(othersDone.resolve);
+          void Promise.all(["chain-b", "chain-c", "chain-d"].map((c) => store.audit.append(c, auditBuilder(c)))).then(othersDone.resolve, othersDone.reject);
           // Never resolves if the other chains' appends wait for this transaction.
           await othersDone.promise;
           expect(heldDone).toBe(false);
