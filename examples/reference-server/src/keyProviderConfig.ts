@@ -30,7 +30,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
  * @param env - The environment with empty strings removed.
  * @returns The settings, or the one line naming the first bad variable (never its value).
  */
-export function parseKeyProviderConfig(env: Record<string, string | undefined>, development: boolean): { config: KeyProviderConfig } | { error: string } {
+export function parseKeyProviderConfig(
+  env: Record<string, string | undefined>,
+  development: boolean,
+  options: { /** `keys wrap`: the provider settings only (the wrapped ring is what is being made). */ settingsOnly?: boolean } = {},
+): { config: KeyProviderConfig } | { error: string } {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -39,19 +43,13 @@ export function parseKeyProviderConfig(env: Record<string, string | undefined>, 
   const v = parsed.data;
   const kind = v.WALLET_AUTH_KEY_PROVIDER;
   if (kind === "env") {
+    if (options.settingsOnly) return { config: { kind } };
     if (env.WALLET_AUTH_WRAPPED_KEYS !== undefined) return { error: "WALLET_AUTH_WRAPPED_KEYS: needs WALLET_AUTH_KEY_PROVIDER=vault-transit or aws-kms" };
     if (!development && env.WALLET_AUTH_KEYS === undefined) return { error: "WALLET_AUTH_KEYS: required when NODE_ENV=production (development defaults are refused)" };
     return { config: { kind } };
   }
-  // A wrapped ring never falls back to plaintext keys: both at once is a configuration error.
-  if (env.WALLET_AUTH_KEYS !== undefined) return { error: `WALLET_AUTH_KEYS: must be unset when WALLET_AUTH_KEY_PROVIDER=${kind} (the ring's keys come wrapped, in WALLET_AUTH_WRAPPED_KEYS)` };
-  if (env.WALLET_AUTH_WRAPPED_KEYS === undefined) return { error: `WALLET_AUTH_WRAPPED_KEYS: required when WALLET_AUTH_KEY_PROVIDER=${kind}` };
-  try {
-    parseWrappedKeys(env.WALLET_AUTH_WRAPPED_KEYS);
-  } catch (error) {
-    const details = isWalletAuthError(error) ? error.details : undefined;
-    return { error: `WALLET_AUTH_WRAPPED_KEYS: must be id:<wrapped key>[:YYYY-MM-DD] entries separated by commas (${String(details?.["problem"] ?? "malformed-entry")}${details?.["position"] ? ` at entry ${String(details["position"])}` : ""})` };
-  }
+  const ringError = options.settingsOnly ? null : wrappedRingError(env, kind);
+  if (ringError !== null) return { error: ringError };
   if (kind === "vault-transit") {
     for (const name of ["VAULT_ADDR", "VAULT_TOKEN", "WALLET_AUTH_VAULT_TRANSIT_KEY"] as const) {
       if (v[name] === undefined) return { error: `${name}: required when WALLET_AUTH_KEY_PROVIDER=vault-transit` };
@@ -67,6 +65,21 @@ export function parseKeyProviderConfig(env: Record<string, string | undefined>, 
   }
   if (!development && v.WALLET_AUTH_AWS_KMS_ENDPOINT?.startsWith("http:")) return { error: "WALLET_AUTH_AWS_KMS_ENDPOINT: must be https:// when NODE_ENV=production" };
   return { config: { kind, keyId: v.WALLET_AUTH_AWS_KMS_KEY_ID!, region: v.AWS_REGION!, endpoint: v.WALLET_AUTH_AWS_KMS_ENDPOINT, timeoutMs: v.WALLET_AUTH_KMS_TIMEOUT_MS } };
+}
+
+/** What is wrong with the wrapped ring's variables beside provider `kind`, or `null`. */
+function wrappedRingError(env: Record<string, string | undefined>, kind: string): string | null {
+  // A wrapped ring never falls back to plaintext keys: both at once is a configuration error.
+  if (env.WALLET_AUTH_KEYS !== undefined) return `WALLET_AUTH_KEYS: must be unset when WALLET_AUTH_KEY_PROVIDER=${kind} (the ring's keys come wrapped, in WALLET_AUTH_WRAPPED_KEYS)`;
+  if (env.WALLET_AUTH_WRAPPED_KEYS === undefined) return `WALLET_AUTH_WRAPPED_KEYS: required when WALLET_AUTH_KEY_PROVIDER=${kind}`;
+  try {
+    parseWrappedKeys(env.WALLET_AUTH_WRAPPED_KEYS);
+    return null;
+  } catch (error) {
+    const details = isWalletAuthError(error) ? error.details : undefined;
+    const where = details?.["position"] ? ` at entry ${String(details["position"])}` : "";
+    return `WALLET_AUTH_WRAPPED_KEYS: must be id:<wrapped key>[:YYYY-MM-DD] entries separated by commas (${String(details?.["problem"] ?? "malformed-entry")}${where})`;
+  }
 }
 
 /** The configured provider (its client library loads only here), or `null` for plaintext keys from the environment. */

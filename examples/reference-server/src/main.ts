@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 import { CliExit, registerCommands } from "./cli/commands.js";
+import { registerKeyProviderCommands } from "./cli/keyProviderCommands.js";
 import { startServer } from "./server.js";
 
 const program = new Command("wallet-auth").description("wallet-auth reference server and operations").exitOverride();
@@ -94,6 +95,7 @@ keys
   });
 
 registerCommands(program, config);
+registerKeyProviderCommands(program);
 for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
 
 try {

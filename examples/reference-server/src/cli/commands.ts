@@ -42,6 +42,7 @@ async function withRuntime<T>(config: () => ServerConfig, fn: (rt: CliRuntime, c
 
 /** Where `keys add|promote|retire` write: `--file`, else the development key file, else nowhere (print). */
 function keyTarget(cfg: ServerConfig, file: string | undefined): { file: string | null; vars: KeyVariables } {
+  if (cfg.keyProvider && cfg.keyProvider.kind !== "env") throw new CliExit(EXIT.usage, `the ring is wrapped by ${cfg.keyProvider.kind}: use keys wrap --new, keys rewrap, and WALLET_AUTH_PRIMARY_KEY_ID (see docs/key-rotation.md)`);
   const devFile = join(dataDirOf(cfg), "dev-secrets.env");
   const target = file ?? (cfg.development && !process.env.WALLET_AUTH_KEYS && existsSync(devFile) ? devFile : null);
   if (target) {
