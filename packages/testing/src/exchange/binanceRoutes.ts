@@ -162,6 +162,7 @@ export const binanceRoutes: Readonly<Record<string, Route>> = {
         timeInForce: c.params.get("timeInForce") ?? "GTC",
         time: c.serverTime,
         updateTime: c.serverTime,
+        request: Object.fromEntries([...c.params].filter(([name]) => !["timestamp", "recvWindow", "signature"].includes(name))),
       };
       (a.orders ??= []).push(order);
       return ok({ ...orderBody(order), transactTime: c.serverTime, fills: [] });

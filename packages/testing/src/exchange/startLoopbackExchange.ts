@@ -71,6 +71,7 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
   ]);
   const counts = new Map<string, number>();
   let total = 0;
+  let received: Array<{ method: string; path: string }> = [];
   let mode: LoopbackMode = "ok";
   const holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
 
@@ -81,6 +82,7 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
     const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
     total += 1;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    received.push({ method: req.method ?? "GET", path });
     const rawBody = await readBody(req);
     const held = holds.get(path);
     if (held !== undefined) {
@@ -162,6 +164,7 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
     resetCounts() {
       counts.clear();
       total = 0;
+      received = [];
       accepted = 0;
     },
     connections() {
@@ -180,6 +183,13 @@ export async function startLoopbackExchange(options: StartLoopbackExchangeOption
           release();
         },
       };
+    },
+    orders(apiKey) {
+      const all = [...accounts.values()].filter((a) => apiKey === undefined || a.apiKey === apiKey).flatMap((a) => a.orders ?? []);
+      return structuredClone(all.sort((x, y) => x.orderId - y.orderId));
+    },
+    requests() {
+      return [...received];
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -69,7 +69,13 @@ export interface LoopbackWithdrawal {
 /** An API key the loopback exchange accepts. */
 export interface LoopbackAccount {
   apiKey: string;
+  /**
+   * The HMAC secret, or for an Ed25519 or RSA key its PEM private key (what ccxt's `secret`
+   * holds; the exchange keeps only the public half, derived from it unless `publicKey` is given).
+   */
   secret: string;
+  /** PEM public key of an Ed25519 or RSA key, as registered with Binance. */
+  publicKey?: string;
   balances?: Record<string, LoopbackBalance>;
   permissions?: LoopbackPermissions;
   /** Source addresses an `ipRestrict` key is allowed from. Default: none (every request refused). */
@@ -95,6 +101,8 @@ export interface LoopbackOrder {
   timeInForce: string;
   time: number;
   updateTime: number;
+  /** The order's parameters as received (without `timestamp`, `recvWindow` and `signature`). */
+  request?: Record<string, string>;
 }
 
 /** Options for {@link startLoopbackExchange}. */
@@ -137,6 +145,10 @@ export interface LoopbackExchange {
    * resolves when the first one arrives. For proving what happens while an exchange call is in flight.
    */
   hold(path: string): { reached: Promise<void>; release(): void };
+  /** Orders the exchange accepted, oldest first, optionally for one key (copies). */
+  orders(apiKey?: string): LoopbackOrder[];
+  /** Requests received since start (or the last `resetCounts`), oldest first. */
+  requests(): Array<{ method: string; path: string }>;
   /** Stops the server. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createPublicKey, timingSafeEqual, verify } from "node:crypto";
 import type { LoopbackAccount } from "./types.js";
 
 /** A Binance-shaped refusal: HTTP status plus `{ code, msg }`. */
@@ -26,9 +26,29 @@ export interface VerifyBinanceRequestOptions {
 const INVALID_KEY: BinanceRefusal = { status: 401, code: -2015, msg: "Invalid API-key, IP, or permissions for action." };
 
 /**
+ * Checks `signature` over `payload` as Binance does for the key's type: HMAC-SHA256 hex with the
+ * secret, or base64 Ed25519 / RSA (PKCS#1 v1.5, SHA-256) verified with the registered public key.
+ */
+function signatureValid(account: LoopbackAccount, payload: string, signature: string): boolean {
+  const pem = account.publicKey ?? (account.secret.includes("PRIVATE KEY") ? account.secret : undefined);
+  if (pem === undefined) {
+    const expected = createHmac("sha256", account.secret).update(payload).digest();
+    const given = /^[0-9a-fA-F]{64}$/.test(signature) ? Buffer.from(signature, "hex") : Buffer.alloc(0);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return false;
+  const key = createPublicKey(pem);
+  const given = Buffer.from(signature, "base64");
+  if (key.asymmetricKeyType === "ed25519") return verify(null, Buffer.from(payload), key, given);
+  if (key.asymmetricKeyType === "rsa") return verify("RSA-SHA256", Buffer.from(payload), key, given);
+  return false;
+}
+
+/**
  * Authenticates a signed (`USER_DATA`) request the way Binance documents it: the key header
- * names an account, an IP-restricted key must come from an allowed address, the HMAC-SHA256 hex
- * signature covers the exact query string (without `signature`) followed by the body, and the
+ * names an account, an IP-restricted key must come from an allowed address, the signature
+ * (HMAC-SHA256 hex, or base64 Ed25519 / RSA for asymmetric keys) covers the exact query string
+ * (without `signature`) followed by the body, and the
  * `timestamp` lies within `recvWindow` (default 5000, at most 60000) and no more than 1000 ms
  * ahead of the server.
  */
@@ -62,9 +82,7 @@ export function verifyBinanceRequest(options: VerifyBinanceRequestOptions): Loop
   if (signature === undefined) {
     return { status: 400, code: -1102, msg: "Mandatory parameter 'signature' was not sent, was empty/null, or malformed." };
   }
-  const expected = createHmac("sha256", account.secret).update(payloadQuery + payloadBody).digest();
-  const given = /^[0-9a-fA-F]{64}$/.test(signature) ? Buffer.from(signature, "hex") : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!signatureValid(account, payloadQuery + payloadBody, signature)) {
     return { status: 400, code: -1022, msg: "Signature for this request is not valid." };
   }
 

@@ -1,3 +1,4 @@
+import { startBinanceVenue } from "./binance/binanceVenue.js";
 import { bitgetVenue } from "./bitget/bitgetVenue.js";
 import { bybitVenue } from "./bybit/bybitVenue.js";
 import { coinbaseVenue } from "./coinbase/coinbaseVenue.js";
@@ -8,18 +9,24 @@ import { okxVenue } from "./okx/okxVenue.js";
 import { serveVenue, type VenueDefinition } from "./shared/venueServer.js";
 import type { LoopbackVenue, LoopbackVenueId, StartLoopbackVenueOptions } from "./types.js";
 
-const definitions: Partial<Record<LoopbackVenueId, VenueDefinition>> = {
-  okx: okxVenue,
-  bybit: bybitVenue,
-  kraken: krakenVenue,
-  coinbase: coinbaseVenue,
-  kucoin: kucoinVenue,
-  bitget: bitgetVenue,
-  gate: gateVenue,
+const serve =
+  (definition: VenueDefinition) =>
+  (options: StartLoopbackVenueOptions): Promise<LoopbackVenue> =>
+    serveVenue(definition, options);
+
+const starters: Readonly<Record<LoopbackVenueId, (options: StartLoopbackVenueOptions) => Promise<LoopbackVenue>>> = {
+  binance: startBinanceVenue,
+  okx: serve(okxVenue),
+  bybit: serve(bybitVenue),
+  kraken: serve(krakenVenue),
+  coinbase: serve(coinbaseVenue),
+  kucoin: serve(kucoinVenue),
+  bitget: serve(bitgetVenue),
+  gate: serve(gateVenue),
 };
 
-/** Venue ids with a stand-in, in the order they were added. */
-export const loopbackVenueIds: readonly LoopbackVenueId[] = Object.keys(definitions) as LoopbackVenueId[];
+/** Venue ids with a stand-in. */
+export const loopbackVenueIds: readonly LoopbackVenueId[] = Object.keys(starters) as LoopbackVenueId[];
 
 /**
  * Starts a loopback stand-in for one venue's REST API on 127.0.0.1 (random port). It speaks the
@@ -45,7 +52,7 @@ export const loopbackVenueIds: readonly LoopbackVenueId[] = Object.keys(definiti
  * ```
  */
 export async function startLoopbackVenue(id: LoopbackVenueId, options: StartLoopbackVenueOptions = {}): Promise<LoopbackVenue> {
-  const definition = definitions[id];
-  if (definition === undefined) throw new TypeError(`no loopback stand-in for venue "${String(id)}"`);
-  return serveVenue(definition, options);
+  const start = Object.hasOwn(starters, id) ? starters[id] : undefined;
+  if (start === undefined) throw new TypeError(`no loopback stand-in for venue "${String(id)}"`);
+  return start(options);
 }
