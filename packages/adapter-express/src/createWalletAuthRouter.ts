@@ -15,6 +15,7 @@ import { credentialRoutes } from "./routes/credentialRoutes.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { walletRoutes } from "./routes/walletRoutes.js";
 import { botRoutes } from "./routes/botRoutes.js";
+import { venueRoutes } from "./routes/venueRoutes.js";
 import { emptyQuery } from "./schemas.js";
 import { errorStatus } from "./errorStatus.js";
 import { publicCode, sendError } from "./sendError.js";
@@ -142,7 +143,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     isAdmin: (p) => p.kind === "session" && isAdminClaims(p.claims),
     recentlyVerified: (p) => p.kind === "session" && isRecentlyVerified(p, stepUp),
   };
-  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps)];
+  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps)];
   for (const spec of routes) {
     if (spec.limit === "proxy" && spec.credentialParam === undefined) throw new Error(`createWalletAuthRouter: ${spec.operationId}: the proxy limit needs credentialParam`);
   }

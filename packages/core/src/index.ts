@@ -78,6 +78,9 @@ export type {
 } from "./ports/index.js";
 export { cryptoRandom, systemClock } from "./ports/index.js";
 export { type KeyPermissions, type Tristate, unknownKeyPermissions } from "./ports/index.js";
+export { VenueCatalog, type VenueCatalogOptions } from "./ccxt/venues/VenueCatalog.js";
+export { listVenues, type ListVenuesOptions, type VenueDescription } from "./ccxt/venues/registry.js";
+export type { VenueField } from "./ccxt/venues/VenueModule.js";
 
 // --- crypto (key ring, envelope) ---
 export { KeyRing, generateKey, SEALED_FORMAT_VERSION } from "./crypto.js";

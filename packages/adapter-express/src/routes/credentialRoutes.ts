@@ -25,9 +25,9 @@ export function credentialRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
     route({
       method: "patch", path: "/v1/credentials/:id", operationId: "updateCredential", summary: "Rename, set expiry, or replace the key", tag: "credentials", auth: "session",
       params: idParams, body: updateCredentialBody, response: credentialSchema,
-      // Replacing any part of the key (what core renews on) or allowing withdrawals is sensitive; a
-      // rename or an expiry edit is not.
-      stepUp: { when: [{ field: "apiKey" }, { field: "secret" }, { field: "password" }, { field: "uid" }, { field: "allowWithdrawal", equals: true }] },
+      // Replacing any part of the key (what core renews on), allowing withdrawals or accepting an
+      // unknown withdrawal permission is sensitive; a rename or an expiry edit is not.
+      stepUp: { when: [{ field: "apiKey" }, { field: "secret" }, { field: "password" }, { field: "uid" }, { field: "allowWithdrawal", equals: true }, { field: "acceptUnknownPermissions", equals: true }] },
       handler: ({ ctx, params, body }) => credentials.update(ctx, params.id, body),
     }),
     route({

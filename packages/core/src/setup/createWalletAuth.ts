@@ -22,6 +22,7 @@ import type {
 import type { WalletAuthLogger } from "../ports/Logger.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
+import { VenueCatalog } from "../ccxt/venues/VenueCatalog.js";
 import { BotTokenService } from "../tokens/BotTokenService.js";
 import { botTokenKeysFromAuditKey } from "../tokens/botTokenKeys.js";
 import { RotationService } from "../rotation/RotationService.js";
@@ -55,6 +56,11 @@ export interface CreateWalletAuthOptions {
   /** Where the alert detectors' sliding windows live: `redisDetectorWindows({ client })` for replicas; in memory by default. */
   detectorWindows?: DetectorWindows | undefined;
   credentialPolicy?: CredentialPolicy | undefined;
+  /**
+   * The addresses this deployment calls exchanges from (IPs or CIDR blocks), listed by
+   * `venues.list()` for users' key IP allowlists. Default none.
+   */
+  egressIps?: readonly string[] | undefined;
   maxKeyAgeDays?: number | undefined;
   clock?: Clock | undefined;
   /** Timers that end credential leases on time; inject fake ones in tests with a fake clock. */
@@ -85,6 +91,8 @@ export interface WalletAuth {
   tokens: BotTokenService;
   /** Runs allowlisted exchange calls with a stored credential for a caller that never sees the secret. */
   exchangeProxy: ExchangeProxyService;
+  /** The supported exchanges and what a key form needs for each (read only). */
+  venues: VenueCatalog;
   /**
    * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
    * Does not close the store: its owner does.
@@ -189,6 +197,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     privacy,
     tokens,
     exchangeProxy,
+    venues: new VenueCatalog({ egressIps: options.egressIps }),
     async shutdown() {
       detach();
       unsubscribe();
