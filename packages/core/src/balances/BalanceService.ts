@@ -91,6 +91,13 @@ const DEFAULT_NATIVE = { symbol: "ETH", decimals: 18 };
  * strings and valued in USD. Reads are cached (5 minutes by default); concurrent misses for one
  * source make one upstream call; every upstream read is stored as snapshots for history.
  *
+ * A cache entry carries the version (`updatedAt`) of the credential or wallet it was read from,
+ * and every hit is checked against the store (one primary-key read): once a credential is
+ * disabled, deleted, renewed, revalidated or expired, a wallet unlinked or the user erased, no
+ * replica serves the old entry, whether the cache is this process's memory or a shared Redis.
+ * Chosen over a pub/sub signal between replicas: nothing to lose on a reconnect, and it needs
+ * nothing but the store every replica already shares.
+ *
  * @example
  * ```ts
  * import { BalanceService } from "@wallet-auth/core";
@@ -147,7 +154,7 @@ export class BalanceService {
     const options = parseInput(sourceOptionsSchema, rawOptions, "options");
     const key = sourceKey(ctx.userId, options.source);
     this.#touch(key, ctx.userId, options.source);
-    const cached = await this.#cached(key, options.source);
+    const cached = await this.#cached(key, ctx.userId, options.source);
     if (cached) return cached;
     if (this.#o.collapseConcurrentReads === false) return this.#fetch(ctx, options.source, key);
     return this.#flights.run(key, () => this.#fetch(ctx, options.source, key));
@@ -164,7 +171,7 @@ export class BalanceService {
     const options = parseInput(sourceOptionsSchema, rawOptions, "options");
     const key = sourceKey(ctx.userId, options.source);
     this.#touch(key, ctx.userId, options.source);
-    const cached = await this.#cached(key, options.source);
+    const cached = await this.#cached(key, ctx.userId, options.source);
     if (cached) {
       const age = this.#clock.now().getTime() - cached.asOf.getTime();
       if (age < this.#minRefreshMs) {
@@ -185,7 +192,7 @@ export class BalanceService {
     const source = parseInput(balanceSourceSchema, rawSource, "source");
     parseInput(z.number().nonnegative().finite(), fresherThanMs, "fresherThanMs");
     const key = sourceKey(ctx.userId, source);
-    const cached = await this.#cached(key, source);
+    const cached = await this.#cached(key, ctx.userId, source);
     if (cached && this.#clock.now().getTime() - cached.asOf.getTime() < fresherThanMs) return false;
     await this.#flights.run(key, () => this.#fetch(ctx, source, key));
     return true;
@@ -260,11 +267,18 @@ export class BalanceService {
     });
   }
 
-  /** Drops the cached balances of a source (e.g. after a trade the bot made). */
+  /**
+   * Drops the cached balances (and the history sync mark) of a source, e.g. after a trade the bot
+   * made. `createWalletAuth` calls it when a credential is deleted, disabled, renewed, revalidated
+   * or expires, a wallet is unlinked, or the user is erased. That deletes the entry in a shared
+   * (Redis) cache; other replicas' in-process caches are covered by the version check on every
+   * hit (see the class comment), not by this call.
+   */
   async invalidate(rawCtx: RequestContext, rawOptions: { source: BalanceSource }): Promise<void> {
     const ctx = parseContext(rawCtx);
     const options = parseInput(sourceOptionsSchema, rawOptions, "options");
-    await this.#cache.delete(sourceKey(ctx.userId, options.source));
+    const key = sourceKey(ctx.userId, options.source);
+    await Promise.all([this.#cache.delete(key), this.#cache.delete(`tx:${key}`)]);
   }
 
   /** Resolves when every upstream read running now has settled. */
@@ -276,19 +290,29 @@ export class BalanceService {
     this.#active.set(key, { key, userId, source, lastReadAt: this.#clock.now() });
   }
 
-  async #cached(key: string, source: BalanceSource): Promise<BalancesResult | null> {
+  async #cached(key: string, userId: string, source: BalanceSource): Promise<BalancesResult | null> {
     let entry;
+    let version: string | null;
     try {
       entry = await this.#cache.get(key);
+      if (!entry) return null;
+      // The store is what every replica shares: an entry whose source changed or went since it was
+      // read is not served, whichever replica (and whichever cache) made the change.
+      version = await this.#sourceVersion(userId, source);
     } catch {
       return null; // a cache outage degrades to upstream reads, it does not fail them
     }
-    if (!entry) return null;
+    if (entry.sourceVersion === undefined || entry.sourceVersion !== version) {
+      await this.#cache.delete(key).catch(() => undefined);
+      return null;
+    }
     const balances = entry.balances.map((b) => ({ ...b }));
     return { source, balances, totalUsd: totalUsd(balances), asOf: new Date(entry.asOf), fromCache: true };
   }
 
   async #fetch(ctx: RequestContext, source: BalanceSource, key: string): Promise<BalancesResult> {
+    // Read before the upstream call: a change landing during it makes the entry stale at once.
+    const version = await this.#sourceVersion(ctx.userId, source);
     this.#upstreamCalls++;
     const raw = source.type === "exchange" ? await this.#fetchExchange(ctx, source.credentialId) : await this.#fetchWallet(ctx, source.walletId);
     const balances = await this.#value(raw);
@@ -310,8 +334,24 @@ export class BalanceService {
         })),
       );
     }
-    await this.#cache.set(key, { balances, asOf: asOf.toISOString() }, this.#ttlMs).catch(() => undefined);
+    if (version !== null) await this.#cache.set(key, { balances, asOf: asOf.toISOString(), sourceVersion: version }, this.#ttlMs).catch(() => undefined);
     return { source, balances, totalUsd: totalUsd(balances), asOf, fromCache: false };
+  }
+
+  /**
+   * What a cached read of the source is valid for: the stored record's `updatedAt` (every status
+   * change, renewal and revalidation sets it), or `null` when the source is gone, not the user's,
+   * or (a credential) not active or past its expiry. One primary-key read.
+   */
+  async #sourceVersion(userId: string, source: BalanceSource): Promise<string | null> {
+    if (source.type === "exchange") {
+      const record = await this.#o.store.credentials.get(userId, source.credentialId);
+      if (record === null || record.status !== "active") return null;
+      if (record.expiresAt !== null && record.expiresAt.getTime() <= this.#clock.now().getTime()) return null;
+      return `credential:${record.updatedAt.getTime()}`;
+    }
+    const wallet = await this.#o.store.wallets.get(userId, source.walletId);
+    return wallet === null ? null : `wallet:${wallet.updatedAt.getTime()}`;
   }
 
   async #fetchExchange(ctx: RequestContext, credentialId: string): Promise<Omit<Balance, "usdValue">[]> {

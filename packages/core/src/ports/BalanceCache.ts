@@ -4,6 +4,11 @@ export interface CachedBalanceEntry {
   balances: ReadonlyArray<{ asset: string; free: string; locked: string; total: string; usdValue: string | null; decimals?: number }>;
   /** When the upstream read happened (ISO 8601). */
   asOf: string;
+  /**
+   * The stored source's version when it was read (its `updatedAt`); a hit whose source changed
+   * since (disabled, renewed, revalidated, deleted, erased) is not served. Absent: never served.
+   */
+  sourceVersion?: string | undefined;
 }
 
 /**

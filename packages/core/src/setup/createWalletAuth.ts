@@ -168,7 +168,16 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     clock,
     random,
   });
-  const privacy = new PrivacyService({ store, audit, clock, endLeasesOf: (userId) => credentials.endLeasesOf(userId) });
+  const privacy = new PrivacyService({
+    store,
+    audit,
+    clock,
+    endLeasesOf: (userId) => credentials.endLeasesOf(userId),
+    // An erased user's cached balances go with their data (every replica also refuses them on read).
+    afterErase: async (userId, sources) => {
+      await Promise.all(sources.map((source) => balances.invalidate({ userId }, { source }).catch(() => undefined)));
+    },
+  });
   const tokens = new BotTokenService({ store, audit, clock, random, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
   const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 
