@@ -294,6 +294,16 @@ export {
 } from "./policy/decideTradePolicy.js";
 export { policyWidening } from "./policy/policyWidening.js";
 export { parseTradePolicy } from "./policy/parseTradePolicy.js";
+export {
+  type AuthorizeOrderInput,
+  type PolicyPermit,
+  type PolicyServiceOptions,
+  type PolicySubject,
+  type PutPolicyOptions,
+  type TradePolicyView,
+  PolicyService,
+  tokenIdOf,
+} from "./policy/PolicyService.js";
 export type { MarketCatalog, MarketCatalogEntry } from "./ports/MarketCatalog.js";
 export {
   type PolicySubjectType,

@@ -22,6 +22,9 @@ import type {
 import type { WalletAuthLogger } from "../ports/Logger.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
+import { PolicyService } from "../policy/PolicyService.js";
+import type { TradePolicy } from "../policy/tradePolicySchema.js";
+import type { MarketCatalog } from "../ports/MarketCatalog.js";
 import { VenueCatalog } from "../ccxt/venues/VenueCatalog.js";
 import { BotTokenService } from "../tokens/BotTokenService.js";
 import { botTokenKeysFromAuditKey } from "../tokens/botTokenKeys.js";
@@ -56,6 +59,10 @@ export interface CreateWalletAuthOptions {
   /** Where the alert detectors' sliding windows live: `redisDetectorWindows({ client })` for replicas; in memory by default. */
   detectorWindows?: DetectorWindows | undefined;
   credentialPolicy?: CredentialPolicy | undefined;
+  /** The venues' markets (`createCcxtMarketCatalog()`), so trade policies naming unknown symbols or over-precise caps are refused. */
+  markets?: MarketCatalog | undefined;
+  /** The trade policy of a credential whose owner set none; default `defaultTradePolicy()` (limit orders, 100 per order, 1,000 per day, 2% band). */
+  defaultTradePolicy?: ((exchange: string) => TradePolicy) | undefined;
   /**
    * The addresses this deployment calls exchanges from (IPs or CIDR blocks), listed by
    * `venues.list()` for users' key IP allowlists. Default none.
@@ -91,6 +98,8 @@ export interface WalletAuth {
   tokens: BotTokenService;
   /** Runs allowlisted exchange calls with a stored credential for a caller that never sees the secret. */
   exchangeProxy: ExchangeProxyService;
+  /** Trade policies of credentials and bot tokens, enforced by the exchange proxy. */
+  policies: PolicyService;
   /** The supported exchanges and what a key form needs for each (read only). */
   venues: VenueCatalog;
   /**
@@ -179,6 +188,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     },
   });
   const tokens = new BotTokenService({ store, audit, clock, random, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
+  const policies = new PolicyService({ store, audit, markets: options.markets, defaultPolicy: options.defaultTradePolicy, clock, random });
   const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
 
   // A cached balance must not outlive the source it was read from.
@@ -206,6 +216,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     privacy,
     tokens,
     exchangeProxy,
+    policies,
     venues: new VenueCatalog({ egressIps: options.egressIps }),
     async shutdown() {
       detach();
