@@ -21,6 +21,7 @@ export {
   type SnapshotDto,
   type TransactionDto,
   type UpdateCredentialBody,
+  type VenueDto,
   type WalletAuthClient,
   type WalletAuthClientOptions,
   type WalletDto,

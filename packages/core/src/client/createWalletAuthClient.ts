@@ -1,5 +1,7 @@
 import type { BotTokenScope } from "../ports/BotTokenStore.js";
 import type { CredentialPermissions, CredentialStatus } from "../ports/CredentialStore.js";
+import type { KeyPermissions } from "../ports/KeyPermissions.js";
+import type { VenueDescription } from "../ccxt/venues/registry.js";
 import type { ErrorCode } from "../errors/codes.js";
 
 /**
@@ -28,12 +30,18 @@ export interface CredentialDto {
   status: CredentialStatus;
   keyHint: string;
   permissions: CredentialPermissions | null;
+  /** What the venue reports the key may do; `null` when never validated. */
+  keyPermissions?: KeyPermissions | null;
+  /** When the owner accepted storing the key although its withdrawal permission is unknown. */
+  permissionRiskAcceptedAt?: string | null;
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
   lastValidatedAt: string | null;
   expiresAt: string | null;
 }
+/** A supported exchange and what its key form needs (`GET /v1/venues`). */
+export type VenueDto = VenueDescription;
 export interface CreateCredentialBody {
   exchange: string;
   label: string;
@@ -42,6 +50,8 @@ export interface CreateCredentialBody {
   password?: string;
   uid?: string;
   allowWithdrawal?: boolean;
+  /** Store the key although the venue does not say whether it can withdraw (needs a fresh verification). */
+  acceptUnknownPermissions?: boolean;
   expiresAt?: string;
 }
 export interface UpdateCredentialBody {
@@ -51,6 +61,7 @@ export interface UpdateCredentialBody {
   password?: string;
   uid?: string;
   allowWithdrawal?: boolean;
+  acceptUnknownPermissions?: boolean;
   expiresAt?: string | null;
 }
 export interface BalanceDto {
@@ -200,6 +211,7 @@ export function createWalletAuthClient(options: WalletAuthClientOptions) {
 
   return {
     me: () => request<MeDto>("GET", "/v1/me"),
+    listVenues: () => request<VenueDto[]>("GET", "/v1/venues"),
     listCredentials: () => request<CredentialDto[]>("GET", "/v1/credentials"),
     getCredential: (credentialId: string) => request<CredentialDto>("GET", `/v1/credentials/${id(credentialId)}`),
     createCredential: (body: CreateCredentialBody) => request<CredentialDto>("POST", "/v1/credentials", body),
