@@ -55,11 +55,11 @@ describe("loopback Bitget v2 with the real ccxt client", () => {
     expect(recorded?.request).toMatchObject({ symbol: "ETHUSDT", side: "buy", orderType: "limit", size: "0.5", price: "3000" });
   });
 
-  it("reports authorities and ips through spot account info", async () => {
+  it("reports authorities in Bitget's permission codes and ips through spot account info", async () => {
     const info = (await (await ccxtFor(venue, credentials)).privateSpotGetV2SpotAccountInfo()) as { data: Record<string, unknown> };
-    expect(info.data).toMatchObject({ authorities: ["readonly", "trade"], ips: "" });
+    expect(info.data).toMatchObject({ authorities: ["stor", "stow", "wtor"], ips: "" });
     const withdraw = (await (await ccxtFor(venue, { apiKey: "bg_withdraw", secret: "s2", password: "p2" })).privateSpotGetV2SpotAccountInfo()) as { data: Record<string, unknown> };
-    expect(withdraw.data).toMatchObject({ authorities: ["readonly", "trade", "withdraw"], ips: "127.0.0.1" });
+    expect(withdraw.data).toMatchObject({ authorities: ["stor", "stow", "wtor", "wwow"], ips: "127.0.0.1" });
   });
 
   it("refuses a wrong secret (40009) and a wrong passphrase (40012) as AuthenticationError", async () => {

@@ -59,7 +59,7 @@ describe("loopback KuCoin with the real ccxt client", () => {
     const info = (await (await ccxtFor(venue, credentials)).privateGetUserApiKey()) as { data: Record<string, unknown> };
     expect(info.data).toMatchObject({ apiKey: credentials.apiKey, permission: "General,Spot", ipWhitelist: "" });
     const other = (await (await ccxtFor(venue, { apiKey: "kucoin-withdraw", secret: "s2", password: "p2" })).privateGetUserApiKey()) as { data: Record<string, unknown> };
-    expect(other.data).toMatchObject({ permission: "General,Spot,InnerTransfer,Withdrawal", ipWhitelist: "127.0.0.1,203.0.113.9" });
+    expect(other.data).toMatchObject({ permission: "General,Spot,InnerTransfer,Transfer", ipWhitelist: "127.0.0.1,203.0.113.9" });
   });
 
   it("refuses a wrong secret or a wrong passphrase as AuthenticationError (400004: the passphrase is HMAC'd by the secret)", async () => {

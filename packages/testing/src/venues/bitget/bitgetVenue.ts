@@ -115,7 +115,9 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const a = account(c);
       const p = a.permissions;
-      const authorities = ["readonly", ...(p.trade ? ["trade"] : []), ...(p.transfer ? ["transfer"] : []), ...(p.withdraw ? ["withdraw"] : [])];
+      // Bitget's permission codes: "...or" read only, "...ow" read and write (stor/stow spot trade,
+      // wtor/wtow wallet transfer, wwow wallet withdrawal).
+      const authorities = ["stor", p.trade ? "stow" : undefined, p.transfer ? "wtow" : "wtor", p.withdraw ? "wwow" : undefined].filter((a): a is string => a !== undefined);
       return ok(
         {
           userId: "1065386543",
@@ -247,9 +249,10 @@ const routes: Record<string, VenueRoute> = {
  * (secret) of `timestamp + METHOD + requestPath (+ "?" + queryString) + body`, with
  * `ACCESS-KEY`, `ACCESS-PASSPHRASE` and `ACCESS-TIMESTAMP` (ms, within 30 s). Refusals (HTTP
  * 400, `{ code, msg }`): 40006 (key), 40012 (passphrase), 40008 (timestamp), 40009 (signature),
- * 40018 (IP), 40014 (permission). `GET /api/v2/spot/account/info` reports `authorities`
- * (`readonly`, `trade`, `transfer`, `withdraw`) and `ips` (comma-separated); Bitget reports no
- * expiry. Set exact strings per key through `introspection` when a test needs them.
+ * 40018 (IP), 40014 (permission). `GET /api/v2/spot/account/info` reports `authorities` in
+ * Bitget's documented codes (`stor`, plus `stow` with trade, `wtow` (else `wtor`) with transfer,
+ * `wwow` with withdraw) and `ips` (comma-separated); Bitget reports no expiry. The older
+ * `["trade", "readonly"]` form of its example can be served through `introspection`.
  */
 export const bitgetVenue: VenueDefinition = {
   id: "bitget",

@@ -64,7 +64,8 @@ const codes = (): string[] => [...new Set(spotMarkets.flatMap((m) => [m.base, m.
 function apiKeyInfo(c: VenueContext): Record<string, unknown> {
   const a = account(c);
   const p = a.permissions;
-  const permission = ["General", ...(p.trade ? ["Spot"] : []), ...(p.transfer ? ["InnerTransfer"] : []), ...(p.withdraw ? ["Withdrawal"] : [])].join(",");
+  // KuCoin's names: "Transfer" is the withdrawal permission, "InnerTransfer" moves funds between own accounts.
+  const permission = ["General", ...(p.trade ? ["Spot"] : []), ...(p.transfer ? ["InnerTransfer"] : []), ...(p.withdraw ? ["Transfer"] : [])].join(",");
   return {
     remark: "loopback",
     apiKey: a.credentials.apiKey,
@@ -331,7 +332,8 @@ const routes: Record<string, VenueRoute> = {
  * (`KC-API-KEY-VERSION: 2`); `KC-API-TIMESTAMP` in ms within 5 s. Refusals (HTTP 401 with
  * `{ code, msg }`): 400001 (headers missing), 400002 (timestamp), 400003 (key), 400004
  * (passphrase), 400005 (signature), 400006 (IP); 400007 (permission, HTTP 403).
- * `GET /api/v1/user/api-key` reports `permission` ("General,Spot,InnerTransfer,Withdrawal")
+ * `GET /api/v1/user/api-key` reports `permission` ("General,Spot,InnerTransfer,Transfer";
+ * KuCoin's "Transfer" is withdrawal)
  * and `ipWhitelist` (comma-separated); KuCoin reports no expiry.
  */
 export const kucoinVenue: VenueDefinition = {
