@@ -11,6 +11,7 @@ export { mapCcxtError, type MapCcxtErrorOptions } from "./ccxt/mapCcxtError.js";
 export { restrictCcxtEndpoints, type RestrictCcxtEndpointsOptions } from "./ccxt/restrictCcxtEndpoints.js";
 export { defaultAllowedEndpoints } from "./ccxt/allowedEndpoints.js";
 export { createCcxtPriceSource, type CcxtPriceSourceOptions } from "./ccxt/CcxtPriceSource.js";
+export { createCcxtMarketCatalog, type CcxtMarketCatalogOptions } from "./ccxt/CcxtMarketCatalog.js";
 export { venueModule, venueModules } from "./ccxt/venues/registry.js";
 export type { CallImplicit, VenueModule } from "./ccxt/venues/VenueModule.js";
 export { parseBinancePermissions } from "./ccxt/venues/binance.js";
