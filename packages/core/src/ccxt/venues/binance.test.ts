@@ -1,4 +1,6 @@
+import { generateKeyPairSync, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { loadCcxt } from "../loadCcxt.js";
 import { binanceVenue, parseBinancePermissions } from "./binance.js";
 
 // Binance's documented example (GET /sapi/v1/account/apiRestrictions), with the trading-authority expiry.
@@ -70,5 +72,23 @@ describe("binanceVenue.introspect", () => {
     calls.length = 0;
     await binanceVenue.introspect!(async (method) => (calls.push(method), documented), "key");
     expect(calls).toEqual(["sapiGetAccountApiRestrictions"]);
+  });
+});
+
+describe("binanceVenue.canonicalise", () => {
+  it("an Ed25519 key pasted with CRLF line ends is signed by real ccxt as Ed25519 and verifies (raw, ccxt took the 122-character PEM for RSA)", async () => {
+    const ccxt = await loadCcxt();
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const pasted = (privateKey.export({ type: "pkcs8", format: "pem" }) as string).replace(/\n/g, "\r\n");
+    const sign = (secret: string) => {
+      const client = new ccxt.binance({ apiKey: "k", secret, enableRateLimit: false });
+      const url = new URL((client.sign("account", "private", "GET", {}) as { url: string }).url);
+      const signature = decodeURIComponent(url.searchParams.get("signature") ?? "");
+      return verify(null, Buffer.from(url.search.slice(1).replace(/&signature=.*$/, "")), publicKey, Buffer.from(signature, "base64"));
+    };
+    expect(() => sign(pasted)).toThrow(/Unsupported crypto operation/);
+    const canonical = binanceVenue.canonicalise({ apiKey: " k ", secret: pasted });
+    expect(canonical.apiKey).toBe("k");
+    expect(sign(canonical.secret)).toBe(true);
   });
 });
