@@ -31,6 +31,13 @@ interface Case {
 
 const cases: Case[] = [
   {
+    id: "binance",
+    trader: { apiKey: "BINANCETRADER0000000000000000000000000000000000000000000000000001", secret: "binance-secret-1" },
+    withdrawer: { apiKey: "BINANCEWITHDRAWER00000000000000000000000000000000000000000000001", secret: "binance-secret-2" },
+    trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false, allowedIps: [] },
+    withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"], expiresAt: null },
+  },
+  {
     id: "okx",
     trader: { apiKey: "okx-trader", secret: "okx-secret-1", password: "okx-pass-1" },
     withdrawer: { apiKey: "okx-withdrawer", secret: "okx-secret-2", password: "okx-pass-2" },
@@ -64,6 +71,14 @@ const cases: Case[] = [
     withdrawer: { apiKey: "bg_withdrawer", secret: "bitget-secret-2", password: "bitget-pass-2" },
     trades: { read: true, spotTrade: true, withdraw: false, ipRestricted: false },
     withdraws: { withdraw: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
+  },
+  {
+    id: "gate",
+    trader: { apiKey: "gate-trader", secret: "gate-secret-1" },
+    withdrawer: { apiKey: "gate-withdrawer", secret: "gate-secret-2" },
+    // Gate documents no separate withdrawal permission: unknown either way, the wallet one is read.
+    trades: { read: true, spotTrade: true, withdraw: "unknown", internalTransfer: false, ipRestricted: false, account: "master" },
+    withdraws: { withdraw: "unknown", internalTransfer: true, ipRestricted: true, allowedIps: ["127.0.0.1", "203.0.113.9"] },
   },
   {
     id: "coinbase",
@@ -102,12 +117,13 @@ describe.each(cases)("$id through its venue module, real ccxt, loopback stand-in
     const info = await gateway.validate({ exchange: c.id, secret: c.trader });
     expect(info.keyPermissions).toMatchObject(c.trades);
     expect(info.permissions).toMatchObject({ read: true, trade: true, withdraw: false });
+    expect(info.permissionsReported).toBe(c.trades.withdraw !== "unknown");
   });
 
   it("reads a withdrawal-enabled key as able to withdraw", async () => {
     const info = await gateway.validate({ exchange: c.id, secret: c.withdrawer });
     expect(info.keyPermissions).toMatchObject(c.withdraws);
-    expect(info.permissions.withdraw).toBe(true);
+    expect(info.permissions.withdraw).toBe(c.withdraws.withdraw === true);
   });
 });
 
@@ -122,16 +138,25 @@ describe("CredentialService on the stand-ins", () => {
 
   it("OKX: stores the trading key with the venue's record, refuses the withdrawal key, stores nothing for it", async () => {
     const { store, svc } = service();
-    const okx = cases[0]!;
+    const okx = cases.find((c) => c.id === "okx")!;
     const view = await svc.create(ctx, { exchange: "okx", label: "okx", ...okx.trader });
     expect(view.keyPermissions).toMatchObject({ ...okx.trades, account: "master" });
     expect((await failure(svc.create(ctx, { exchange: "okx", label: "w", ...okx.withdrawer }))).code).toBe("CREDENTIAL_WITHDRAWAL_ENABLED");
     expect(store.countRows("api_credentials")).toBe(1);
   });
 
+  it("Gate: a key whose withdrawal permission Gate cannot report is refused, then stored once the owner accepts the risk", async () => {
+    const { store, svc } = service();
+    const gate = cases.find((c) => c.id === "gate")!;
+    expect((await failure(svc.create(ctx, { exchange: "gate", label: "gate", ...gate.trader }))).code).toBe("CREDENTIAL_PERMISSIONS_UNKNOWN");
+    expect(store.countRows("api_credentials")).toBe(0);
+    const view = await svc.create(ctx, { exchange: "gate", label: "gate", ...gate.trader, acceptUnknownPermissions: true });
+    expect(view.permissionRiskAcceptedAt).toEqual(clock.now());
+  });
+
   it("Bybit: the venue's expiredAt replaces a later expiry the user typed", async () => {
     const { svc } = service();
-    const bybit = cases[1]!;
+    const bybit = cases.find((c) => c.id === "bybit")!;
     const view = await svc.create(ctx, { exchange: "bybit", label: "bybit", ...bybit.trader, expiresAt: new Date(EXPIRY + 86_400_000) });
     expect(view.expiresAt?.getTime()).toBe(EXPIRY);
     expect(view.keyPermissions?.expiresAt).toBe(new Date(EXPIRY).toISOString());
