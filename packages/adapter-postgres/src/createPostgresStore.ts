@@ -6,6 +6,8 @@ import { AuditAppendBatcher, type AuditBatchOptions } from "./repositories/Audit
 import { AuditAppendState, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
+import { pgProxyIdempotency } from "./repositories/pgProxyIdempotency.js";
+import { pgSyncCursors } from "./repositories/pgSyncCursors.js";
 import { pgBotTokens } from "./repositories/pgBotTokens.js";
 import { pgNonces } from "./repositories/pgNonces.js";
 import { pgRotationJobs } from "./repositories/pgRotationJobs.js";
@@ -48,6 +50,8 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
     alerts: pgAlerts(db),
     rotationJobs: pgRotationJobs(db),
     leases: pgLeases(db),
+    proxyIdempotency: pgProxyIdempotency(db),
+    syncCursors: pgSyncCursors(db),
     botTokens: pgBotTokens(db),
     tradePolicies: pgTradePolicies(db),
   };

@@ -76,7 +76,7 @@ describe("credential lease: a failing lease_end audit write", () => {
     const view = await svc.create(alice, { exchange: "binance", label: "recheck", apiKey: "lease-fail-key-1", secret: "lease-fail-secret-1" });
     const lease = await svc.lease(alice, view.id, { ttlMs: 60_000 });
     // Another replica disables it: only the background recheck can notice.
-    await h.memory.credentials.update(alice.userId, view.id, { status: "disabled" });
+    await h.memory.credentials.update(alice.userId, view.id, { status: "disabled", updatedAt: h.clock.now() });
     h.failingAudit.on = true;
     fire(5_000);
     await settle();

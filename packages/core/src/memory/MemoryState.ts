@@ -6,6 +6,7 @@ import type { BalanceSnapshotRecord } from "../ports/BalanceSnapshotStore.js";
 import type { Clock } from "../ports/Clock.js";
 import type { CredentialRecord } from "../ports/CredentialStore.js";
 import type { NonceRecord } from "../ports/NonceStore.js";
+import type { ProxyIdempotencyRecord } from "../ports/ProxyIdempotencyStore.js";
 import type { RotationJobRecord } from "../ports/RotationJobStore.js";
 import type { TransactionRecord } from "../ports/TransactionStore.js";
 import type { UserRecord } from "../ports/UserStore.js";
@@ -22,6 +23,16 @@ export interface PolicyWindowEntry {
 export interface PolicyWindowRow {
   userId: string;
   entries: PolicyWindowEntry[];
+}
+
+/** A sync cursor row. */
+export interface SyncCursorRow {
+  userId: string;
+  sourceType: string;
+  sourceId: string;
+  stream: string;
+  cursor: string;
+  updatedAt: Date;
 }
 
 /** A lease row. */
@@ -61,6 +72,10 @@ export class MemoryState {
   readonly openAlertByDedupe = new Map<string, string>();
   readonly rotationJobs = new Map<string, RotationJobRecord>();
   readonly leases = new Map<string, LeaseRow>();
+  /** `userId \0 credentialId \0 key` -> record (the primary key). */
+  readonly proxyIdempotency = new Map<string, ProxyIdempotencyRecord>();
+  /** `userId \0 sourceType \0 sourceId \0 stream` -> cursor (the primary key). */
+  readonly syncCursors = new Map<string, SyncCursorRow>();
   readonly botTokens = new Map<string, BotTokenRecord>();
   readonly botTokenByHash = new Map<string, string>();
   /** `subjectType \0 subjectId` -> policy. */
@@ -144,6 +159,8 @@ export class MemoryState {
       security_alerts: [...this.alerts.values()],
       key_rotation_jobs: [...this.rotationJobs.values()],
       leases: [...this.leases.values()],
+      proxy_idempotency: [...this.proxyIdempotency.values()],
+      sync_cursors: [...this.syncCursors.values()],
       trade_policies: [...this.tradePolicies.values()],
       policy_window_entries: [...this.policyWindows.entries()].flatMap(([key, w]) => w.entries.map((e) => ({ key, ...e }))),
     };

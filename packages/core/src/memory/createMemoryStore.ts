@@ -9,6 +9,8 @@ import { memoryAlerts } from "./repositories/memoryAlerts.js";
 import { memoryAudit } from "./repositories/memoryAudit.js";
 import { memoryCredentials } from "./repositories/memoryCredentials.js";
 import { memoryLeases } from "./repositories/memoryLeases.js";
+import { memoryProxyIdempotency } from "./repositories/memoryProxyIdempotency.js";
+import { memorySyncCursors } from "./repositories/memorySyncCursors.js";
 import { memoryBotTokens } from "./repositories/memoryBotTokens.js";
 import { memoryNonces } from "./repositories/memoryNonces.js";
 import { memoryRotationJobs } from "./repositories/memoryRotationJobs.js";
@@ -48,6 +50,8 @@ function repositories(exec: Exec): StoreRepositories {
     alerts: memoryAlerts(exec),
     rotationJobs: memoryRotationJobs(exec),
     leases: memoryLeases(exec),
+    proxyIdempotency: memoryProxyIdempotency(exec),
+    syncCursors: memorySyncCursors(exec),
     botTokens: memoryBotTokens(exec),
     tradePolicies: memoryTradePolicies(exec),
   };

@@ -4,6 +4,8 @@ import type { AuditLog } from "./AuditLog.js";
 import type { BalanceSnapshotStore } from "./BalanceSnapshotStore.js";
 import type { CredentialStore } from "./CredentialStore.js";
 import type { LeaseStore } from "./LeaseStore.js";
+import type { ProxyIdempotencyStore } from "./ProxyIdempotencyStore.js";
+import type { SyncCursorStore } from "./SyncCursorStore.js";
 import type { NonceStore } from "./NonceStore.js";
 import type { RotationJobStore } from "./RotationJobStore.js";
 import type { TradePolicyStore } from "./TradePolicyStore.js";
@@ -23,6 +25,10 @@ export interface StoreRepositories {
   alerts: AlertStore;
   rotationJobs: RotationJobStore;
   leases: LeaseStore;
+  /** `Idempotency-Key`s of exchange proxy calls (retried orders return the first result). */
+  proxyIdempotency: ProxyIdempotencyStore;
+  /** Where each source's history sync stopped (chain blocks, exchange history time). */
+  syncCursors: SyncCursorStore;
   botTokens: BotTokenStore;
   tradePolicies: TradePolicyStore;
 }

@@ -30,6 +30,8 @@ export type {
   ExchangeSecretField,
 } from "./ExchangeGateway.js";
 export type { LeaseStore } from "./LeaseStore.js";
+export type { ProxyIdempotencyClaim, ProxyIdempotencyClaimResult, ProxyIdempotencyRecord, ProxyIdempotencyStore } from "./ProxyIdempotencyStore.js";
+export type { SyncCursorStore } from "./SyncCursorStore.js";
 export type { NonceRecord, NonceStore } from "./NonceStore.js";
 export type { PriceSource } from "./PriceSource.js";
 export { cryptoRandom, type RandomSource } from "./RandomSource.js";

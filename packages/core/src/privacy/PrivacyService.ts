@@ -44,6 +44,10 @@ export interface PrivacyEraseResult {
     nonces: number;
     alerts: number;
     botTokens: number;
+    /** Stored exchange proxy results (`Idempotency-Key`). */
+    proxyIdempotency: number;
+    /** History sync cursors. */
+    syncCursors: number;
     user: boolean;
   };
   /** Audit events whose personal fields were nulled. */
@@ -197,6 +201,8 @@ export class PrivacyService {
         nonces: await tx.nonces.deleteByUser(userId),
         alerts: await tx.alerts.deleteByUser(userId),
         botTokens: await tx.botTokens.deleteByUser(userId),
+        proxyIdempotency: await tx.proxyIdempotency.deleteByUser(userId),
+        syncCursors: await tx.syncCursors.deleteByUser(userId),
         user: await tx.users.delete(userId),
       };
       const auditEventsPseudonymised = await tx.audit.erasePersonalData(chainKey, userId);

@@ -5,6 +5,7 @@ import { credentialsContract } from "./credentialsContract.js";
 import { jobsContract } from "./jobsContract.js";
 import { noncesContract } from "./noncesContract.js";
 import { policiesContract } from "./policiesContract.js";
+import { proxyIdempotencyContract } from "./proxyIdempotencyContract.js";
 import { racesContract } from "./racesContract.js";
 import { historyContract } from "./snapshotsContract.js";
 import type { DescribeStoreContractOptions, StoreHarness } from "./types.js";
@@ -67,5 +68,6 @@ export function describeStoreContract(options: DescribeStoreContractOptions): vo
     unitOfWorkContract(harness);
     racesContract(harness, options.capabilities ?? {});
     policiesContract(harness, options.capabilities ?? {});
+    proxyIdempotencyContract(harness);
   });
 }

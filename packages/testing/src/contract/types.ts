@@ -12,6 +12,8 @@ export type StoreTable =
   | "security_alerts"
   | "key_rotation_jobs"
   | "leases"
+  | "proxy_idempotency"
+  | "sync_cursors"
   | "trade_policies"
   | "policy_window_entries";
 
