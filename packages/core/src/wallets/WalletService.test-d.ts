@@ -10,7 +10,8 @@ test("wallet methods take typed inputs inferred from their zod schemas", () => {
     label?: string | null | undefined;
     metadata?: Parameters<WalletService["update"]>[1]["metadata"];
   }>();
-  expectTypeOf<WalletChallengeOptions>().toEqualTypeOf<{ address: string; chainId: string }>();
+  // The chain may be given as CAIP-2 or as an EIP-155 chain number (normalised to CAIP-2).
+  expectTypeOf<WalletChallengeOptions>().toEqualTypeOf<{ address: string; chainId: string | number }>();
   expectTypeOf<WalletLinkOptions>().toHaveProperty("signature").toEqualTypeOf<string>();
 
   // @ts-expect-error a misspelt field does not compile
