@@ -93,6 +93,12 @@ function isTouchDue(lastUsedAt: Date | null, notAfter: Date): boolean {
   return lastUsedAt === null || lastUsedAt.getTime() < notAfter.getTime();
 }
 
+/** The expiry the venue reported at the last validation, if any. */
+function venueExpiry(record: CredentialRecord): Date | null {
+  const at = record.keyPermissions?.expiresAt;
+  return at == null ? null : new Date(at);
+}
+
 function earliest(a: Date | null | undefined, b: Date | null | undefined): Date | null {
   if (a == null) return b ?? null;
   if (b == null) return a;
@@ -243,7 +249,8 @@ export class CredentialService {
     const patch: CredentialPatch = { updatedAt: now };
     let riskAccepted = false;
     if (parsed.label !== undefined) patch.label = parsed.label;
-    if (parsed.expiresAt !== undefined) patch.expiresAt = parsed.expiresAt;
+    // An edited (or cleared) expiry never goes past the one the venue reported for this key.
+    if (parsed.expiresAt !== undefined) patch.expiresAt = earliest(parsed.expiresAt, venueExpiry(current));
     if (renewing) {
       const secret = await this.checkedSecret(current.exchange, parsed);
       const validated = await this.validateLive(ctx, "credential.renew", current.exchange, secret, parsed.allowWithdrawal === true, parsed.acceptUnknownPermissions === true, id);

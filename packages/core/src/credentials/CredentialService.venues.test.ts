@@ -92,6 +92,26 @@ describe("CredentialService: keys whose withdrawal permission is unknown", () =>
   });
 });
 
+describe("CredentialService: the venue's own record after creation", () => {
+  it("an expiry edited (or cleared) later cannot go past the expiry the venue reported for the key", async () => {
+    exchanges.set({ withdraw: false, expiresAt: "2026-03-01T00:00:00.000Z" });
+    const view = await svc.create(alice, { exchange: "bybit", label: "b", ...key() });
+    expect((await svc.update(alice, view.id, { expiresAt: "2027-01-01T00:00:00.000Z" })).expiresAt?.toISOString()).toBe("2026-03-01T00:00:00.000Z");
+    expect((await svc.update(alice, view.id, { expiresAt: null })).expiresAt?.toISOString()).toBe("2026-03-01T00:00:00.000Z");
+    expect((await svc.update(alice, view.id, { expiresAt: "2026-02-01T00:00:00.000Z" })).expiresAt?.toISOString()).toBe("2026-02-01T00:00:00.000Z");
+  });
+
+  it("revalidation refreshes the record (a key that gained an IP list) and keeps the owner's earlier acceptance", async () => {
+    exchanges.set({ withdraw: "unknown" });
+    const view = await svc.create(alice, { exchange: "gate", label: "g", ...key(), acceptUnknownPermissions: true });
+    exchanges.set({ withdraw: "unknown", ipRestricted: true, allowedIps: ["198.51.100.4"] });
+    const result = await svc.revalidate(alice, view.id);
+    expect(result.outcome).toBe("valid");
+    expect(result.credential.keyPermissions).toMatchObject({ ipRestricted: true, allowedIps: ["198.51.100.4"] });
+    expect(result.credential.permissionRiskAcceptedAt).toEqual(view.permissionRiskAcceptedAt);
+  });
+});
+
 /** Every malformed format: a coded refusal naming the field, nothing stored, no live call. */
 describe("CredentialService: each venue's key format is checked before any live call", () => {
   const ed = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string;
