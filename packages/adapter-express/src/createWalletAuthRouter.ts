@@ -8,7 +8,7 @@ import { type RateLimitOptions, createRateLimiters } from "./middleware/rateLimi
 import { requestId } from "./middleware/requestId.js";
 import { securityHeaders } from "./middleware/securityHeaders.js";
 import { type StepUpOptions, isRecentlyVerified, resolveStepUp, reverificationBody } from "./middleware/stepUp.js";
-import { buildOpenApiDocument } from "./openapi.js";
+import { type OpenApiDocumentOptions, buildOpenApiDocument } from "./openapi.js";
 import { type RouteCall, type RouteSpec, needsStepUp } from "./routeSpec.js";
 import { accountRoutes } from "./routes/accountRoutes.js";
 import { credentialRoutes } from "./routes/credentialRoutes.js";
@@ -16,6 +16,7 @@ import type { RouteDeps } from "./routes/deps.js";
 import { walletRoutes } from "./routes/walletRoutes.js";
 import { botRoutes } from "./routes/botRoutes.js";
 import { venueRoutes } from "./routes/venueRoutes.js";
+import { policyRoutes } from "./routes/policyRoutes.js";
 import { emptyQuery } from "./schemas.js";
 import { errorStatus } from "./errorStatus.js";
 import { publicCode, sendError } from "./sendError.js";
@@ -28,6 +29,16 @@ export interface RouterObserver {
   /** The shared rate-limit store (Redis) failed; the request went through unlimited. */
   rateLimitStoreError?(): void;
 }
+
+/** The router, plus its OpenAPI document for a host that serves it elsewhere. */
+export type WalletAuthRouter = Router & {
+  /**
+   * The OpenAPI 3.1 document of this router's routes, e.g. for `GET /openapi.json` at the site
+   * root: pass the mount path as `serverUrl` (`"/api"`) so generated clients call
+   * `<origin>/api/v1/...`. The router's own `GET <mount>/openapi.json` fills it in itself.
+   */
+  openApiDocument(options?: OpenApiDocumentOptions): Record<string, unknown>;
+};
 
 /** Options of {@link createWalletAuthRouter}. */
 export interface WalletAuthRouterOptions {
@@ -105,7 +116,7 @@ function cleanUserAgent(value: string | undefined): string | undefined {
  * }));
  * ```
  */
-export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAuthRouterOptions): Router {
+export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAuthRouterOptions): WalletAuthRouter {
   if (!options.clerk?.jwtKey || !Array.isArray(options.clerk.authorizedParties) || options.clerk.authorizedParties.length === 0) {
     throw new Error("createWalletAuthRouter: clerk.jwtKey and a non-empty clerk.authorizedParties are required");
   }
@@ -142,8 +153,9 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     csrfTokenFor,
     isAdmin: (p) => p.kind === "session" && isAdminClaims(p.claims),
     recentlyVerified: (p) => p.kind === "session" && isRecentlyVerified(p, stepUp),
+    reverificationBody: () => reverificationBody(stepUp),
   };
-  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps)];
+  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps), ...policyRoutes(deps)];
   for (const spec of routes) {
     if (spec.limit === "proxy" && spec.credentialParam === undefined) throw new Error(`createWalletAuthRouter: ${spec.operationId}: the proxy limit needs credentialParam`);
   }
@@ -304,7 +316,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
   }
 
-  return router;
+  return Object.assign(router, { openApiDocument: (documentOptions?: OpenApiDocumentOptions) => buildOpenApiDocument(routes, documentOptions) });
 }
 
 /** `"64kb"`, `"1mb"`, `"512"` -> bytes. */

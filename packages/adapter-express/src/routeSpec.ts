@@ -39,7 +39,7 @@ export interface RouteCall<P, Q, B> {
  * validation and the OpenAPI document, so the two cannot drift.
  */
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** Express path under the router's mount point, e.g. `/v1/credentials/:id`. */
   path: string;
   operationId: string;

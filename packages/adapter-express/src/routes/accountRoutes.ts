@@ -1,12 +1,14 @@
 import { type BalanceSource, errorMessages, isWalletAuthError } from "@wallet-auth/core";
 import { verifyAuditChain } from "@wallet-auth/core";
 import Big from "big.js";
+import { z } from "zod";
 import { route, type RouteSpec } from "../routeSpec.js";
 import {
   alertPageSchema,
   alertQuery,
   alertSchema,
   allBalancesSchema,
+  auditEventSchema,
   auditExportQuery,
   auditPageSchema,
   auditQuery,
@@ -104,6 +106,11 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
     route({
       method: "get", path: "/v1/audit/export", operationId: "exportAuditEvents", scope: "audit:read", summary: "Download your audit log (json, ndjson or csv)", tag: "audit", auth: "session",
       query: auditExportQuery, response: "stream",
+      streamContent: {
+        "application/json": z.array(auditEventSchema).meta({ description: "`format=json` (the default): one array of every matching event." }),
+        "application/x-ndjson": z.string().meta({ description: "`format=ndjson`: one AuditEvent object per line." }),
+        "text/csv": z.string().meta({ description: "`format=csv`: RFC 4180 with a header line, one event per row." }),
+      },
       handler: async ({ ctx, query, res }) => {
         const result = await auditLog.export(ctx, query);
         res.status(200);

@@ -9,4 +9,6 @@ export interface RouteDeps {
   csrfTokenFor(principal: Principal): string;
   isAdmin(principal: Principal): boolean;
   recentlyVerified(principal: Principal): boolean;
+  /** The reverification part of a 403 step-up answer (for a handler that decides step-up from stored state). */
+  reverificationBody(): Record<string, unknown>;
 }

@@ -39,6 +39,8 @@ export interface PutPolicyOptions {
    * (`reason` `policy-widening-needs-step-up`, `details.widened`); narrowing needs no step-up.
    */
   stepUpVerified: boolean;
+  /** Name of the policy argument in `INVALID_INPUT` fields (`body` for an HTTP body). Default `policy`. */
+  field?: string | undefined;
 }
 
 /** Input of {@link PolicyService.authorizeOrder}. */
@@ -131,7 +133,7 @@ export class PolicyService {
     const s = parseSubject(subject);
     const exchange = await this.#requireSubject(this.#o.store, context.userId, s);
     const markets = exchange !== null && this.#o.markets !== undefined ? await this.#o.markets.markets(exchange) : null;
-    const next = parseTradePolicy(input, markets);
+    const next = parseTradePolicy(input, markets, options.field ?? "policy");
     const now = this.#clock.now();
     const stored = await this.#o.store.transaction(async (tx) => {
       const record = await tx.tradePolicies.get(context.userId, s.type, s.id);
