@@ -7,7 +7,12 @@
  */
 
 type Schema = Record<string, unknown>;
-type Doc = { info?: { title?: string; version?: string }; paths?: Record<string, Record<string, Schema>>; components?: { schemas?: Record<string, Schema> } };
+type Doc = {
+  info?: { title?: string; version?: string };
+  servers?: Array<{ url?: string }>;
+  paths?: Record<string, Record<string, Schema>>;
+  components?: { schemas?: Record<string, Schema>; securitySchemes?: Record<string, Schema> };
+};
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n+/g, " ");
@@ -68,11 +73,16 @@ export function renderHttpApi(doc: Doc): string {
     "<!-- Generated from GET /openapi.json by docs/tools/renderHttpApi.ts; do not edit by hand. -->",
     "<!-- Regenerate: UPDATE_DOCS=1 npx vitest run docs/tools -->",
     "",
-    `${doc.info?.title ?? "wallet-auth"} ${doc.info?.version ?? ""}`.trim() + ". Every path is relative to where the router is mounted (the reference server mounts it at `/api`).",
-    "Authentication: a Clerk session token as `Authorization: Bearer <token>` (or the `__session` cookie, then `X-CSRF-Token` on writes), or a bot token where a route allows it.",
-    'Every error has the body `{ "error": { "code", "message", "requestId" } }`; the message is fixed per code.',
+    `${doc.info?.title ?? "wallet-auth"} ${doc.info?.version ?? ""}`.trim() +
+      ". Every path is relative to where the router is mounted (the reference server mounts it at `/api`); the document the router serves names that mount path in `servers`" +
+      (doc.servers?.[0]?.url ? ` (here \`${doc.servers[0].url}\`)` : "") +
+      ", so a generated client calls `<origin>/api/v1/...`.",
+    "Authentication: a Clerk session token as `Authorization: Bearer <token>` (or the `__session` cookie, then `X-CSRF-Token` on writes), or a bot token where a route allows it (each operation's **Auth** line; the scheme name is case-insensitive).",
+    'Every error has the body `{ "error": { "code", "message", "requestId" } }`; the message is fixed per code. A refused input adds `error.fields`; a sensitive action on a stale session adds `clerk_error`. Every 429 carries `Retry-After`. A method a path does not serve gets 405 with `Allow`.',
     "",
   ];
+  for (const [name, scheme] of Object.entries(doc.components?.securitySchemes ?? {})) out.push(`- \`${name}\`: ${cell(String(scheme.description ?? ""))}`);
+  if (Object.keys(doc.components?.securitySchemes ?? {}).length > 0) out.push("");
   const byTag = new Map<string, Array<{ method: string; path: string; op: Schema }>>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -90,6 +100,11 @@ export function renderHttpApi(doc: Doc): string {
     for (const { method, path, op } of ops) {
       out.push(`### ${method.toUpperCase()} ${path}`, "", `\`${String(op.operationId)}\`: ${String(op.summary ?? "")}`, "");
       if (typeof op.description === "string") out.push(op.description, "");
+      const security = (op.security as Array<Record<string, string[]>> | undefined) ?? [];
+      if (security.length > 0) {
+        const ways = security.map((req) => Object.entries(req).map(([name, roles]) => (roles.length > 0 ? `${name} (${roles.map((r) => `\`${r}\``).join(", ")})` : name)).join(" + "));
+        out.push(`**Auth**: ${ways.join(" or ")}`, "");
+      }
       const params = (op.parameters as Schema[] | undefined) ?? [];
       if (params.length > 0) {
         out.push("| parameter | in | type | required |", "|---|---|---|---|");
@@ -109,7 +124,14 @@ export function renderHttpApi(doc: Doc): string {
         const content = responses[code]?.content as Record<string, Schema> | undefined;
         const types = content ? Object.keys(content) : [];
         const schema = content?.["application/json"]?.schema as Schema | undefined;
-        out.push(`Success: **${code}**${types.length > 0 ? ` (${types.map((t) => `\`${t}\``).join(", ")})` : ""}${schema && types.length === 1 ? `: ${cell(typeOf(schema))}` : ""}`, "");
+        if (types.length > 1) {
+          out.push(`Success: **${code}**, one of:`, "");
+          for (const t of types) {
+            const each = content?.[t]?.schema as Schema | undefined;
+            out.push(`- \`${t}\`: ${cell(typeOf(each))}${each?.description ? ` (${cell(String(each.description))})` : ""}`);
+          }
+          out.push("");
+        } else out.push(`Success: **${code}**${types.length > 0 ? ` (${types.map((t) => `\`${t}\``).join(", ")})` : ""}${schema && types.length === 1 ? `: ${cell(typeOf(schema))}` : ""}`, "");
       }
       const errors = codes.filter((c) => !c.startsWith("2"));
       if (errors.length > 0) out.push(`Errors: ${errors.join(", ")}`, "");

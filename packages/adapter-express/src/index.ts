@@ -5,9 +5,9 @@
  *
  * @module
  */
-export { createWalletAuthRouter, type RouterObserver, type WalletAuthRouterOptions } from "./createWalletAuthRouter.js";
+export { createWalletAuthRouter, type RouterObserver, type WalletAuthRouter, type WalletAuthRouterOptions } from "./createWalletAuthRouter.js";
 export { errorStatus } from "./errorStatus.js";
-export { buildOpenApiDocument } from "./openapi.js";
+export { buildOpenApiDocument, type OpenApiDocumentOptions } from "./openapi.js";
 export type { ApiErrorBody } from "./sendError.js";
 export { normalizeJwtKey, type AuthFailureReason, type ClerkAuthOptions, type ClerkTokenType, type Principal, type SessionPrincipal } from "./middleware/authenticate.js";
 export { resolveRateLimitOptions, type LimitRule, type RateLimitOptions, type ResolvedRateLimits } from "./middleware/rateLimits.js";

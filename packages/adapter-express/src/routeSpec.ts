@@ -51,6 +51,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   body?: B;
   /** Response body schema; `null` for 204 No Content; `"stream"` when the handler writes the body itself. */
   response: z.ZodType | null | "stream";
+  /** For `response: "stream"`: the body per content type the handler may write (the `format` query picks one). */
+  streamContent?: Readonly<Record<string, z.ZodType>>;
   /** Success status; default 200 (204 when `response` is null). */
   status?: number;
   /**

@@ -273,8 +273,10 @@ describe("step-up rules", () => {
   it("documents PATCH /v1/credentials/{id} as sensitive exactly when the router asks for a reverification", async () => {
     const doc = (await send(h, "GET", "/openapi.json")).body;
     const op = doc.paths["/v1/credentials/{id}"].patch;
-    expect(op.description).toContain("Sensitive when the body sets `apiKey`, `secret`, `password`, `uid` or `allowWithdrawal: true`");
-    expect(op["x-step-up"]).toEqual({ when: [{ field: "apiKey" }, { field: "secret" }, { field: "password" }, { field: "uid" }, { field: "allowWithdrawal", equals: true }] });
+    expect(op.description).toContain("Sensitive when the body sets `apiKey`, `secret`, `password`, `uid`, `allowWithdrawal: true` or `acceptUnknownPermissions: true`: then it needs a recent verification");
+    expect(op["x-step-up"]).toEqual({
+      when: [{ field: "apiKey" }, { field: "secret" }, { field: "password" }, { field: "uid" }, { field: "allowWithdrawal", equals: true }, { field: "acceptUnknownPermissions", equals: true }],
+    });
     expect(doc.paths["/v1/credentials/{id}"].delete["x-step-up"]).toEqual({ always: true });
     expect(doc.paths["/v1/credentials/{id}"].get["x-step-up"]).toBeUndefined();
   });

@@ -8,7 +8,7 @@ const isoDate = z.string().meta({ format: "date-time" });
 const scopeSchema = z.enum(botTokenScopes as [string, ...string[]]);
 
 export const botTokenSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     label: z.string(),
     prefix: z.string().meta({ description: "The visible start of the token, to recognise it." }),
@@ -21,7 +21,7 @@ export const botTokenSchema = z
   })
   .meta({ id: "BotToken" });
 export const createdBotTokenSchema = z
-  .object({ token: z.string().meta({ description: "Shown once. Only its hash is stored." }), view: botTokenSchema })
+  .strictObject({ token: z.string().meta({ description: "Shown once. Only its hash is stored." }), view: botTokenSchema })
   .meta({ id: "CreatedBotToken" });
 const proxyParams = z.strictObject({ id: idSchema, method: z.string().max(64) });
 const proxyBody = z.strictObject({ args: z.record(z.string(), z.unknown()).optional() }).meta({ id: "ExchangeProxyRequest" });

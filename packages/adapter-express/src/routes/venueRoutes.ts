@@ -3,7 +3,7 @@ import { route, type RouteSpec } from "../routeSpec.js";
 import type { RouteDeps } from "./deps.js";
 
 const venueFieldSchema = z
-  .object({
+  .strictObject({
     name: z.enum(["apiKey", "secret", "password", "uid"]).meta({ description: "The credential field it fills." }),
     label: z.string().meta({ description: "What the venue calls it on its key page." }),
     format: z.string().meta({ description: "What a valid value looks like, in words." }),
@@ -12,7 +12,7 @@ const venueFieldSchema = z
   .meta({ id: "VenueField" });
 
 export const venueSchema = z
-  .object({
+  .strictObject({
     id: z.string().meta({ description: "The exchange id used in `POST /v1/credentials`." }),
     displayName: z.string(),
     fields: z.array(venueFieldSchema),

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
-import { KeyRing, Redacted, type WalletAuth, type WalletAuthStore, createWalletAuth } from "@wallet-auth/core";
+import { type ChainGateway, KeyRing, Redacted, type WalletAuth, type WalletAuthStore, createWalletAuth } from "@wallet-auth/core";
 import { createCcxtExchangeGateway, createCcxtPriceSource } from "@wallet-auth/core/ccxt";
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { type ClerkTestKeys, createClerkTestKeys, mintSessionToken } from "@wallet-auth/testing/clerk";
@@ -78,6 +78,7 @@ export interface HttpHarness {
 export async function startHttpHarness(
   kind: StoreKind,
   routerOptions: Partial<Omit<WalletAuthRouterOptions, "clerk">> & { clerk?: Partial<WalletAuthRouterOptions["clerk"]> } = {},
+  services: { chains?: ChainGateway } = {},
 ): Promise<HttpHarness> {
   const opened = await kind.open();
   // Rate limited, it names a Retry-After of 1 s, as Binance does for an IP limit.
@@ -93,6 +94,7 @@ export async function startHttpHarness(
     exchanges: createCcxtExchangeGateway(loop),
     prices: createCcxtPriceSource(loop),
     siwe: { domain: "app.wallet-auth.test", uri: ORIGIN, chainIds: ["eip155:1"] },
+    ...(services.chains ? { chains: services.chains } : {}),
   });
   const logger = capturingLogger();
   const authFailures: string[] = [];
