@@ -132,8 +132,10 @@ class CcxtExchangeGateway implements ExchangeGateway {
   async proxy(input: ProxyCallInput): Promise<unknown> {
     const { method, args } = input;
     return this.withClient(input, async (client) => {
-      const amount = args.amount === undefined ? undefined : Number(args.amount);
-      const price = args.price === undefined ? undefined : Number(args.price);
+      // Decimal strings all the way: ccxt takes strings for amounts and prices (its precision
+      // rounding is string arithmetic), where a JS number would round 18 decimals to ~16 digits.
+      const amount = args.amount as unknown as number | undefined;
+      const price = args.price as unknown as number | undefined;
       let result: unknown;
       switch (method) {
         case "fetchBalance":
@@ -152,7 +154,7 @@ class CcxtExchangeGateway implements ExchangeGateway {
           result = await client.fetchMyTrades(args.symbol, args.since, args.limit);
           break;
         case "createOrder":
-          result = await client.createOrder(args.symbol!, args.type!, args.side!, amount!, price);
+          result = await client.createOrder(args.symbol!, args.type!, args.side!, amount!, price, args.clientOrderId === undefined ? {} : { clientOrderId: args.clientOrderId });
           break;
         case "cancelOrder":
           result = await client.cancelOrder(args.id!, args.symbol);

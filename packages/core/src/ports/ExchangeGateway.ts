@@ -90,6 +90,11 @@ export interface ProxyArgs {
   side?: "buy" | "sell" | undefined;
   amount?: string | undefined;
   price?: string | undefined;
+  /**
+   * The order's own id at the exchange, for `createOrder` (ccxt's unified `clientOrderId` param):
+   * a retried order carries the same one, so the exchange can tell it from a new order.
+   */
+  clientOrderId?: string | undefined;
   /** Epoch ms, for history reads. */
   since?: number | undefined;
   limit?: number | undefined;
