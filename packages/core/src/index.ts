@@ -319,15 +319,6 @@ export {
   type WindowReservationResult,
   policyWindowKey,
 } from "./ports/TradePolicyStore.js";
-export {
-  type PolicySubjectType,
-  type TradePolicyRecord,
-  type TradePolicyStore,
-  type TradePolicyWrite,
-  type WindowReservation,
-  type WindowReservationResult,
-  policyWindowKey,
-} from "./ports/TradePolicyStore.js";
 export { DEFAULT_PAGE_LIMIT, clampPageLimit, decodePageCursor, encodePageCursor } from "./ports/paging.js";
 export { safeErrorFields, stderrLogger, type WalletAuthLogger } from "./ports/Logger.js";
 export { type BackgroundFailure, type BackgroundOperation, FailureReporter, type FailureReporterOptions, type WalletAuthObserver } from "./observe/FailureReporter.js";
