@@ -41,6 +41,8 @@ function record(): CredentialRecord {
     keyId: "k1",
     formatVersion: 1,
     permissions: { read: true, trade: true, withdraw: false },
+    keyPermissions: null,
+    permissionRiskAcceptedAt: null,
     expiresAt: null,
     lastUsedAt: null,
     lastValidatedAt: now,
