@@ -136,3 +136,22 @@ describe("PolicyService", () => {
     expect(await refusal(service.put(ctx, { type: "token", id: "tok_1" }, defaultTradePolicy(), { stepUpVerified: false }))).toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("PolicyService and erasure", () => {
+  it("erasing a user deletes their trade policies and windows (the memory store kept them before)", async () => {
+    const { PrivacyService } = await import("../privacy/PrivacyService.js");
+    const store = createMemoryStore();
+    const clock = { now: () => T };
+    const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(9)), clock });
+    const service = new PolicyService({ store, audit, clock });
+    await store.users.ensure("user_a", T);
+    const c = credential("user_a");
+    await store.credentials.insert(c);
+    await service.put(ctx, { type: "credential", id: c.id }, { ...defaultTradePolicy(), maxOrderNotional: "10" }, { stepUpVerified: false });
+    await service.authorizeOrder(ctx, { credentialId: c.id, tokenId: null, order: order({ amount: "0.0001" }), referencePrice: async () => "50000", method: "createOrder" });
+    const result = await new PrivacyService({ store, audit, clock }).erase(ctx);
+    expect(result.deleted).toMatchObject({ tradePolicies: 1 });
+    expect(store.countRows("trade_policies")).toBe(0);
+    expect(store.countRows("policy_window_entries")).toBe(0);
+  });
+});

@@ -48,6 +48,8 @@ export interface PrivacyEraseResult {
     proxyIdempotency: number;
     /** History sync cursors. */
     syncCursors: number;
+    /** Trade policies of the user's credentials and bot tokens (their rolling windows go with them). */
+    tradePolicies: number;
     user: boolean;
   };
   /** Audit events whose personal fields were nulled. */
@@ -203,6 +205,7 @@ export class PrivacyService {
         botTokens: await tx.botTokens.deleteByUser(userId),
         proxyIdempotency: await tx.proxyIdempotency.deleteByUser(userId),
         syncCursors: await tx.syncCursors.deleteByUser(userId),
+        tradePolicies: await tx.tradePolicies.deleteByUser(userId),
         user: await tx.users.delete(userId),
       };
       const auditEventsPseudonymised = await tx.audit.erasePersonalData(chainKey, userId);
