@@ -65,7 +65,7 @@ describe.each(stores)("date inputs on %s", (_name, open) => {
     expect((await auth.credentials.get(ctx, view.id)).expiresAt?.toISOString()).toBe(last);
     const source = { type: "exchange" as const, credentialId: view.id };
     for (const [, date] of OUT_OF_RANGE) {
-      expect(await refusal(auth.balances.history(ctx, { source, from: date }))).toMatchObject({ code: "INVALID_INPUT" });
+      expect(await refusal(auth.balances.history(ctx, { source, from: date as Date }))).toMatchObject({ code: "INVALID_INPUT" });
       expect(await refusal(auth.auditLog.query(ctx, { to: date as Date }))).toMatchObject({ code: "INVALID_INPUT" });
     }
     await auth.shutdown();
