@@ -20,6 +20,7 @@ import type {
   WalletAuthStore,
 } from "../ports/index.js";
 import type { WalletAuthLogger } from "../ports/Logger.js";
+import { FailureReporter, type WalletAuthObserver } from "../observe/FailureReporter.js";
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
 import { PolicyService } from "../policy/PolicyService.js";
@@ -78,6 +79,12 @@ export interface CreateWalletAuthOptions {
    * safe fields only (error code and reason, never a message or secret). Default: `console`.
    */
   logger?: WalletAuthLogger | undefined;
+  /**
+   * Told about every failure of work nobody awaits (a lease's closing audit write, a bot token's
+   * `token.use` write, the audit write after a proxied order the exchange placed), for metrics.
+   * Those failures are also logged, once per minute per operation and error code.
+   */
+  observer?: WalletAuthObserver | undefined;
 }
 
 /** Every service, wired to one store and one audit trail. */
@@ -98,6 +105,8 @@ export interface WalletAuth {
   tokens: BotTokenService;
   /** Runs allowlisted exchange calls with a stored credential for a caller that never sees the secret. */
   exchangeProxy: ExchangeProxyService;
+  /** Reports background failures (logged once per interval, counted through `observer`); hand it to a `BalanceRefresher`. */
+  failures: FailureReporter;
   /** Trade policies of credentials and bot tokens, enforced by the exchange proxy. */
   policies: PolicyService;
   /** The supported exchanges and what a key form needs for each (read only). */
@@ -139,6 +148,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   // Checked before anything is wired, so a configuration error leaves no attached listener behind.
   const siwe = checkSiweSettings(options.siwe);
   const { logger } = options;
+  const failures = new FailureReporter({ logger, observer: options.observer, clock });
   const audit = new AuditTrail({ hashKey: options.secrets.auditKey, clock, random, logger });
   const store = audit.track(options.store);
   const alerts = new AlertService({ store, audit, sinks: options.alertSinks, clock, random, logger });
@@ -156,6 +166,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     random,
     policy: options.credentialPolicy,
     timers: options.leaseTimers,
+    failures,
   });
   const wallets = new WalletService({ store, audit, siwe, chains: options.chains, clock, random });
   const balances = new BalanceService({
@@ -187,9 +198,9 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
       await Promise.all(sources.map((source) => balances.invalidate({ userId }, { source }).catch(() => undefined)));
     },
   });
-  const tokens = new BotTokenService({ store, audit, clock, random, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
+  const tokens = new BotTokenService({ store, audit, clock, random, failures, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
   const policies = new PolicyService({ store, audit, markets: options.markets, defaultPolicy: options.defaultTradePolicy, clock, random });
-  const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit });
+  const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit, policies, clock, random, failures });
 
   // A cached balance must not outlive the source it was read from.
   const unsubscribe = audit.subscribe((event) => {
@@ -216,6 +227,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     privacy,
     tokens,
     exchangeProxy,
+    failures,
     policies,
     venues: new VenueCatalog({ egressIps: options.egressIps }),
     async shutdown() {

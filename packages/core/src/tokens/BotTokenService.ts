@@ -6,6 +6,7 @@ import type { BotTokenRecord, BotTokenScope } from "../ports/BotTokenStore.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import { FailureReporter } from "../observe/FailureReporter.js";
 import { idSchema, labelSchema } from "../validation/schemas.js";
 import { parseContext, parseId, parseInput } from "../validation/parseInput.js";
 import { type BotTokenKey, type BotTokenKeys, keyedTokenHash, tokenDigest } from "./botTokenKeys.js";
@@ -84,6 +85,11 @@ export interface BotTokenServiceOptions {
   keys: BotTokenKeys;
   /** How often a token's use is written (`lastUsedAt` and a `token.use` audit event). Default 60 s. */
   useThrottleMs?: number | undefined;
+  /**
+   * Where a failed `token.use` audit write is reported (it does not fail the request it audits).
+   * Default: a {@link FailureReporter} logging to `console`.
+   */
+  failures?: FailureReporter | undefined;
 }
 
 /**
@@ -101,11 +107,13 @@ export class BotTokenService {
   readonly #o: BotTokenServiceOptions;
   readonly #clock: Clock;
   readonly #random: RandomSource;
+  readonly #failures: FailureReporter;
 
   constructor(options: BotTokenServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? cryptoRandom;
+    this.#failures = options.failures ?? new FailureReporter({ clock: this.#clock });
   }
 
   /**
@@ -199,7 +207,7 @@ export class BotTokenService {
     if (refusal !== null) {
       await this.#o.audit
         .recordNow(this.#o.store, ctx, { action: "token.use", outcome: "denied", targetType: "bot_token", targetId: record.id, details: { reason: refusal } })
-        .catch(() => undefined);
+        .catch((error: unknown) => this.#failures.report("token_use_audit", error));
       throw new WalletAuthError("UNAUTHENTICATED", { reason: `bot-token-${refusal}` });
     }
     const throttle = this.#o.useThrottleMs ?? 60_000;
@@ -208,7 +216,7 @@ export class BotTokenService {
     // bot skip the second round trip. The UPDATE stays conditional, so replicas still write once.
     const due = record.lastUsedAt === null || record.lastUsedAt.getTime() < notAfter.getTime();
     if (due && (await this.#o.store.botTokens.touchLastUsed(record.id, now, notAfter))) {
-      await this.#o.audit.recordNow(this.#o.store, ctx, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: record.id }).catch(() => undefined);
+      await this.#o.audit.recordNow(this.#o.store, ctx, { action: "token.use", outcome: "success", targetType: "bot_token", targetId: record.id }).catch((error: unknown) => this.#failures.report("token_use_audit", error));
     }
     return { userId: record.userId, tokenId: record.id, scopes: [...record.scopes], credentialIds: [...record.credentialIds] };
   }
