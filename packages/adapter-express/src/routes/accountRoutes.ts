@@ -152,10 +152,23 @@ export function accountRoutes(deps: RouteDeps): RouteSpec[] {
     }),
     route({
       method: "get", path: "/v1/privacy/export", operationId: "exportPersonalData", summary: "Everything stored about you (GDPR Art. 15/20)", tag: "privacy", auth: "session",
-      response: privacyExportSchema,
+      // Streamed page by page (core's exportStream), so a user with years of audit events costs one page of memory.
+      response: "stream",
+      streamContent: { "application/json": privacyExportSchema },
       handler: async ({ ctx, res }) => {
+        const chunks = await privacy.exportStream(ctx);
+        res.status(200);
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
         res.setHeader("Content-Disposition", `attachment; filename="wallet-auth-export.json"`);
-        return privacy.export(ctx);
+        try {
+          for await (const chunk of chunks) if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+        } catch (error) {
+          // Headers are gone: cut the download so the client sees it incomplete, never a half file as whole.
+          logger.error({ requestId: res.locals.requestId, code: isWalletAuthError(error) ? error.code : "INTERNAL" }, "privacy export failed mid-stream");
+          res.destroy();
+          return;
+        }
+        res.end();
       },
     }),
     route({
