@@ -55,6 +55,20 @@ describe("loopback KuCoin with the real ccxt client", () => {
     expect(recorded?.request).toMatchObject({ symbol: "ETH-USDT", side: "buy", type: "limit", size: "0.5", price: "3000" });
   });
 
+  it("serves a client on KuCoin's classic (non-HF) endpoints too: trade account, orders, fills", async () => {
+    // ccxt uses the classic endpoints until it has asked hf/accounts/opened (e.g. markets loaded without a key).
+    venue.resetCounts();
+    const kucoin = await ccxtFor(venue, credentials, { options: { hf: false } });
+    expect((await kucoin.fetchBalance())["BTC"]).toMatchObject({ free: 0.5, used: 0.25, total: 0.75 });
+    expect((await kucoin.fetchMyTrades("BTC/USDT")).map((t) => [t.id, t.price, t.amount])).toEqual([["11401", 60000.5, 0.1]]);
+    const placed = await kucoin.createOrder("SOL/USDT", "limit", "sell", 2, 180);
+    expect((await kucoin.fetchOpenOrders("SOL/USDT")).map((o) => [o.id, o.price, o.amount])).toEqual([[placed.id, 180, 2]]);
+    await kucoin.cancelOrder(String(placed.id), "SOL/USDT");
+    expect(await kucoin.fetchOpenOrders("SOL/USDT")).toEqual([]);
+    expect(venue.requests().filter((r) => r.path.startsWith("/api/v1/hf/"))).toEqual([]);
+    expect(venue.orders(credentials.apiKey).find((o) => o.id === placed.id)).toMatchObject({ symbol: "SOL/USDT", side: "sell", status: "canceled" });
+  });
+
   it("reports permission and ipWhitelist through user/api-key", async () => {
     const info = (await (await ccxtFor(venue, credentials)).privateGetUserApiKey()) as { data: Record<string, unknown> };
     expect(info.data).toMatchObject({ apiKey: credentials.apiKey, permission: "General,Spot", ipWhitelist: "" });

@@ -59,6 +59,92 @@ function hfOrder(o: VenueOrder): Record<string, unknown> {
   };
 }
 
+/** Places an order from the JSON body (HF and classic endpoints take the same fields). */
+function placeOrder(c: VenueContext, answer: (order: VenueOrder) => Record<string, unknown>): VenueReply {
+  const body = jsonObject(c.request.rawBody);
+  if (body === undefined) return fail(400, "400100", "Invalid JSON");
+  const market = marketById(typeof body.symbol === "string" ? body.symbol : undefined, symbolId);
+  if (market === undefined) return fail(200, "400100", "Unsupported trading pair.");
+  const side = body.side;
+  const type = body.type ?? "limit";
+  if (side !== "buy" && side !== "sell") return fail(200, "400100", "side is invalid");
+  if (type !== "limit" && type !== "market") return fail(200, "400100", "type is invalid");
+  const clientOid = typeof body.clientOid === "string" && body.clientOid !== "" ? body.clientOid : undefined;
+  if (clientOid !== undefined && c.state.findOrder(account(c), { clientOrderId: clientOid }) !== undefined) return fail(200, "400100", "The clientOid is duplicated");
+  let amount: string;
+  let quoteAmount: string | undefined;
+  if (type === "limit") {
+    if (!isDecimal(body.size) || !isDecimal(body.price)) return fail(200, "400100", "size or price is invalid");
+    amount = body.size;
+  } else if (isDecimal(body.size)) {
+    amount = body.size;
+  } else if (isDecimal(body.funds)) {
+    quoteAmount = body.funds;
+    amount = divideDecimals(body.funds, c.state.prices.get(market.symbol) ?? "1");
+  } else {
+    return fail(200, "400100", "size or funds is required");
+  }
+  const order = c.state.placeOrder(account(c), c.now, {
+    symbol: market.symbol,
+    side,
+    type,
+    amount,
+    ...(quoteAmount === undefined ? {} : { quoteAmount }),
+    ...(type === "limit" ? { price: body.price as string } : {}),
+    ...(clientOid === undefined ? {} : { clientOrderId: clientOid }),
+    request: body,
+  });
+  return ok(answer(order));
+}
+
+/** A classic (non-HF) order: the HF shape with `isActive` for `active`, plus the stop fields. */
+function classicOrder(o: VenueOrder): Record<string, unknown> {
+  const { active, inOrderBook: _inBook, lastUpdatedAt: _updated, ...rest } = hfOrder(o);
+  return { ...rest, isActive: active, stop: "", stopTriggered: false, stopPrice: "0" };
+}
+
+/** KuCoin's classic pagination envelope. */
+function page(items: unknown[], q: URLSearchParams): Record<string, unknown> {
+  const pageSize = Math.min(Number(q.get("pageSize") ?? "50"), 500);
+  const currentPage = Math.max(Number(q.get("currentPage") ?? "1"), 1);
+  return { currentPage, pageSize, totalNum: items.length, totalPage: Math.max(1, Math.ceil(items.length / pageSize)), items: items.slice((currentPage - 1) * pageSize, currentPage * pageSize) };
+}
+
+/** The account's fills for `symbol` (optional on the classic endpoint), newest first. */
+function fills(c: VenueContext): Array<Record<string, unknown>> {
+  const q = c.request.query;
+  const symbol = q.get("symbol");
+  const start = Number(q.get("startAt") ?? "0");
+  return account(c)
+    .trades.filter((t) => (symbol === null || marketById(symbol, symbolId)?.symbol === t.symbol) && t.time >= start)
+    .sort((a, b) => b.time - a.time)
+    .map((t) => {
+      const market = spotMarkets.find((m) => m.symbol === t.symbol);
+      return {
+        id: Number(t.id.replace(/\D/g, "") || "1"),
+        orderId: t.orderId ?? `6717422bd51c29000775${t.id}`,
+        counterOrderId: "67174228135f9e000709da8c",
+        tradeId: t.id,
+        symbol: market === undefined ? t.symbol : symbolId(market),
+        side: t.side,
+        liquidity: t.maker === true ? "maker" : "taker",
+        type: "limit",
+        forceTaker: false,
+        price: t.price,
+        size: t.amount,
+        funds: multiplyDecimals(t.price, t.amount),
+        fee: t.fee,
+        feeRate: "0.001",
+        feeCurrency: t.feeAsset,
+        stop: "",
+        tradeType: "TRADE",
+        taxRate: "0",
+        tax: "0",
+        createdAt: t.time,
+      };
+    });
+}
+
 const codes = (): string[] => [...new Set(spotMarkets.flatMap((m) => [m.base, m.quote]))];
 
 function apiKeyInfo(c: VenueContext): Record<string, unknown> {
@@ -196,54 +282,57 @@ const routes: Record<string, VenueRoute> = {
       const q = c.request.query;
       const type = q.get("type");
       const currency = q.get("currency");
-      // The account is on KuCoin's high-frequency system (hf/accounts/opened is true): spot funds sit in `trade_hf`.
-      if (type !== null && type !== "trade_hf") return ok([]);
+      // One pool of spot funds, shown as the classic `trade` account and as the high-frequency
+      // `trade_hf` one, so a client on either system (ccxt picks by hf/accounts/opened) sees it.
+      if (type !== null && type !== "trade" && type !== "trade_hf") return ok([]);
       return ok(
         Object.entries(account(c).balances)
           .filter(([code]) => currency === null || code === currency)
-          .map(([code, b], i) => ({ id: `5bd6e9286d99522a52e458d${i}`, currency: code, type: "trade_hf", balance: addDecimals(b.free, b.locked), available: b.free, holds: b.locked })),
+          .map(([code, b], i) => ({ id: `5bd6e9286d99522a52e458d${i}`, currency: code, type: type ?? "trade", balance: addDecimals(b.free, b.locked), available: b.free, holds: b.locked })),
       );
     },
   },
-  "POST /api/v1/hf/orders": {
+  "POST /api/v1/hf/orders": { private: true, trade: true, handle: (c) => placeOrder(c, (o) => ({ orderId: o.id, clientOid: o.clientOrderId })) },
+  "POST /api/v1/orders": { private: true, trade: true, handle: (c) => placeOrder(c, (o) => ({ orderId: o.id })) },
+  "DELETE /api/v1/orders/:orderId": {
     private: true,
     trade: true,
     handle: (c) => {
-      const body = jsonObject(c.request.rawBody);
-      if (body === undefined) return fail(400, "400100", "Invalid JSON");
-      const market = marketById(typeof body.symbol === "string" ? body.symbol : undefined, symbolId);
-      if (market === undefined) return fail(200, "400100", "Unsupported trading pair.");
-      const side = body.side;
-      const type = body.type ?? "limit";
-      if (side !== "buy" && side !== "sell") return fail(200, "400100", "side is invalid");
-      if (type !== "limit" && type !== "market") return fail(200, "400100", "type is invalid");
-      const clientOid = typeof body.clientOid === "string" && body.clientOid !== "" ? body.clientOid : undefined;
-      if (clientOid !== undefined && c.state.findOrder(account(c), { clientOrderId: clientOid }) !== undefined) return fail(200, "400100", "The clientOid is duplicated");
-      let amount: string;
-      let quoteAmount: string | undefined;
-      if (type === "limit") {
-        if (!isDecimal(body.size) || !isDecimal(body.price)) return fail(200, "400100", "size or price is invalid");
-        amount = body.size;
-      } else if (isDecimal(body.size)) {
-        amount = body.size;
-      } else if (isDecimal(body.funds)) {
-        quoteAmount = body.funds;
-        amount = divideDecimals(body.funds, c.state.prices.get(market.symbol) ?? "1");
-      } else {
-        return fail(200, "400100", "size or funds is required");
-      }
-      const order = c.state.placeOrder(account(c), c.now, {
-        symbol: market.symbol,
-        side,
-        type,
-        amount,
-        ...(quoteAmount === undefined ? {} : { quoteAmount }),
-        ...(type === "limit" ? { price: body.price as string } : {}),
-        ...(clientOid === undefined ? {} : { clientOrderId: clientOid }),
-        request: body,
-      });
-      return ok({ orderId: order.id, clientOid: order.clientOrderId });
+      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      if (order === undefined || order.status !== "open") return fail(200, "400100", "order_not_exist_or_not_allow_to_cancel");
+      order.status = "canceled";
+      order.updateTime = c.now;
+      return ok({ cancelledOrderIds: [order.id] });
     },
+  },
+  "DELETE /api/v1/order/client-order/:clientOid": {
+    private: true,
+    trade: true,
+    handle: (c) => {
+      const order = c.state.findOrder(account(c), { clientOrderId: c.params.clientOid });
+      if (order === undefined || order.status !== "open") return fail(200, "400100", "order_not_exist_or_not_allow_to_cancel");
+      order.status = "canceled";
+      order.updateTime = c.now;
+      return ok({ cancelledOrderId: order.id, clientOid: order.clientOrderId });
+    },
+  },
+  "GET /api/v1/orders": {
+    private: true,
+    handle: (c) => {
+      const q = c.request.query;
+      const status = q.get("status");
+      const symbol = q.get("symbol");
+      const market = symbol === null ? undefined : marketById(symbol, symbolId);
+      const items = c.state.orders
+        .filter((o) => o.apiKey === account(c).credentials.apiKey && (symbol === null || o.symbol === market?.symbol) && (status === null || (status === "active") === (o.status === "open")))
+        .reverse()
+        .map(classicOrder);
+      return ok(page(items, q));
+    },
+  },
+  "GET /api/v1/fills": {
+    private: true,
+    handle: (c) => ok(page(fills(c), c.request.query)),
   },
   "DELETE /api/v1/hf/orders/:orderId": {
     private: true,
@@ -290,36 +379,8 @@ const routes: Record<string, VenueRoute> = {
     private: true,
     handle: (c) => {
       const q = c.request.query;
-      const symbol = q.get("symbol");
-      if (symbol === null) return fail(200, "400100", "symbol is required");
-      const start = Number(q.get("startAt") ?? "0");
-      const limit = Math.min(Number(q.get("limit") ?? "20"), 100);
-      const items = account(c)
-        .trades.filter((t) => marketById(symbol, symbolId)?.symbol === t.symbol && t.time >= start)
-        .sort((a, b) => b.time - a.time)
-        .slice(0, limit)
-        .map((t) => ({
-          id: Number(t.id.replace(/\D/g, "") || "1"),
-          orderId: t.orderId ?? `6717422bd51c29000775${t.id}`,
-          counterOrderId: "67174228135f9e000709da8c",
-          tradeId: t.id,
-          symbol,
-          side: t.side,
-          liquidity: t.maker === true ? "maker" : "taker",
-          type: "limit",
-          forceTaker: false,
-          price: t.price,
-          size: t.amount,
-          funds: multiplyDecimals(t.price, t.amount),
-          fee: t.fee,
-          feeRate: "0.001",
-          feeCurrency: t.feeAsset,
-          stop: "",
-          tradeType: "TRADE",
-          taxRate: "0",
-          tax: "0",
-          createdAt: t.time,
-        }));
+      if (q.get("symbol") === null) return fail(200, "400100", "symbol is required");
+      const items = fills(c).slice(0, Math.min(Number(q.get("limit") ?? "20"), 100));
       return ok({ items, lastId: items.length === 0 ? 0 : (items[items.length - 1]?.id ?? 0) });
     },
   },
