@@ -18,6 +18,16 @@ const krakenSecret = (byte: number): string => Buffer.alloc(64, byte).toString("
 const ecPem = (): string => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
 const cdp = (name: string): string => `organizations/0b7a9c3e-org/apiKeys/${name}`;
 const EXPIRY = Date.UTC(2031, 5, 1);
+const pkcs8 = (type: "ed25519" | "rsa"): string =>
+  (type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ed25519")).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+/** A PEM as it arrives from a Windows clipboard: CRLF line ends and trailing spaces. */
+const pasted = (pem: string): string => pem.trim().split("\n").join("  \r\n") + "\r\n";
+const binanceEd = { apiKey: "BINANCEED25519000000000000000000000000000000000000000000000000001", secret: pkcs8("ed25519") };
+const bybitRsa = { apiKey: "bybit-rsa-pasted", secret: pkcs8("rsa") };
+const extra: Partial<Record<LoopbackVenueId, VenueAccount[]>> = {
+  binance: [{ credentials: binanceEd, permissions: { trade: true, withdraw: false, ips: [] } }],
+  bybit: [{ credentials: bybitRsa, permissions: { trade: true, withdraw: false, ips: [] } }],
+};
 
 interface Case {
   id: LoopbackVenueId;
@@ -100,7 +110,7 @@ beforeAll(async () => {
         credentials: c.trader,
         permissions: { trade: true, withdraw: false, ips: [], expiresAt: EXPIRY },
         balances: { BTC: { free: "0.5", locked: "0" }, USDT: { free: "100", locked: "0" } },
-        accounts: [{ credentials: c.withdrawer, permissions: { trade: true, withdraw: true, transfer: true, ips: ["127.0.0.1", "203.0.113.9"] } }],
+        accounts: [{ credentials: c.withdrawer, permissions: { trade: true, withdraw: true, transfer: true, ips: ["127.0.0.1", "203.0.113.9"] } }, ...(extra[c.id] ?? [])],
       }),
     );
   }
@@ -160,5 +170,17 @@ describe("CredentialService on the stand-ins", () => {
     const view = await svc.create(ctx, { exchange: "bybit", label: "bybit", ...bybit.trader, expiresAt: new Date(EXPIRY + 86_400_000) });
     expect(view.expiresAt?.getTime()).toBe(EXPIRY);
     expect(view.keyPermissions?.expiresAt).toBe(new Date(EXPIRY).toISOString());
+  });
+
+  it("Binance Ed25519 and Bybit RSA keys pasted with CRLF ends are stored and pass the venue's signature check (raw, ccxt could not sign the Ed25519 one)", async () => {
+    const { store, svc } = service();
+    const raw = await failure(gateway.validate({ exchange: "binance", secret: { ...binanceEd, secret: pasted(binanceEd.secret) } }));
+    // What the old code stored nothing with: ccxt threw "Unsupported crypto operation", reported as an outage.
+    expect(raw.code).toBe("EXCHANGE_UNAVAILABLE");
+    const ed = await svc.create(ctx, { exchange: "binance", label: "ed25519", apiKey: binanceEd.apiKey, secret: pasted(binanceEd.secret) });
+    expect(ed.keyPermissions).toMatchObject({ read: true, withdraw: false });
+    const rsa = await svc.create(ctx, { exchange: "bybit", label: "rsa", apiKey: bybitRsa.apiKey, secret: pasted(bybitRsa.secret) });
+    expect(rsa.keyPermissions).toMatchObject({ read: true, withdraw: false });
+    expect(store.countRows("api_credentials")).toBe(2);
   });
 });
