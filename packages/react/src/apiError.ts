@@ -21,6 +21,7 @@ const nextStep: Record<string, string> = {
   CREDENTIAL_INVALID: "Check the key and secret on the exchange, then paste them again.",
   CREDENTIAL_PERMISSION_INSUFFICIENT: "Enable read access for this key on the exchange.",
   CREDENTIAL_WITHDRAWAL_ENABLED: "Create a key without withdrawal permission on the exchange.",
+  CREDENTIAL_PERMISSIONS_UNKNOWN: "This exchange does not say whether the key can withdraw: use a key without withdrawal permission, then confirm that you accept the risk.",
   CREDENTIAL_IP_RESTRICTED: "Allow this server's IP address for the key on the exchange.",
   EXCHANGE_UNAVAILABLE: "The exchange is not answering; try again shortly.",
   EXCHANGE_RATE_LIMITED: "The exchange is busy; try again shortly.",
