@@ -124,6 +124,27 @@ describe("the reference server with the key ring wrapped by Vault transit (stand
   }, 240_000);
 });
 
+describe("moving an existing plaintext ring under a key service", () => {
+  it("keys wrap --from-file wraps the development ring under Vault transit; the credential stored before opens after, with WALLET_AUTH_KEYS gone", async () => {
+    const dataDir = tempDir();
+    const plain = serverEnv(dataDir); // development keys generated into <dataDir>/dev-secrets.env
+    const before = await startServerProcess(plain, 60_000);
+    const { id } = await storeAndUse(before.url);
+    expect(await before.stop()).toBe(0);
+
+    const env = serverEnv(dataDir, vaultEnv());
+    const wrapped = await runCli(["keys", "wrap", "--from-file", join(dataDir, "dev-secrets.env"), "--json"], env);
+    expect(wrapped.code, wrapped.stderr).toBe(0);
+    const { value, primaryKeyId } = JSON.parse(wrapped.stdout) as { value: string; primaryKeyId: string };
+    expect(value).toMatch(/^[A-Za-z0-9_-]+:vault:v1:[A-Za-z0-9+/=]+:\d{4}-\d{2}-\d{2}$/);
+    expect(wrapped.stdout).not.toMatch(/[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=/); // no plaintext key entry printed
+
+    const after = await startServerProcess({ ...env, WALLET_AUTH_WRAPPED_KEYS: value, WALLET_AUTH_PRIMARY_KEY_ID: primaryKeyId }, 60_000);
+    await validatesAgain(after.url, id);
+    expect(await after.stop()).toBe(0);
+  }, 180_000);
+});
+
 describe("the reference server with the key ring wrapped by AWS KMS (stand-in, real SDK, SigV4 verified)", () => {
   it("generates a ring key, starts, stores and uses a credential; moves the ring to a new KMS key; refuses a disabled key, a wrong context, a wrong secret and a KMS that times out", async () => {
     const dataDir = tempDir();
