@@ -93,6 +93,13 @@ function isTouchDue(lastUsedAt: Date | null, notAfter: Date): boolean {
   return lastUsedAt === null || lastUsedAt.getTime() < notAfter.getTime();
 }
 
+/** The names of the fields of the venue's record that differ (comma-separated, sorted); "" when none or no earlier record. */
+function changedPermissions(before: KeyPermissions | null, after: KeyPermissions): string {
+  if (before === null) return "";
+  const keys = Object.keys(after) as (keyof KeyPermissions)[];
+  return keys.filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k])).sort().join(",");
+}
+
 /** The expiry the venue reported at the last validation, if any. */
 function venueExpiry(record: CredentialRecord): Date | null {
   const at = record.keyPermissions?.expiresAt;
@@ -373,16 +380,19 @@ export class CredentialService {
         return { credential: view, outcome: "invalid", code: refusal };
       }
       const checked = info as ExchangeKeyInfo;
+      const latest = keyPermissionsOf(checked);
+      const changed = changedPermissions(stored.keyPermissions, latest);
       const withdrawRefused = checked.permissions.withdraw && !this.policy.allowWithdrawal;
       const escalated = checked.permissions.withdraw && stored.permissions?.withdraw !== true;
       const status = withdrawRefused && stored.status === "active" ? "invalid" : stored.status === "invalid" && !withdrawRefused ? "active" : stored.status;
       const view = await this.patchIf(
         ctx,
         id,
-        { status, permissions: checked.permissions, keyPermissions: keyPermissionsOf(checked), lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
+        { status, permissions: checked.permissions, keyPermissions: latest, lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
         "credential.revalidate",
         withdrawRefused ? "denied" : "success",
-        { escalation: escalated, withdraw: checked.permissions.withdraw },
+        // Which fields of the venue's record moved since the last validation (names only), for drift alerts.
+        { escalation: escalated, withdraw: checked.permissions.withdraw, ...(changed === "" ? {} : { permissionsChanged: changed }) },
         stored.status,
       );
       if (view === null) continue;

@@ -109,6 +109,8 @@ describe("CredentialService: the venue's own record after creation", () => {
     expect(result.outcome).toBe("valid");
     expect(result.credential.keyPermissions).toMatchObject({ ipRestricted: true, allowedIps: ["198.51.100.4"] });
     expect(result.credential.permissionRiskAcceptedAt).toEqual(view.permissionRiskAcceptedAt);
+    const audited = (await events()).find((e) => e.action === "credential.revalidate" && e.targetId === view.id);
+    expect(audited?.details).toMatchObject({ permissionsChanged: "allowedIps,ipRestricted" });
   });
 });
 
