@@ -1,3 +1,5 @@
+import { createPublicKey } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 import { type KeyProviderConfig, parseKeyProviderConfig } from "./keyProviderConfig.js";
 
@@ -26,6 +28,72 @@ const jsonMap = (what: string, keyPattern: RegExp = /^[a-z0-9]{2,32}$/) =>
     return z.NEVER;
   });
 
+/**
+ * A rate limit as `<requests>/<window>`, the window in s, m or h: `600/1m`, `20/15m`. Same bounds
+ * as the router checks (1 to 1,000,000,000 requests, 1 s to 24 h).
+ */
+const rateLimit = z.string().transform((text, ctx) => {
+  const match = /^\s*(\d{1,10})\s*\/\s*(\d{1,5})\s*(s|m|h)\s*$/.exec(text);
+  const limit = match ? Number(match[1]) : 0;
+  const windowMs = match ? Number(match[2]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[3] as "s" | "m" | "h"] : 0;
+  if (limit >= 1 && limit <= 1_000_000_000 && windowMs >= 1_000 && windowMs <= 86_400_000) return { limit, windowMs };
+  ctx.addIssue({ code: "custom", message: "must be <requests>/<window> like 600/1m (1 to 1000000000 requests, window 1s to 24h)" });
+  return z.NEVER;
+});
+
+/** The `trust proxy` setting: `false` (off), a hop count, or the addresses/CIDRs of trusted proxies. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** One trusted proxy: an address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or one of Express's names. */
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  try {
+    // node's own parser rejects a prefix longer than the family allows.
+    new BlockList().addSubnet(address, Number(prefix), family === 4 ? "ipv4" : "ipv6");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const trustProxy = z.string().transform((text, ctx): TrustProxy => {
+  const value = text.trim().toLowerCase();
+  if (value === "off" || value === "false" || value === "0") return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(",").map((e) => e.trim()).filter(Boolean);
+  if (entries.length > 0 && entries.every(validProxyEntry)) return entries;
+  ctx.addIssue({ code: "custom", message: "must be off, a hop count (1-99), or a comma-separated list of proxy addresses/CIDRs (10.0.0.0/8)" });
+  return z.NEVER;
+});
+
+/**
+ * Clerk's PEM public key. A one-line value with literal `\n` (what most secret stores and
+ * `.env` files hold) is turned back into lines; anything that does not parse as a public key is
+ * refused here, at start-up, instead of failing every sign-in later.
+ */
+const clerkJwtKey = z.string().transform((text, ctx) => {
+  const pem = text.trim().replace(/^(["'])([\s\S]*)\1$/, "$2").replace(/\\r\\n|\\n/g, "\n").replace(/\r\n/g, "\n").trim();
+  if (/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----$/.test(pem)) {
+    try {
+      // Clerk signs RS256: any other key would pass here and then fail every sign-in.
+      if (createPublicKey({ key: pem, format: "pem" }).asymmetricKeyType === "rsa") return `${pem}\n`;
+    } catch {
+      /* fall through */
+    }
+  }
+  ctx.addIssue({ code: "custom", message: "must be the instance's RSA PEM public key (-----BEGIN PUBLIC KEY-----; one line with \\n is accepted)" });
+  return z.NEVER;
+});
+
+const timeoutMs = (fallback: number) => z.coerce.number().int("must be whole milliseconds").min(1_000).max(3_600_000).default(fallback);
+
 const url = z.string().url();
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -39,7 +107,8 @@ const schema = z.object({
   WALLET_AUTH_FINGERPRINT_KEY: z.string().min(1).optional(),
   WALLET_AUTH_AUDIT_KEY: z.string().min(1).optional(),
   WALLET_AUTH_TOKEN_KEY: z.string().min(1).optional(),
-  CLERK_JWT_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
+  CLERK_JWT_KEY: clerkJwtKey.optional(),
+  CLERK_ISSUER: z.string().regex(/^https:\/\/[^\s/]+$/, "must be the instance's Frontend API origin (https://clerk.example.com)").optional(),
   CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(live|test)_[A-Za-z0-9+/=]+$/, "must be a Clerk publishable key (pk_live_...)").optional(),
   CLERK_SECRET_KEY: z.string().regex(/^sk_(live|test)_/, "must be a Clerk secret key (sk_live_...)").optional(),
   CLERK_AUTHORIZED_PARTIES: z
@@ -69,6 +138,19 @@ const schema = z.object({
   WALLET_AUTH_ANCHOR_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(3600),
   WALLET_AUTH_ANCHOR_FILE: z.string().min(1).optional(),
   WALLET_AUTH_LOCAL_CHAIN: z.enum(["0", "1"]).optional(),
+  WALLET_AUTH_TRUST_PROXY: trustProxy.default(false),
+  WALLET_AUTH_HEADERS_TIMEOUT_MS: timeoutMs(10_000),
+  WALLET_AUTH_REQUEST_TIMEOUT_MS: timeoutMs(30_000),
+  WALLET_AUTH_KEEP_ALIVE_TIMEOUT_MS: timeoutMs(5_000),
+  WALLET_AUTH_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WALLET_AUTH_METRICS_HOST: z.string().min(1).optional(),
+  WALLET_AUTH_RATE_LIMIT_IP: rateLimit.optional(),
+  WALLET_AUTH_RATE_LIMIT_USER: rateLimit.optional(),
+  WALLET_AUTH_RATE_LIMIT_TOKEN: rateLimit.optional(),
+  WALLET_AUTH_RATE_LIMIT_SENSITIVE: rateLimit.optional(),
+  WALLET_AUTH_RATE_LIMIT_PROXY: rateLimit.optional(),
+  WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES: rateLimit.optional(),
+  WALLET_AUTH_REQUIRE_MFA: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
 });
 
 /** The validated configuration. */
@@ -92,12 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const keyProvider = parseKeyProviderConfig(cleaned, config.development);
   if ("error" in keyProvider) throw new ConfigError(keyProvider.error);
   if (!config.development) {
-    for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "WALLET_AUTH_TOKEN_KEY", "CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
+    for (const name of ["WALLET_AUTH_KEYS", "WALLET_AUTH_PRIMARY_KEY_ID", "WALLET_AUTH_FINGERPRINT_KEY", "WALLET_AUTH_AUDIT_KEY", "WALLET_AUTH_TOKEN_KEY", "CLERK_JWT_KEY", "CLERK_ISSUER", "CLERK_AUTHORIZED_PARTIES", "WALLET_AUTH_ORIGIN", "WALLET_AUTH_CSRF_SECRET"] as const) {
       if (config[name] === undefined && name !== "WALLET_AUTH_KEYS") throw new ConfigError(`${name}: required when NODE_ENV=production (development defaults are refused)`);
     }
   }
   if ((config.WALLET_AUTH_ALERT_WEBHOOK_URL === undefined) !== (config.WALLET_AUTH_ALERT_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("WALLET_AUTH_ALERT_WEBHOOK_SECRET: set it together with WALLET_AUTH_ALERT_WEBHOOK_URL");
+  }
+  if (config.WALLET_AUTH_HEADERS_TIMEOUT_MS > config.WALLET_AUTH_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError("WALLET_AUTH_HEADERS_TIMEOUT_MS: must not exceed WALLET_AUTH_REQUEST_TIMEOUT_MS");
   }
   if (config.CLERK_ACCEPTS_TOKEN?.some((t) => t !== "session_token") && config.CLERK_SECRET_KEY === undefined) {
     throw new ConfigError("CLERK_ACCEPTS_TOKEN: api_key and oauth_token are verified by Clerk and need CLERK_SECRET_KEY");

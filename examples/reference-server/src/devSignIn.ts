@@ -2,31 +2,64 @@ import { randomBytes } from "node:crypto";
 import { type ClerkTestKeys, mintSessionToken } from "@wallet-auth/testing/clerk";
 import type { LoopbackAccount, LoopbackExchange } from "@wallet-auth/testing/exchange";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import express, { type Router } from "express";
+import { BlockList } from "node:net";
+import express, { type RequestHandler, type Router } from "express";
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** `true` for a loopback peer: 127.0.0.0/8, `::1`, or IPv4-mapped `::ffff:127.x.y.z`. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address.includes(":") ? LOOPBACK.check(address, "ipv6") : LOOPBACK.check(address, "ipv4");
+}
 
 /**
- * Development-only routes (never mounted when NODE_ENV=production): a sign-in that mints
- * Clerk-shaped session tokens with the local development key (verified by the very same Clerk
- * code path as production tokens), and fresh accounts on the loopback exchange.
+ * Lets only clients on this machine through, judged by the socket's peer address: never by
+ * `req.ip` or a header (a proxy setting or a forged X-Forwarded-For cannot widen it). Anyone else
+ * gets the API's 404, as if the routes did not exist. A proxy on the same machine makes every
+ * client loopback: never put one in front of a development server.
  */
-export function devRoutes(options: { keys: ClerkTestKeys; origin: string; exchange: LoopbackExchange | null; accountsFile: string }): Router {
+export const loopbackOnly: RequestHandler = (req, res, next) => {
+  if (isLoopbackAddress(req.socket.remoteAddress)) return next();
+  res.status(404).json({ error: { code: "NOT_FOUND", message: "The resource was not found.", requestId: "" } });
+};
+
+/**
+ * Development-only routes (never mounted when NODE_ENV=production, and answered only to loopback
+ * clients): a sign-in that mints Clerk-shaped session tokens with the local development key
+ * (verified by the very same Clerk code path as production tokens), and fresh accounts on the
+ * loopback exchange.
+ *
+ * `POST /sign-in` body: `userId` (required); `admin: true`; `stale: true` (factors verified two
+ * hours ago); `secondFactor: true` (a second factor enrolled and verified with the first; without it
+ * the session has none, `fva[1] = -1`); `pending: true` (a session with a task left, `sts: "pending"`);
+ * `expiresInS` (1-3600, default 900).
+ */
+export function devRoutes(options: { keys: ClerkTestKeys; issuer: string; origin: string; exchange: LoopbackExchange | null; accountsFile: string }): Router {
   const router = express.Router();
+  router.use(loopbackOnly);
   // The loopback exchange forgets its accounts when the process ends; the development accounts
   // are kept (0600) beside the development keys, so stored credentials still work after a restart.
   const accounts: LoopbackAccount[] = existsSync(options.accountsFile) ? (JSON.parse(readFileSync(options.accountsFile, "utf8")) as LoopbackAccount[]) : [];
   for (const account of accounts) options.exchange?.addAccount(account);
   router.use(express.json({ limit: "4kb" }));
   router.post("/sign-in", async (req, res) => {
-    const body = (req.body ?? {}) as { userId?: unknown; stale?: unknown; expiresInS?: unknown; admin?: unknown };
+    const body = (req.body ?? {}) as { userId?: unknown; stale?: unknown; expiresInS?: unknown; admin?: unknown; secondFactor?: unknown; pending?: unknown };
     const userId = typeof body.userId === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(body.userId) ? body.userId : null;
     if (!userId) return void res.status(400).json({ error: { code: "INVALID_INPUT", message: "The request is invalid.", requestId: "" } });
     const expiresInS = typeof body.expiresInS === "number" && body.expiresInS > 0 && body.expiresInS <= 3600 ? Math.trunc(body.expiresInS) : 900;
+    // Clerk's `fva`: minutes since the first and the second factor were verified, -1 for none.
+    const age = body.stale === true ? 120 : 0;
+    const claims = { ...(body.admin === true ? { metadata: { role: "admin" } } : {}), ...(body.pending === true ? { sts: "pending" } : {}) };
     const token = await mintSessionToken(options.keys, {
       userId,
       azp: options.origin,
+      iss: options.issuer,
       expiresInS,
-      verifiedMinutesAgo: body.stale === true ? [120, -1] : [0, -1],
-      ...(body.admin === true ? { claims: { metadata: { role: "admin" } } } : {}),
+      verifiedMinutesAgo: [age, body.secondFactor === true ? age : -1],
+      ...(Object.keys(claims).length > 0 ? { claims } : {}),
     });
     res.setHeader("Cache-Control", "no-store");
     res.json({ token, expiresAt: new Date(Date.now() + expiresInS * 1000).toISOString() });

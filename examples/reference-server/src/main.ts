@@ -9,7 +9,10 @@ import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 import { CliExit, registerCommands } from "./cli/commands.js";
 import { registerKeyProviderCommands } from "./cli/keyProviderCommands.js";
-import { startServer } from "./server.js";
+import { prepareDataDir } from "./dataDir.js";
+
+// Everything this process creates (database files, keys, anchors, exports) is the owner's only.
+process.umask(0o077);
 
 const program = new Command("wallet-auth").description("wallet-auth reference server and operations").exitOverride();
 
@@ -20,7 +23,9 @@ function fail(line: string, code = 1): never {
 
 function config() {
   try {
-    return loadConfig();
+    const cfg = loadConfig();
+    prepareDataDir(cfg);
+    return cfg;
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`, 2);
     throw error;
@@ -37,23 +42,21 @@ program
       redact: { paths: ["*.authorization", "*.cookie", "*.token", "*.secret", "*.apiKey", "*.password", "*.headers"], censor: "[redacted]" },
       base: { service: "wallet-auth" },
     });
+    // Loaded after the configuration passed: a bad variable is refused in a fraction of a second.
+    const { startServer } = await import("./server.js");
     const server = await startServer(cfg, logger).catch((error: unknown) => {
       logger.error({ kind: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code }, "start-up failed");
       fail("start-up failed (see the log line above)");
     });
-    logger.info({ url: server.url }, "listening");
-    process.stdout.write(`wallet-auth listening on ${server.url}\n`);
+    const mode = cfg.development ? "development" : "production";
+    logger.info({ url: server.url, mode, ...(server.metricsUrl ? { metricsUrl: server.metricsUrl } : {}) }, "listening");
+    if (server.metricsUrl) process.stdout.write(`wallet-auth metrics and readiness on ${server.metricsUrl}\n`);
+    process.stdout.write(`wallet-auth listening on ${server.url} (${mode} mode)\n`);
     const stop = (signal: string) => {
       logger.info({ signal }, "shutting down");
       const hard = setTimeout(() => process.exit(1), 15_000);
       hard.unref();
-      void server.close(10_000).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ kind: error instanceof Error ? error.name : typeof error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
+      void server.close(10_000).then(() => process.exit(0));
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
@@ -69,9 +72,10 @@ for (const action of ["latest", "rollback", "status"] as const) {
       const cfg = config();
       const pg = await import("@wallet-auth/adapter-postgres");
       const { join } = await import("node:path");
+      const { dataDirOf } = await import("./dataDir.js");
       const db = cfg.DATABASE_URL
         ? { knex: pg.createPostgresKnex({ connectionString: cfg.DATABASE_URL }), close: async function (this: { knex: { destroy(): Promise<void> } }) { await this.knex.destroy(); } }
-        : await pg.createEmbeddedDatabase({ dataDir: join(cfg.WALLET_AUTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), ".data"), "pglite") });
+        : await pg.createEmbeddedDatabase({ dataDir: join(dataDirOf(cfg), "pglite") });
       try {
         const result = action === "latest" ? await pg.migrateLatest(db.knex) : action === "rollback" ? await pg.migrateRollback(db.knex) : await pg.migrationStatus(db.knex);
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${action}: ${JSON.stringify(result)}\n`);

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,7 @@ import type { Knex } from "knex";
 import type { Logger } from "pino";
 import { anchorHeads } from "./cli/commands.js";
 import type { ServerConfig } from "./config.js";
+import { dataDirOf } from "./dataDir.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
 import { openKeyRing } from "./keyProviderConfig.js";
@@ -69,6 +70,8 @@ const ALERT_FLUSH_MS = 3_000;
 /** A running server. */
 export interface RunningServer {
   url: string;
+  /** The separate listener of `/metrics`, `/readyz` and `/healthz` when `WALLET_AUTH_METRICS_PORT` is set. */
+  metricsUrl: string | null;
   walletAuth: WalletAuth;
   /** Stops accepting, drains in-flight requests (at most `graceMs`), stops jobs, closes pools. */
   close(graceMs?: number): Promise<void>;
@@ -94,7 +97,7 @@ function devClerkKeys(dataDir: string): ClerkTestKeys {
  */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   // `pnpm start` runs in the package folder; INIT_CWD is where the person typed it.
-  const dataDir = config.WALLET_AUTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), ".data");
+  const dataDir = dataDirOf(config);
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -193,7 +196,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     const metrics = createMetrics();
     const app = express();
     app.disable("x-powered-by");
-    app.set("trust proxy", config.development ? false : 1);
+    // Off unless configured: with nothing in front, X-Forwarded-For is whatever the client wrote,
+    // and it would choose its own rate-limit bucket and audited IP.
+    app.set("trust proxy", config.WALLET_AUTH_TRUST_PROXY);
     app.use((req, res, next) => {
       const started = performance.now();
       res.on("finish", () =>
@@ -201,39 +206,57 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       );
       next();
     });
-    app.get("/healthz", (_req, res) => void res.json({ ok: true }));
-    app.get("/readyz", async (_req, res) => {
+    // Readiness and metrics: on their own listener when WALLET_AUTH_METRICS_PORT is set (then not
+    // on the public port at all), else next to the API.
+    const ops = express.Router();
+    ops.get("/healthz", (_req, res) => void res.json({ ok: true }));
+    ops.get("/readyz", async (_req, res) => {
       const checks: Record<string, boolean> = {};
       checks.database = await knex.raw("select 1").then(() => true, () => false);
       if (redis) checks.redis = await redis.ping().then(() => true, () => false);
       res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ok: Object.values(checks).every(Boolean), checks });
     });
-    app.get("/metrics", async (_req, res) => {
+    ops.get("/metrics", async (_req, res) => {
       res.setHeader("Content-Type", metrics.registry.contentType);
       res.send(await metrics.registry.metrics());
     });
+    const separateOps = config.WALLET_AUTH_METRICS_PORT !== undefined;
+    if (separateOps) app.get("/healthz", (_req, res) => void res.json({ ok: true }));
+    else app.use(ops);
     // Every replica derives the same CSRF key; it is never the audit key itself.
     const csrfSecret = config.WALLET_AUTH_CSRF_SECRET
       ? Buffer.from(config.WALLET_AUTH_CSRF_SECRET)
       : createHmac("sha256", Redacted.unwrap(secrets.auditKey)).update("wallet-auth csrf v1").digest();
-    app.use(
-      "/api",
-      createWalletAuthRouter(walletAuth, {
-        clerk: {
-          jwtKey: config.CLERK_JWT_KEY ?? clerkKeys!.publicKeyPem,
-          authorizedParties: config.CLERK_AUTHORIZED_PARTIES ?? [origin],
-          ...(clerkKeys ? { issuer: clerkKeys.issuer } : {}),
-          ...(config.CLERK_ACCEPTS_TOKEN ? { acceptsToken: config.CLERK_ACCEPTS_TOKEN } : {}),
-          ...(config.CLERK_SECRET_KEY ? { secretKey: config.CLERK_SECRET_KEY } : {}),
-        },
-        allowedOrigins: [origin],
-        csrfSecret,
-        logger,
-        observe: metrics.observe,
-        ...(redis ? { rateLimit: { prefix: `${redisPrefix}wa:rl:`, sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } } : {}),
-      }),
-    );
-    if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
+    // Required in production (config.ts): the router then refuses a token of another Clerk instance.
+    const issuer = config.CLERK_ISSUER ?? clerkKeys?.issuer;
+    const limits = {
+      ...(config.WALLET_AUTH_RATE_LIMIT_IP ? { perIp: config.WALLET_AUTH_RATE_LIMIT_IP } : {}),
+      ...(config.WALLET_AUTH_RATE_LIMIT_USER ? { perUser: config.WALLET_AUTH_RATE_LIMIT_USER } : {}),
+      ...(config.WALLET_AUTH_RATE_LIMIT_SENSITIVE ? { sensitive: config.WALLET_AUTH_RATE_LIMIT_SENSITIVE } : {}),
+      ...(config.WALLET_AUTH_RATE_LIMIT_PROXY ? { proxy: config.WALLET_AUTH_RATE_LIMIT_PROXY } : {}),
+      ...(config.WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES ? { authFailures: config.WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES } : {}),
+    };
+    const apiRouter = createWalletAuthRouter(walletAuth, {
+      clerk: {
+        jwtKey: config.CLERK_JWT_KEY ?? clerkKeys!.publicKeyPem,
+        authorizedParties: config.CLERK_AUTHORIZED_PARTIES ?? [origin],
+        ...(issuer ? { issuer } : {}),
+        ...(config.CLERK_ACCEPTS_TOKEN ? { acceptsToken: config.CLERK_ACCEPTS_TOKEN } : {}),
+        ...(config.CLERK_SECRET_KEY ? { secretKey: config.CLERK_SECRET_KEY } : {}),
+      },
+      allowedOrigins: [origin],
+      csrfSecret,
+      logger,
+      observe: metrics.observe,
+      rateLimit: { ...limits, ...(redis ? { prefix: `${redisPrefix}wa:rl:`, sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } : {}) },
+    });
+    app.use("/api", apiRouter);
+    // The same document at the root, where tools look first; `servers` still names /api.
+    app.get("/openapi.json", (req, res, next) => {
+      req.baseUrl = "/api";
+      apiRouter(req, res, next);
+    });
+    if (clerkKeys) app.use("/dev", devRoutes({ keys: clerkKeys, issuer: issuer ?? clerkKeys.issuer, origin, exchange, accountsFile: join(dataDir, "dev-exchange-accounts.json") }));
     // The demo UI of @wallet-auth/react when it has been built; else a page that shows how to sign in.
     const demoDir = fileURLToPath(new URL("../../../packages/react/demo-dist/", import.meta.url));
     if (existsSync(join(demoDir, "index.html"))) {
@@ -243,7 +266,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           setHeaders: (res) => res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"),
         }),
       );
-    } else {
+    } else if (config.development) {
       app.get("/", (_req, res) => {
         res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
         res.type("html").send(placeholderPage(origin));
@@ -289,16 +312,40 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     );
     closers.push(() => jobs.stop());
 
-    const server: Server = app.listen(config.PORT, config.HOST);
-    await new Promise<void>((resolve, reject) => {
-      server.once("listening", () => resolve());
-      server.once("error", reject);
-    });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.HOST}:${port}`;
+    // A client that sends its headers (or body) slowly is cut off with 408 instead of holding a
+    // socket for Node's defaults (60 s of headers, 5 min of request); timeouts are checked every second.
+    const listen = async (handler: express.Express, port: number, host: string): Promise<{ server: Server; url: string }> => {
+      const server = createServer(
+        { headersTimeout: config.WALLET_AUTH_HEADERS_TIMEOUT_MS, requestTimeout: config.WALLET_AUTH_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+        handler,
+      );
+      server.keepAliveTimeout = config.WALLET_AUTH_KEEP_ALIVE_TIMEOUT_MS;
+      server.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        server.once("listening", () => resolve());
+        server.once("error", reject);
+      });
+      const stop = (graceMs: number) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), graceMs).unref();
+        });
+      closers.push(() => stop(0));
+      return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+    };
+    let opsListener: Awaited<ReturnType<typeof listen>> | null = null;
+    if (separateOps) {
+      const opsApp = express();
+      opsApp.disable("x-powered-by");
+      opsApp.use(ops);
+      opsListener = await listen(opsApp, config.WALLET_AUTH_METRICS_PORT!, config.WALLET_AUTH_METRICS_HOST ?? config.HOST);
+    }
+    const { server, url } = await listen(app, config.PORT, config.HOST);
     let closing: Promise<void> | undefined;
     return {
       url,
+      metricsUrl: opsListener?.url ?? null,
       walletAuth,
       close(graceMs = 10_000) {
         closing ??= (async () => {

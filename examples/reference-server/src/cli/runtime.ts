@@ -3,13 +3,11 @@ import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrat
 import { KeyRing, type WalletAuth, type WalletAuthSecrets, createWalletAuth, loadWalletAuthSecrets } from "@wallet-auth/core";
 import type { Knex } from "knex";
 import type { ServerConfig } from "../config.js";
+import { dataDirOf } from "../dataDir.js";
 import { loadOrCreateDevSecrets } from "../devSecrets.js";
 import { openKeyRing } from "../keyProviderConfig.js";
 
-/** The data folder: `WALLET_AUTH_DATA_DIR`, else `.data` where the command was typed. */
-export function dataDirOf(config: ServerConfig): string {
-  return config.WALLET_AUTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), ".data");
-}
+export { dataDirOf };
 
 /** What a CLI command operates on: the same database, keys and services the server uses. */
 export interface CliRuntime {

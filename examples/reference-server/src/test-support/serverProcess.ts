@@ -150,6 +150,8 @@ export interface CallOptions {
   /** Local address to connect from (any of 127.0.0.0/8): the server sees it as the client IP. */
   localAddress?: string | undefined;
   timeoutMs?: number | undefined;
+  /** Extra request headers (e.g. a forged `x-forwarded-for`). */
+  headers?: Record<string, string> | undefined;
 }
 
 /**
@@ -170,6 +172,7 @@ export function call(base: string, method: string, path: string, options: CallOp
         agent: false,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         headers: {
+          ...options.headers,
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...(body !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
         },
