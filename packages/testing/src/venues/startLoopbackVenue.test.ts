@@ -35,6 +35,22 @@ describe("startLoopbackVenue", () => {
     expect(venue.requestCount()).toBe(0);
   });
 
+  it("merges a key's introspection override over the venue's documented body", async () => {
+    const { createHmac } = await import("node:crypto");
+    const venue = await startLoopbackVenue("okx", {
+      credentials: { apiKey: "ok", secret: "s", password: "p" },
+      permissions: { withdraw: true },
+      introspection: { perm: "read_only", label: "custom" },
+    });
+    started.push(venue);
+    const ts = new Date().toISOString();
+    const sign = createHmac("sha256", "s").update(`${ts}GET/api/v5/account/config`).digest("base64");
+    const response = await fetch(`${venue.origin}/api/v5/account/config`, { headers: { "OK-ACCESS-KEY": "ok", "OK-ACCESS-PASSPHRASE": "p", "OK-ACCESS-TIMESTAMP": ts, "OK-ACCESS-SIGN": sign } });
+    const body = (await response.json()) as { code: string; data: Array<Record<string, unknown>> };
+    expect(body.code).toBe("0");
+    expect(body.data[0]).toMatchObject({ perm: "read_only", label: "custom", ip: "" });
+  });
+
   it("refuses a removed key as the venue refuses an unknown one", async () => {
     const venue = await startLoopbackVenue("gate", { credentials: { apiKey: "gone", secret: "s" } });
     started.push(venue);
