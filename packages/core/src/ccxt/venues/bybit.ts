@@ -8,8 +8,10 @@ import type { VenueModule } from "./VenueModule.js";
  * (bybit-exchange.github.io/docs/v5/user/apikey-info): `readOnly` (0 read-write, 1 read-only),
  * `permissions` (`Spot: ["SpotTrade"]`, `ContractTrade: ["Order","Position"]`,
  * `Derivatives: ["DerivativesTrade"]`, `Wallet: ["AccountTransfer","SubMemberTransfer",
- * "SubMemberTransferList","Withdraw"]`), `ips` (`["*"]` when unbound), `expiredAt` (only for keys
- * without an IP), `isMaster`. Bybit reports no separate margin permission.
+ * "SubMemberTransferList","Withdraw"]`, Withdraw for master keys only), `ips` (`*` when unbound, as
+ * Bybit's sub-apikeys page says), `expiredAt` (only for keys without an IP), `isMaster`. Bybit gives
+ * unified accounts `DerivativesTrade` by default, so their keys read as futures-capable. It reports
+ * no separate margin permission.
  */
 export function parseBybitPermissions(raw: unknown): KeyPermissions {
   const r = record(record(raw)?.result);
