@@ -205,6 +205,8 @@ describe("a production server with nothing in front (defaults)", () => {
     const api = await call(server.url, "GET", "/api/openapi.json", { localAddress: "127.0.0.4" });
     expect(root.status).toBe(200);
     expect(root.json.openapi).toBe("3.1.0");
+    // Its paths are the API's, so it names the API prefix as its server.
+    expect(root.json.servers).toEqual([{ url: "/api" }]);
     expect(Object.keys(root.json.paths)).toEqual(Object.keys(api.json.paths));
   });
 
