@@ -21,4 +21,4 @@ export { parseCoinbasePermissions } from "./ccxt/venues/coinbase.js";
 export { parseKrakenPermissions } from "./ccxt/venues/kraken.js";
 export { parseKucoinPermissions } from "./ccxt/venues/kucoin.js";
 export { parseBitgetPermissions } from "./ccxt/venues/bitget.js";
-export { parseGatePermissions } from "./ccxt/venues/gate.js";
+export { parseGateDetail, parseGatePermissions } from "./ccxt/venues/gate.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGatePermissions } from "./gate.js";
+import { gateVenue, parseGateDetail, parseGatePermissions } from "./gate.js";
 
 // One entry of Gate's GET /api/v4/account/main_keys (AccountMainKey).
 const entry = (over: Record<string, unknown> = {}) => ({
@@ -46,5 +46,19 @@ describe("parseGatePermissions", () => {
     for (const raw of [null, {}, "x", [null], [entry({ perms: "all" })]]) {
       expect(parseGatePermissions(raw, "THEKEY")).toMatchObject({ withdraw: "unknown", read: "unknown", account: "unknown" });
     }
+  });
+});
+
+describe("gateVenue.introspect", () => {
+  it("a key not among the main account's keys still gets its IP whitelist from account/detail", async () => {
+    const calls: string[] = [];
+    const kp = await gateVenue.introspect!(async (method) => {
+      calls.push(method);
+      return method === "privateAccountGetMainKeys" ? [entry({ key: "MAIN" })] : { user_id: 10002, ip_whitelist: ["198.51.100.7"], currency_pairs: [], key: { mode: 1 }, tier: 2 };
+    }, "SUBKEY");
+    expect(calls).toEqual(["privateAccountGetMainKeys", "privateAccountGetDetail"]);
+    expect(kp).toMatchObject({ ipRestricted: true, allowedIps: ["198.51.100.7"], withdraw: "unknown", account: "unknown" });
+    expect(parseGateDetail({ ip_whitelist: [] })).toMatchObject({ ipRestricted: false, allowedIps: [] });
+    expect(parseGateDetail("x")).toMatchObject({ ipRestricted: "unknown", allowedIps: null });
   });
 });

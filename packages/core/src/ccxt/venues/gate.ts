@@ -9,8 +9,10 @@ import type { VenueModule } from "./VenueModule.js";
  * the entry whose `key` is this one. Each entry (Gate API v4 `AccountMainKey`) has `perms`
  * (`{ name, read_only }`, names "wallet", "spot", "futures", "delivery", "margin", ...),
  * `ip_whitelist`, `mode`, `state`. Gate documents no separate withdrawal permission in this model,
- * so withdrawal stays unknown unless a permission named "withdraw"/"withdrawal" is listed; a key
- * not in the list (a sub-account's key) is unknown throughout.
+ * so withdrawal stays unknown unless a permission named "withdraw"/"withdrawal" is listed. A key not
+ * in the list (a sub-account's key) is unknown throughout, except its IP whitelist, which
+ * `GET /api/v4/account/detail` (ccxt `privateAccountGetDetail`, `ip_whitelist`) reports for the
+ * calling key ({@link parseGateDetail}).
  */
 export function parseGatePermissions(raw: unknown, apiKey: string): KeyPermissions {
   const entries = Array.isArray(raw) ? raw : [raw];
@@ -36,6 +38,11 @@ export function parseGatePermissions(raw: unknown, apiKey: string): KeyPermissio
   });
 }
 
+/** The calling key's IP whitelist from Gate's `AccountDetail` (`ip_whitelist`); everything else unknown. */
+export function parseGateDetail(raw: unknown): KeyPermissions {
+  return permissions({ ...ipFields(ipList(record(raw)?.ip_whitelist)) });
+}
+
 /** Gate spot. */
 export const gateVenue: VenueModule = {
   id: "gate",
@@ -54,5 +61,8 @@ export const gateVenue: VenueModule = {
     requireFields(input, ["apiKey", "secret"]);
     return trimmedSecret(input);
   },
-  introspect: async (call, apiKey) => parseGatePermissions(await call("privateAccountGetMainKeys"), apiKey),
+  async introspect(call, apiKey) {
+    const listed = parseGatePermissions(await call("privateAccountGetMainKeys"), apiKey);
+    return listed.read === "unknown" ? parseGateDetail(await call("privateAccountGetDetail")) : listed;
+  },
 };
