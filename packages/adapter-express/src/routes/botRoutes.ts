@@ -51,7 +51,13 @@ export function botRoutes({ walletAuth }: RouteDeps): RouteSpec[] {
       params: proxyParams, body: proxyBody, response: z.unknown().meta({ id: "ExchangeProxyResult", description: "ccxt's normalised result." }), limit: "proxy",
       scope: { of: (params) => (tradingProxyMethods.has(params.method as ProxyMethod) ? "exchange:trade" : "exchange:read"), oneOf: ["exchange:read", "exchange:trade"] },
       credentialParam: "id",
-      handler: ({ ctx, params, body }) => exchangeProxy.call(ctx, params.id, params.method, body.args ?? {}),
+      // An order retried with the same Idempotency-Key gets the first result (marked Idempotent-Replayed), not a second order.
+      handler: async ({ ctx, params, body, req, res }) => {
+        const idempotencyKey = req.get("idempotency-key");
+        const { result, replayed } = await exchangeProxy.run(ctx, params.id, params.method, body.args ?? {}, idempotencyKey === undefined ? {} : { idempotencyKey });
+        if (replayed) res.setHeader("Idempotent-Replayed", "true");
+        return result;
+      },
     }),
   ];
 }
