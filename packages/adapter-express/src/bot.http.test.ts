@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Redacted, botTokenKeysFromAuditKey, hashBotToken } from "@wallet-auth/core";
+import { Redacted, botTokenKeysFromAuditKey, defaultTradePolicy, hashBotToken } from "@wallet-auth/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpHarness, startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
 
@@ -80,6 +80,12 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
 
     const order = { symbol: "BTC/USDT", type: "limit", side: "buy", amount: "0.01", price: "40000" };
     expect((await call("POST", `/v1/credentials/${credentialId}/exchange/createOrder`, readOnly, { args: order })).status).toBe(403);
+    // The credential's default trade policy refuses it (20% under the last price) before it reaches the venue, naming the rule...
+    const refusedByPolicy = await call("POST", `/v1/credentials/${credentialId}/exchange/createOrder`, trader, { args: order });
+    expect([refusedByPolicy.status, refusedByPolicy.body.error.code, refusedByPolicy.body.error.rule]).toEqual([403, "POLICY_DENIED", "price_band"]);
+    expect(h.exchange.orders()).toHaveLength(0);
+    // ...until its owner widens the policy (a step-up action over HTTP).
+    await h.walletAuth.policies.put({ userId: "user_bot_owner" }, { type: "credential", id: credentialId }, { ...defaultTradePolicy(), priceBandPercent: null, maxOrderNotional: "1000" }, { stepUpVerified: true });
     const placed = await call("POST", `/v1/credentials/${credentialId}/exchange/createOrder`, trader, { args: order });
     expect(placed.status).toBe(200);
     expect(placed.body).toMatchObject({ symbol: "BTC/USDT", side: "buy", type: "limit", status: "open" });

@@ -362,6 +362,12 @@ function lastResort(logger: RouterLogger): ErrorRequestHandler {
       res.status(400).json({ error: { code, message: "The request is invalid.", requestId: res.locals.requestId, fields } });
       return;
     }
+    // A trade policy refused: the rule id (a fixed list, never a value from the request) tells the bot what to change.
+    const rule = code === "POLICY_DENIED" && isWalletAuthError(error) ? error.details?.rule : undefined;
+    if (typeof rule === "string") {
+      res.status(errorStatus.POLICY_DENIED).json({ error: { code, message: errorMessages.POLICY_DENIED, requestId: res.locals.requestId, rule } });
+      return;
+    }
     // An exchange that asked us to back off, or a refresh asked for too soon: the caller is told
     // when to come back (sendError adds a default to any 429 that names no delay).
     const wait = retryAfterSeconds(error);

@@ -36,6 +36,7 @@ export const errorBodySchema = z
       message: z.string(),
       requestId: z.string(),
       fields: z.array(z.string()).optional().meta({ description: "INVALID_INPUT only: the input fields that were refused (names, never values)." }),
+      rule: z.string().optional().meta({ description: "POLICY_DENIED only: the trade-policy rule that refused the order (`symbol`, `side`, `order_type`, `notional_max`, `price_band`, `window`...)." }),
     }),
     clerk_error: reverificationErrorSchema.optional().meta({ description: "Only on the 403 of a step-up route for a session not verified recently enough." }),
   })

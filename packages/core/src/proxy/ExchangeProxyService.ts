@@ -9,6 +9,8 @@ import { type Clock, systemClock } from "../ports/Clock.js";
 import type { ExchangeGateway, ProxyArgs, ProxyMethod, WalletAuthStore } from "../ports/index.js";
 import { cryptoRandom, type RandomSource } from "../ports/RandomSource.js";
 import { parseContext, parseId, parseInput } from "../validation/parseInput.js";
+import { authorizeProxyOrder, releaseIfNotSent } from "../policy/authorizeProxyOrder.js";
+import type { PolicyPermit, PolicyService } from "../policy/PolicyService.js";
 
 /** Every method the proxy runs; anything else (withdrawals, transfers, raw endpoints) is `FORBIDDEN`. */
 export const proxyMethods: readonly ProxyMethod[] = ["fetchBalance", "fetchTicker", "fetchOpenOrders", "fetchOrder", "fetchMyTrades", "createOrder", "cancelOrder"];
@@ -59,6 +61,12 @@ export interface ExchangeProxyServiceOptions {
    * above an exchange call's timeout).
    */
   idempotencyPendingMs?: number | undefined;
+  /**
+   * Trade policies: every `createOrder` is checked against them before it is signed and sent
+   * (`POLICY_DENIED` otherwise, nothing sent). `createWalletAuth` always wires them; without
+   * them orders are not policy-checked.
+   */
+  policies?: PolicyService | undefined;
 }
 
 /** Options of one proxied call. */
@@ -175,11 +183,16 @@ export class ExchangeProxyService {
     }
 
     let result: unknown;
+    let permit: PolicyPermit | undefined;
     try {
-      result = await this.#o.credentials.use(context, id, (secret) =>
-        this.#o.exchanges.proxy({ exchange: view.exchange, secret, method: m, args: parsed, ipRestricted: view.permissions?.ipRestricted === true }),
-      );
+      result = await this.#o.credentials.use(context, id, async (secret) => {
+        const leased = { exchange: view.exchange, secret, ipRestricted: view.permissions?.ipRestricted === true };
+        // The policy decides before the order is signed; a ticker is read with the same lease only when a rule needs the price.
+        if (m === "createOrder" && this.#o.policies) permit = await authorizeProxyOrder(this.#o.policies, context, id, parsed, (call) => this.#o.exchanges.proxy({ ...leased, ...call }));
+        return this.#o.exchanges.proxy({ ...leased, method: m, args: parsed });
+      });
     } catch (error) {
+      await releaseIfNotSent(permit, error);
       // Not run (or not known to have run): the key is free again, and a retry sends the same client order id.
       if (key !== undefined) await this.#o.store.proxyIdempotency.release(context.userId, id, key).catch((e: unknown) => this.#failures.report("proxy_idempotency", e));
       await this.#record(context, id, m, symbolOf, "failure", isWalletAuthError(error) ? error.code : "INTERNAL").catch((e: unknown) => this.#failures.report("proxy_audit", e));
