@@ -61,6 +61,9 @@ describe("the wallet-auth CLI as a process", () => {
     expect((await cli(["audit", "export", "--user", "user_nobody", "--format", "xml"])).code).toBe(2);
     expect((await cli(["audit", "export", "--user", "user_nobody", "--format", "csv"])).code).toBe(0);
     expect((await cli(["tokens", "revoke", "00000000-0000-4000-8000-000000000000", "--user", "user_nobody"])).code).toBe(3);
+    // The one-time step after upgrading to keyed bot-token hashes: idempotent, nothing to key here.
+    const rehash = await cli(["tokens", "rehash", "--json"]);
+    expect([rehash.code, JSON.parse(rehash.stdout)]).toEqual([0, { rehashed: 0 }]);
     expect((await cli(["migrate", "status", "--json"])).code).toBe(0);
     expect((await cli(["keys", "generate", "--json"])).code).toBe(0);
     expect((await cli(["no-such-command"])).code).toBe(2);
