@@ -57,6 +57,9 @@ describe("a development server listening on every interface", () => {
     expect((await mint({ secondFactor: true })).fva).toEqual([0, 0]);
     expect((await mint({ secondFactor: true, stale: true })).fva).toEqual([120, 120]);
     expect((await mint({ stale: true })).fva).toEqual([120, -1]);
+    // Signed in with both factors 30 minutes ago, first factor re-verified just now.
+    expect((await mint({ fva: [0, 30] })).fva).toEqual([0, 30]);
+    expect((await call(server.url, "POST", "/dev/sign-in", { body: { userId: "user_shapes", fva: [0, -2] } })).status).toBe(400);
     const pending = await mint({ pending: true });
     expect(pending.sts).toBe("pending");
     expect((await mint({})).sts).toBeUndefined();

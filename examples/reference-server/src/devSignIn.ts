@@ -34,8 +34,9 @@ export const loopbackOnly: RequestHandler = (req, res, next) => {
  *
  * `POST /sign-in` body: `userId` (required); `admin: true`; `stale: true` (factors verified two
  * hours ago); `secondFactor: true` (a second factor enrolled and verified with the first; without it
- * the session has none, `fva[1] = -1`); `pending: true` (a session with a task left, `sts: "pending"`);
- * `expiresInS` (1-3600, default 900).
+ * the session has none, `fva[1] = -1`); `fva: [first, second]` (minutes, exactly; `-1` for a second
+ * factor never verified) for any other shape; `pending: true` (a session with a task left,
+ * `sts: "pending"`); `expiresInS` (1-3600, default 900).
  */
 export function devRoutes(options: { keys: ClerkTestKeys; issuer: string; origin: string; exchange: LoopbackExchange | null; accountsFile: string }): Router {
   const router = express.Router();
@@ -46,19 +47,22 @@ export function devRoutes(options: { keys: ClerkTestKeys; issuer: string; origin
   for (const account of accounts) options.exchange?.addAccount(account);
   router.use(express.json({ limit: "4kb" }));
   router.post("/sign-in", async (req, res) => {
-    const body = (req.body ?? {}) as { userId?: unknown; stale?: unknown; expiresInS?: unknown; admin?: unknown; secondFactor?: unknown; pending?: unknown };
+    const body = (req.body ?? {}) as { userId?: unknown; stale?: unknown; expiresInS?: unknown; admin?: unknown; secondFactor?: unknown; pending?: unknown; fva?: unknown };
     const userId = typeof body.userId === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(body.userId) ? body.userId : null;
     if (!userId) return void res.status(400).json({ error: { code: "INVALID_INPUT", message: "The request is invalid.", requestId: "" } });
     const expiresInS = typeof body.expiresInS === "number" && body.expiresInS > 0 && body.expiresInS <= 3600 ? Math.trunc(body.expiresInS) : 900;
     // Clerk's `fva`: minutes since the first and the second factor were verified, -1 for none.
     const age = body.stale === true ? 120 : 0;
+    const minutes = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= 525_600;
+    const fva = Array.isArray(body.fva) && body.fva.length === 2 && minutes(body.fva[0], 0) && minutes(body.fva[1], -1) ? (body.fva as [number, number]) : null;
+    if (body.fva !== undefined && fva === null) return void res.status(400).json({ error: { code: "INVALID_INPUT", message: "The request is invalid.", requestId: "" } });
     const claims = { ...(body.admin === true ? { metadata: { role: "admin" } } : {}), ...(body.pending === true ? { sts: "pending" } : {}) };
     const token = await mintSessionToken(options.keys, {
       userId,
       azp: options.origin,
       iss: options.issuer,
       expiresInS,
-      verifiedMinutesAgo: [age, body.secondFactor === true ? age : -1],
+      verifiedMinutesAgo: fva ?? [age, body.secondFactor === true ? age : -1],
       ...(Object.keys(claims).length > 0 ? { claims } : {}),
     });
     res.setHeader("Cache-Control", "no-store");
