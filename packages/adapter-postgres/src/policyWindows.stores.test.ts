@@ -4,9 +4,14 @@
  * bursts of parallel orders, the sum admitted within any window never exceeds the cap.
  */
 import { randomUUID } from "node:crypto";
+import { AuditTrail, PolicyService, Redacted, defaultTradePolicy } from "@wallet-auth/core";
+import { credential } from "@wallet-auth/testing/contract/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { serviceStores } from "./test-support/sharedDatabases.js";
+import { createPostgresKnex } from "./createPostgresKnex.js";
+import { createPostgresStore } from "./createPostgresStore.js";
+import { truncateAll } from "./test-support/probe.js";
+import { serviceStores, sharedServerSchema } from "./test-support/sharedDatabases.js";
 
 const stores = serviceStores();
 const T0 = Date.UTC(2026, 11, 5, 8);
@@ -50,4 +55,48 @@ describe.each(stores)("policy windows on %s", (name, open) => {
       { numRuns: name === "memory" ? 200 : name === "PGlite" ? 10 : 25 },
     );
   }, 120_000);
+});
+
+const url = process.env.DATABASE_URL;
+const server = sharedServerSchema();
+
+describe.skipIf(url === undefined)("policy windows across two replicas on the real PostgreSQL", () => {
+  it("40 parallel orders of 100 from two replicas (own pools, own services) against a 1,000 window: exactly 10 admitted", async () => {
+    const { knex, schema } = await server(url as string);
+    await truncateAll(knex);
+    // A second process: its own connection pool on the same schema, its own store and service.
+    const otherKnex = createPostgresKnex({ connectionString: url as string, pool: { min: 0, max: 10 }, searchPath: [schema] });
+    try {
+      const stores = [createPostgresStore({ knex }), createPostgresStore({ knex: otherKnex })];
+      const now = new Date();
+      const replicas = stores.map((store) => {
+        const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(4)), clock: { now: () => now } });
+        return new PolicyService({ store: audit.track(store), audit, clock: { now: () => now } });
+      });
+      const c = credential("user_r");
+      await stores[0]?.users.ensure("user_r", now);
+      await stores[0]?.credentials.insert(c);
+      const ctx = { userId: "user_r" };
+      await replicas[0]?.put(ctx, { type: "credential", id: c.id }, { ...defaultTradePolicy(), window: { seconds: 86_400, maxNotional: "1000" } }, { stepUpVerified: true });
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          (replicas[i % 2] as PolicyService).authorizeOrder(ctx, {
+            credentialId: c.id,
+            tokenId: null,
+            method: "createOrder",
+            order: { symbol: "BTC/USDT", side: "buy", type: "limit", amount: "0.002", price: "50000" },
+            referencePrice: async () => "50000",
+          }),
+        ),
+      );
+      const admitted = results.filter((r) => r.status === "fulfilled");
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(admitted).toHaveLength(10);
+      expect(refused.map((r) => [r.reason.code, r.reason.details?.rule])).toEqual(Array.from({ length: 30 }, () => ["POLICY_DENIED", "window"]));
+      const { rows } = (await knex.raw(`SELECT sum(amount)::text AS total, count(*)::int AS n FROM policy_window_entries`)) as { rows: { total: string; n: number }[] };
+      expect(rows[0]).toEqual({ total: "1000", n: 10 });
+    } finally {
+      await otherKnex.destroy();
+    }
+  }, 60_000);
 });
