@@ -264,6 +264,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
       }
     } else if (spec.auth === "admin" && !deps.isAdmin(principal)) return refuse(res, "FORBIDDEN");
     const query = parseInput(spec.query ?? emptyQuery, { ...(req.query as object) }, "query");
+    const headers = spec.headers ? parseInput(spec.headers, declaredHeaders(spec.headers, req), "headers") : {};
     const body = spec.body ? parseInput(spec.body, req.body ?? {}, "body") : parseInput(noBody, req.body, "body");
     if (needsStepUp(spec, body) && (principal.kind !== "session" || !isRecentlyVerified(principal, stepUp))) {
       const status = errorStatus.FORBIDDEN;
@@ -281,7 +282,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     // Another user's (or a missing) credential is NOT_FOUND here, before the per-credential limit
     // counts anything: only the owner's own calls use the owner's budget.
     if (spec.limit === "proxy" && spec.credentialParam !== undefined) await walletAuth.credentials.get(ctx, String((params as Record<string, unknown>)[spec.credentialParam]));
-    return { ctx, principal, params, query, body, req, res };
+    return { ctx, principal, params, query, body, headers, req, res };
   }
 
   function refuse(res: Response, code: ErrorCode): null {
@@ -317,6 +318,16 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   }
 
   return Object.assign(router, { openApiDocument: (documentOptions?: OpenApiDocumentOptions) => buildOpenApiDocument(routes, documentOptions) });
+}
+
+/** The request's values of the headers a route declares (and no other), by lower-case name. */
+function declaredHeaders(schema: z.ZodObject, req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = req.get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** `"64kb"`, `"1mb"`, `"512"` -> bytes. */

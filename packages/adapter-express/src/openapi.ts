@@ -101,6 +101,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: OpenApi
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
+        ...(spec.headers ? { headers: spec.headers as never } : {}),
         ...(spec.body ? { body: { content: { "application/json": { schema: spec.body } }, required: true } } : {}),
       },
       responses: responses as never,

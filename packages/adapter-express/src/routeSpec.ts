@@ -23,12 +23,14 @@ export interface ScopeByParams<P> {
 }
 
 /** What a handler receives: parsed, validated input and the caller's request context. */
-export interface RouteCall<P, Q, B> {
+export interface RouteCall<P, Q, B, H = Record<string, unknown>> {
   ctx: RequestContext;
   principal: Principal;
   params: P;
   query: Q;
   body: B;
+  /** The request headers the route declares (`headers`), validated; `{}` when it declares none. */
+  headers: H;
   req: Request;
   res: Response;
 }
@@ -38,7 +40,7 @@ export interface RouteCall<P, Q, B> {
  * who may call it and whether it needs a recent verification. The same object feeds the
  * validation and the OpenAPI document, so the two cannot drift.
  */
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, H extends z.ZodObject = z.ZodObject> {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** Express path under the router's mount point, e.g. `/v1/credentials/:id`. */
   path: string;
@@ -49,6 +51,13 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Request headers the route reads, as a zod object keyed by lower-case header name (e.g.
+   * `z.object({ "idempotency-key": z.string().max(64).optional() })`): only those are read from the
+   * request, validated like the rest of the input (a bad value is a 400 naming `headers.<name>`),
+   * handed to the handler as `headers`, and documented as header parameters.
+   */
+  headers?: H;
   /** Response body schema; `null` for 204 No Content; `"stream"` when the handler writes the body itself. */
   response: z.ZodType | null | "stream";
   /** For `response: "stream"`: the body per content type the handler may write (the `format` query picks one). */
@@ -72,7 +81,7 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   scope?: BotTokenScope | "any" | ScopeByParams<z.output<P>>;
   /** The param naming a credential: for bot tokens it must be one the token lists; the `proxy` limit counts per it. */
   credentialParam?: string;
-  handler(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+  handler(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>, z.output<H>>): Promise<unknown>;
 }
 
 /** `true` when `spec` needs a recent verification for this body. */
@@ -84,6 +93,6 @@ export function needsStepUp(spec: Pick<RouteSpec, "stepUp">, body: unknown): boo
 }
 
 /** Identity helper that keeps the schema types flowing into the handler. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodObject = z.ZodObject>(spec: RouteSpec<P, Q, B, H>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
