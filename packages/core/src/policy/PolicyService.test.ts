@@ -155,3 +155,26 @@ describe("PolicyService and erasure", () => {
     expect(store.countRows("policy_window_entries")).toBe(0);
   });
 });
+
+describe("a bot token's policy given at creation", () => {
+  it("is stored with the token in one transaction; a malformed one creates neither", async () => {
+    const { BotTokenService } = await import("../tokens/BotTokenService.js");
+    const { botTokenKeysFromAuditKey } = await import("../tokens/botTokenKeys.js");
+    const store = createMemoryStore();
+    const clock = { now: () => T };
+    const audit = new AuditTrail({ hashKey: Redacted.make(new Uint8Array(32).fill(9)), clock });
+    const tokens = new BotTokenService({ store, audit, clock, keys: botTokenKeysFromAuditKey(Redacted.make(new Uint8Array(32).fill(5))) });
+    const policies = new PolicyService({ store, audit, clock });
+    await store.users.ensure("user_a", T);
+    const c = credential("user_a");
+    await store.credentials.insert(c);
+    const sellOnly = { ...defaultTradePolicy(), sides: ["sell"] as ("buy" | "sell")[] };
+    const made = await tokens.create(ctx, { label: "seller", scopes: ["exchange:trade"], credentialIds: [c.id], policy: sellOnly });
+    expect(await policies.get(ctx, { type: "token", id: made.view.id })).toMatchObject({ source: "stored", version: 1, policy: sellOnly });
+    await expect(
+      tokens.create(ctx, { label: "bad", scopes: ["exchange:trade"], credentialIds: [c.id], policy: { ...defaultTradePolicy(), sides: [] } as never }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", details: { fields: ["policy"] } });
+    expect(await tokens.list(ctx)).toHaveLength(1);
+    expect(store.countRows("trade_policies")).toBe(1);
+  });
+});

@@ -6,6 +6,8 @@ import type { BotTokenRecord, BotTokenScope } from "../ports/BotTokenStore.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import { type RandomSource, cryptoRandom } from "../ports/RandomSource.js";
 import type { WalletAuthStore } from "../ports/UnitOfWork.js";
+import type { JsonObject } from "../ports/common.js";
+import { tradePolicySchema } from "../policy/tradePolicySchema.js";
 import { FailureReporter } from "../observe/FailureReporter.js";
 import { idSchema, labelSchema } from "../validation/schemas.js";
 import { parseContext, parseId, parseInput } from "../validation/parseInput.js";
@@ -24,6 +26,8 @@ export const createBotTokenInputSchema = z.strictObject({
   credentialIds: z.array(idSchema).max(50).optional(),
   /** 1..365, default 90. */
   expiresInDays: z.number().int().min(1).max(365).optional(),
+  /** The token's own trade policy, applied on top of its credentials' (it can only narrow them); stored with the token or not at all. */
+  policy: tradePolicySchema.optional(),
 });
 
 /** Parsed input of {@link BotTokenService.create}. */
@@ -152,12 +156,15 @@ export class BotTokenService {
       // The credentials must be the user's own: a foreign id is NOT_FOUND, as everywhere.
       for (const id of credentialIds) if ((await tx.credentials.get(context.userId, id)) === null) throw new WalletAuthError("NOT_FOUND");
       await tx.botTokens.insert(record);
+      if (parsed.policy !== undefined) {
+        await tx.tradePolicies.put({ userId: context.userId, subjectType: "token", subjectId: record.id, policy: parsed.policy as unknown as JsonObject, updatedAt: now }, 0);
+      }
       await this.#o.audit.record(tx, context, {
         action: "token.create",
         outcome: "success",
         targetType: "bot_token",
         targetId: record.id,
-        details: { scopes: scopes.join(" "), credentials: credentialIds.length, expiresInDays: parsed.expiresInDays ?? 90 },
+        details: { scopes: scopes.join(" "), credentials: credentialIds.length, expiresInDays: parsed.expiresInDays ?? 90, policy: parsed.policy !== undefined },
       });
     });
     return { token, view: toView(record) };
