@@ -164,6 +164,7 @@ export {
   type CheckExpiryResult,
   type CredentialPolicy,
   type CredentialServiceOptions,
+  type PermissionDriftResult,
   type RevalidateCredentialResult,
 } from "./credentials/CredentialService.js";
 export { type CredentialLease, type CredentialLeaseSummary, type LeaseTimers, systemLeaseTimers } from "./credentials/CredentialLease.js";

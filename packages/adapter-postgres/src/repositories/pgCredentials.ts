@@ -214,5 +214,15 @@ export function pgCredentials(db: Db, clock: Clock): CredentialStore {
       );
       return rows.map(toCredential);
     },
+    async listDueForRevalidation(validatedBefore, limit) {
+      const { rows } = await query(
+        db,
+        `SELECT ${COLUMNS} FROM api_credentials
+         WHERE status = 'active' AND (last_validated_at IS NULL OR last_validated_at <= ?)
+         ORDER BY last_validated_at ASC NULLS FIRST, id LIMIT ?`,
+        [validatedBefore, Math.max(0, Math.trunc(limit))],
+      );
+      return rows.map(toCredential);
+    },
   };
 }

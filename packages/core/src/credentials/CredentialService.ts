@@ -79,6 +79,17 @@ export interface RevalidateCredentialResult {
   code?: string | undefined;
 }
 
+/** Result of {@link CredentialService.checkPermissionDrift}. */
+export interface PermissionDriftResult {
+  /** Credentials validated again. */
+  checked: number;
+  /** Of those, how many came back with a field of the venue's record changed (each is audited with `permissionsChanged`). */
+  changed: number;
+  /** Made invalid: refused by the exchange, or found able to withdraw against the policy. */
+  invalid: number;
+  /** Kept as they were: a transient exchange failure, a record that could not be opened, or a concurrent change. */
+  unchanged: number;
+}
 
 const MAX_LEASE_MS = 15 * 60_000;
 const TRANSIENT = new Set(["EXCHANGE_UNAVAILABLE", "EXCHANGE_RATE_LIMITED", "EXCHANGE_CLOCK_SKEW"]);
@@ -511,6 +522,43 @@ export class CredentialService {
    */
   async checkExpiry(options: { batchSize?: number | undefined } = {}): Promise<CheckExpiryResult> {
     return this.expiry.run(options);
+  }
+
+  /**
+   * Permission-drift job (any user): validates again the active credentials least recently
+   * validated (never, or more than `olderThanMs` ago; default one day), at most `batchSize`
+   * (default 100) per run, through {@link CredentialService.revalidate}: each keeps its status on a
+   * transient failure, becomes invalid when refused or able to withdraw against the policy, and its
+   * audit event names the fields of the venue's record that changed (`permissionsChanged`), so
+   * an IP allowlist removed or a withdrawal permission added on the venue is seen.
+   *
+   * @throws `AUDIT_UNAVAILABLE` (the run stops: nothing is changed without its event).
+   */
+  async checkPermissionDrift(options: { batchSize?: number | undefined; olderThanMs?: number | undefined } = {}): Promise<PermissionDriftResult> {
+    const olderThanMs = options.olderThanMs ?? 86_400_000;
+    const batchSize = options.batchSize ?? 100;
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      throw new WalletAuthError("INVALID_INPUT", { reason: "drift-options", details: { fields: ["batchSize", "olderThanMs"] } });
+    }
+    const due = await this.store.credentials.listDueForRevalidation(new Date(this.clock.now().getTime() - olderThanMs), batchSize);
+    const result: PermissionDriftResult = { checked: 0, changed: 0, invalid: 0, unchanged: 0 };
+    for (const record of due) {
+      const ctx: RequestContext = { userId: record.userId, actor: { type: "system", id: null } };
+      let outcome: RevalidateCredentialResult;
+      try {
+        outcome = await this.revalidate(ctx, record.id);
+      } catch (error) {
+        if (isWalletAuthError(error, "AUDIT_UNAVAILABLE") || !isWalletAuthError(error)) throw error;
+        result.unchanged += 1;
+        continue;
+      }
+      result.checked += 1;
+      if (outcome.outcome === "invalid") result.invalid += 1;
+      else if (outcome.outcome === "unchanged") result.unchanged += 1;
+      const after = outcome.credential.keyPermissions;
+      if (after !== null && changedPermissions(record.keyPermissions, after) !== "") result.changed += 1;
+    }
+    return result;
   }
 
   // --- internals ---

@@ -114,6 +114,38 @@ describe("CredentialService: the venue's own record after creation", () => {
   });
 });
 
+describe("CredentialService.checkPermissionDrift", () => {
+  it("validates again the keys least recently validated, counts drift, marks a key that gained withdrawal invalid, and skips fresh ones", async () => {
+    exchanges.set({ withdraw: false, ipRestricted: true, allowedIps: ["198.51.100.4"] });
+    const a = await svc.create(alice, { exchange: "bybit", label: "a", ...key() });
+    const b = await svc.create(alice, { exchange: "bybit", label: "b", ...key() });
+    // Nothing is due yet: both were validated just now.
+    expect(await svc.checkPermissionDrift({ olderThanMs: 3_600_000 })).toEqual({ checked: 0, changed: 0, invalid: 0, unchanged: 0 });
+    clock.advance(2 * 3_600_000);
+    // On the venue, the IP allowlist was removed and withdrawal switched on.
+    exchanges.set({ withdraw: true, ipRestricted: false, allowedIps: [] });
+    exchanges.seen.length = 0;
+    const result = await svc.checkPermissionDrift({ olderThanMs: 3_600_000 });
+    expect(result).toEqual({ checked: 2, changed: 2, invalid: 2, unchanged: 0 });
+    expect(exchanges.seen).toHaveLength(2);
+    for (const id of [a.id, b.id]) {
+      const view = await svc.get(alice, id);
+      expect(view.status).toBe("invalid");
+      expect(view.keyPermissions).toMatchObject({ withdraw: true, ipRestricted: false });
+    }
+    const audited = (await events()).filter((e) => e.action === "credential.revalidate" && e.actorType === "system");
+    expect(audited.map((e) => e.details.permissionsChanged)).toEqual(["allowedIps,ipRestricted,withdraw", "allowedIps,ipRestricted,withdraw"]);
+    // Invalid keys are no longer active: the next run has nothing to do.
+    clock.advance(2 * 3_600_000);
+    expect((await svc.checkPermissionDrift({ olderThanMs: 3_600_000 })).checked).toBe(0);
+  });
+
+  it("refuses nonsense options naming them", async () => {
+    expect((await failure(svc.checkPermissionDrift({ batchSize: 0 }))).details).toEqual({ fields: ["batchSize", "olderThanMs"] });
+    expect((await failure(svc.checkPermissionDrift({ olderThanMs: Number.NaN }))).code).toBe("INVALID_INPUT");
+  });
+});
+
 /** Every malformed format: a coded refusal naming the field, nothing stored, no live call. */
 describe("CredentialService: each venue's key format is checked before any live call", () => {
   const ed = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string;

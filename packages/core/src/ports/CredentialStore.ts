@@ -150,4 +150,11 @@ export interface CredentialStore {
    * (all users; for the expiry job).
    */
   listExpiring(before: Date, limit: number): Promise<CredentialRecord[]>;
+  /**
+   * Active credentials last validated at or before `validatedBefore`, or never validated, least
+   * recently validated first (never-validated ones first, then by id), at most `limit` (all
+   * users; for the permission-drift job). A plain read, no lock: two replicas may get the same
+   * rows, which is safe because what the job writes is compare-and-set.
+   */
+  listDueForRevalidation(validatedBefore: Date, limit: number): Promise<CredentialRecord[]>;
 }

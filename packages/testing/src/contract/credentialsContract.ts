@@ -234,6 +234,21 @@ export function credentialsContract(h: HarnessRef): void {
       expect((await store.credentials.listExpiring(at(20), 1)).map((c) => c.id)).toEqual([soon.id]);
     });
 
+    it("listDueForRevalidation returns active credentials validated at or before the bound (never first), least recent first, all users", async () => {
+      const { store } = h();
+      await store.users.ensure("user_a", at(0));
+      await store.users.ensure("user_b", at(0));
+      const never = await store.credentials.insert(credential("user_b", { lastValidatedAt: null }));
+      const oldest = await store.credentials.insert(credential("user_a", { lastValidatedAt: at(10) }));
+      const edge = await store.credentials.insert(credential("user_b", { lastValidatedAt: at(20) }));
+      await store.credentials.insert(credential("user_a", { lastValidatedAt: at(21) }));
+      await store.credentials.insert(credential("user_a", { lastValidatedAt: at(1), status: "disabled" }));
+      await store.credentials.insert(credential("user_a", { lastValidatedAt: null, status: "invalid" }));
+      expect((await store.credentials.listDueForRevalidation(at(20), 10)).map((c) => c.id)).toEqual([never.id, oldest.id, edge.id]);
+      expect((await store.credentials.listDueForRevalidation(at(20), 2)).map((c) => c.id)).toEqual([never.id, oldest.id]);
+      expect(await store.credentials.listDueForRevalidation(at(0), 0)).toEqual([]);
+    });
+
     it("keeps a record it was given even if the caller mutates its own object afterwards", async () => {
       const { store } = h();
       await store.users.ensure("user_a", at(0));

@@ -144,6 +144,20 @@ export function memoryCredentials(exec: Exec): CredentialStore {
           .slice(0, Math.max(0, Math.trunc(limit)))
           .map(copyCredential),
       ),
+    listDueForRevalidation: (validatedBefore, limit) =>
+      exec((s) =>
+        sortBy(
+          [...s.credentials.values()].filter(
+            (c) => c.status === "active" && (c.lastValidatedAt === null || c.lastValidatedAt.getTime() <= validatedBefore.getTime()),
+          ),
+          [
+            { get: (c: CredentialRecord) => c.lastValidatedAt?.getTime() ?? Number.NEGATIVE_INFINITY, dir: 1 },
+            { get: (c: CredentialRecord) => c.id, dir: 1 },
+          ],
+        )
+          .slice(0, Math.max(0, Math.trunc(limit)))
+          .map(copyCredential),
+      ),
   };
 }
 
