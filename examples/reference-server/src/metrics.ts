@@ -1,7 +1,11 @@
 import type { RouterObserver } from "@wallet-auth/adapter-express";
+import type { WalletAuthObserver } from "@wallet-auth/core";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-/** The server's Prometheus metrics, fed by the router's `observe` hooks and the job runner. */
+/**
+ * The server's Prometheus metrics, fed by the router's `observe` hooks, the job runner and core's
+ * background-failure observer (`walletAuthObserver`, for `createWalletAuth({ observer })`).
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -15,6 +19,15 @@ export function createMetrics() {
   });
   const authFailures = new Counter({ name: "wallet_auth_auth_failures_total", help: "Refused session tokens by reason", labelNames: ["reason"], registers: [registry] });
   const jobRuns = new Counter({ name: "wallet_auth_job_runs_total", help: "Background job runs by outcome", labelNames: ["job", "outcome"], registers: [registry] });
+  const backgroundFailures = new Counter({
+    name: "wallet_auth_background_failures_total",
+    help: "Failures of work nobody awaits (audit writes after the fact, balance refresher store calls), by operation and error code or class",
+    labelNames: ["operation", "code"],
+    registers: [registry],
+  });
+  const walletAuthObserver: WalletAuthObserver = {
+    backgroundFailure: (f) => backgroundFailures.inc({ operation: f.operation, code: f.errorCode ?? f.errorName ?? "unknown" }),
+  };
   const observe: RouterObserver = {
     request: (e) => {
       requests.inc({ route: e.route, method: e.method, status: String(e.status) });
@@ -22,5 +35,5 @@ export function createMetrics() {
     },
     authFailure: (reason) => authFailures.inc({ reason }),
   };
-  return { registry, observe, jobRuns };
+  return { registry, observe, jobRuns, walletAuthObserver };
 }

@@ -163,6 +163,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     }
 
     const store = createPostgresStore({ knex, kind: config.DATABASE_URL ? "postgres" : "pglite" });
+    const metrics = createMetrics();
     const walletAuth = createWalletAuth({
       store,
       keyRing,
@@ -172,6 +173,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
+      // Background failures (audit writes after the fact) go to the log once a minute and to /metrics.
+      logger,
+      observer: metrics.walletAuthObserver,
       ...(redis
         ? {
             balanceCache: new RedisBalanceCache({ client: redis as never, keyPrefix: `${redisPrefix}wallet-auth:balances:` }),
@@ -193,7 +197,6 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       await store.close();
     });
 
-    const metrics = createMetrics();
     const app = express();
     app.disable("x-powered-by");
     // Off unless configured: with nothing in front, X-Forwarded-For is whatever the client wrote,
@@ -275,7 +278,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
     // Background jobs, each run by one replica at a time (leases in the store).
     const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-    const refresher = new BalanceRefresher({ balances: walletAuth.balances, leases: store.leases, owner });
+    const refresher = new BalanceRefresher({ balances: walletAuth.balances, leases: store.leases, owner, failures: walletAuth.failures });
     refresher.start();
     closers.push(() => refresher.stop());
     const jobs = startJobs(
@@ -290,6 +293,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         },
         // Leases left by crashed replicas (jobs, balance refresher) are removed once expired.
         { name: "lease-expiry", everyMs: 10 * 60_000, run: () => knex("leases").where("expires_at", "<", new Date(Date.now() - 60_000)).delete() },
+        // Exchange proxy results stored for an Idempotency-Key are kept 24 h.
+        { name: "idempotency-retention", everyMs: 60 * 60_000, run: () => store.proxyIdempotency.deleteExpired(new Date(), 10_000) },
         {
           name: "audit-anchor",
           everyMs: config.WALLET_AUTH_ANCHOR_INTERVAL_S * 1000,

@@ -3,6 +3,7 @@ import type { RequestContext } from "../context/RequestContext.js";
 import { isWalletAuthError } from "../errors/index.js";
 import { type Clock, systemClock } from "../ports/Clock.js";
 import type { LeaseStore } from "../ports/LeaseStore.js";
+import { FailureReporter } from "../observe/FailureReporter.js";
 import type { ActiveBalanceSource, BalanceService } from "./BalanceService.js";
 
 /** Timer functions, injected so tests drive the refresher without waiting. */
@@ -45,6 +46,13 @@ export interface BalanceRefresherOptions {
   backoff?: RefresherBackoff | undefined;
   /** Told about each failed refresh (for logs/metrics); receives the coded error. */
   onError?: ((error: unknown, source: ActiveBalanceSource) => void) | undefined;
+  /**
+   * Where the refresher's own store failures are reported (a lease or snapshot write that failed,
+   * a pass that broke): counted through its observer and logged once per interval. Upstream
+   * failures (exchange, chain, credential) only back off. Default: `walletAuth.failures` is the
+   * one to pass; else a {@link FailureReporter} logging to `console`.
+   */
+  failures?: FailureReporter | undefined;
 }
 
 /** Outcome of one pass. */
@@ -64,6 +72,11 @@ function classify(error: unknown): ErrorClass {
     return "unusable";
   }
   return "transient";
+}
+
+/** The refresher's own storage failed (not the exchange, chain or credential it read). */
+function isStoreFailure(error: unknown): boolean {
+  return !isWalletAuthError(error) || error.code === "STORE_UNAVAILABLE" || error.code === "INTERNAL";
 }
 
 const systemTimers: RefresherTimers = {
@@ -94,6 +107,7 @@ export class BalanceRefresher {
   readonly #o: BalanceRefresherOptions;
   readonly #clock: Clock;
   readonly #timers: RefresherTimers;
+  readonly #reporter: FailureReporter;
   /** Sources in back-off; bounded (a source forgotten here is simply retried on the next pass). */
   readonly #failures = new LRUCache<string, { count: number; retryAt: number }>({ max: 100_000 });
   #timer: unknown;
@@ -104,6 +118,7 @@ export class BalanceRefresher {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#timers = options.timers ?? systemTimers;
+    this.#reporter = options.failures ?? new FailureReporter({ clock: this.#clock });
   }
 
   /** Starts passes every `intervalMs` (the first after one interval). Idempotent. */
@@ -138,7 +153,7 @@ export class BalanceRefresher {
     this.#timer = this.#timers.setTimeout(() => {
       this.#timer = undefined;
       void this.runOnce()
-        .catch(() => undefined)
+        .catch((error: unknown) => this.#reporter.report("balance_refresh", error))
         .finally(() => this.#schedule());
     }, this.#o.intervalMs ?? 60_000);
   }
@@ -168,7 +183,16 @@ export class BalanceRefresher {
   async #refreshOne(source: ActiveBalanceSource): Promise<keyof RefreshPassResult> {
     const name = `balance-refresh:${source.key}`;
     const now = this.#clock.now();
-    if (!(await this.#o.leases.tryAcquire(name, this.#o.owner, now, new Date(now.getTime() + (this.#o.leaseMs ?? 60_000))))) return "skipped";
+    let leased: boolean;
+    try {
+      leased = await this.#o.leases.tryAcquire(name, this.#o.owner, now, new Date(now.getTime() + (this.#o.leaseMs ?? 60_000)));
+    } catch (error) {
+      // The store is down: this source fails this pass (the others are still tried).
+      this.#reporter.report("balance_refresh", error);
+      this.#o.onError?.(error, source);
+      return "failed";
+    }
+    if (!leased) return "skipped";
     const ctx: RequestContext = { userId: source.userId, actor: { type: "system", id: "balance-refresher" } };
     try {
       const read = await this.#o.balances.refreshIfOlderThan(ctx, source.source, this.#o.refreshAgeMs ?? 4 * 60_000);
@@ -176,10 +200,12 @@ export class BalanceRefresher {
       return read ? "refreshed" : "skipped";
     } catch (error) {
       this.#backOff(source.key, classify(error));
+      if (isStoreFailure(error)) this.#reporter.report("balance_refresh", error);
       this.#o.onError?.(error, source);
       return "failed";
     } finally {
-      await this.#o.leases.release(name, this.#o.owner).catch(() => false);
+      // An unreleased lease only delays the next refresh of this source until it expires.
+      await this.#o.leases.release(name, this.#o.owner).catch((error: unknown) => this.#reporter.report("balance_refresh", error));
     }
   }
 
