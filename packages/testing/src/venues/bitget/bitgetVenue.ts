@@ -1,7 +1,7 @@
 import type { VenueOrder } from "../types.js";
 import { decimalsOf, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { hmac, jsonObject, sameText } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueDefinition, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // Bitget API v2 (https://www.bitget.com/api-doc/common/signature): `{ code, msg, requestTime,
 // data }`, code "00000" for success.
@@ -12,11 +12,6 @@ const fail = (status: number, code: string, msg: string, now: number): VenueRepl
 const TIMESTAMP_WINDOW_MS = 30_000;
 
 const symbolId = (m: SpotMarket): string => m.base + m.quote;
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 function orderBody(o: VenueOrder): Record<string, unknown> {
   const market = spotMarkets.find((m) => m.symbol === o.symbol);
@@ -113,7 +108,7 @@ const routes: Record<string, VenueRoute> = {
   "GET /api/v2/spot/account/info": {
     private: true,
     handle: (c) => {
-      const a = account(c);
+      const a = accountOf(c);
       const p = a.permissions;
       // Bitget's permission codes: "...or" read only, "...ow" read and write (stor/stow spot trade,
       // wtor/wtow wallet transfer, wwow wallet withdrawal).
@@ -140,7 +135,7 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const coin = c.request.query.get("coin");
       return ok(
-        Object.entries(account(c).balances)
+        Object.entries(accountOf(c).balances)
           .filter(([code]) => coin === null || coin === code)
           .map(([code, b]) => ({ coin: code, available: b.free, frozen: b.locked, locked: "0", limitAvailable: "0", uTime: String(c.now) })),
         c.now,
@@ -162,10 +157,10 @@ const routes: Record<string, VenueRoute> = {
       if (!isDecimal(body.size)) return fail(400, "40017", "Parameter size error", c.now);
       if (type === "limit" && !isDecimal(body.price)) return fail(400, "40017", "Parameter price error", c.now);
       const clientOid = typeof body.clientOid === "string" && body.clientOid !== "" ? body.clientOid : undefined;
-      if (clientOid !== undefined && c.state.findOrder(account(c), { clientOrderId: clientOid }) !== undefined) return fail(400, "43118", "clientOid duplicate", c.now);
+      if (clientOid !== undefined && c.state.findOrder(accountOf(c), { clientOrderId: clientOid }) !== undefined) return fail(400, "43118", "clientOid duplicate", c.now);
       // A market buy is sized in quote currency.
       const quoteSized = type === "market" && side === "buy";
-      const order = c.state.placeOrder(account(c), c.now, {
+      const order = c.state.placeOrder(accountOf(c), c.now, {
         symbol: market.symbol,
         side,
         type,
@@ -184,7 +179,7 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const body = jsonObject(c.request.rawBody);
       if (body === undefined) return fail(400, "40019", "Parameter cannot be empty", c.now);
-      const order = c.state.findOrder(account(c), { id: typeof body.orderId === "string" ? body.orderId : undefined, clientOrderId: typeof body.clientOid === "string" ? body.clientOid : undefined });
+      const order = c.state.findOrder(accountOf(c), { id: typeof body.orderId === "string" ? body.orderId : undefined, clientOrderId: typeof body.clientOid === "string" ? body.clientOid : undefined });
       if (order === undefined || order.status !== "open") return fail(400, "43001", "The order does not exist", c.now);
       order.status = "canceled";
       order.updateTime = c.now;
@@ -197,7 +192,7 @@ const routes: Record<string, VenueRoute> = {
       const symbol = c.request.query.get("symbol");
       const market = symbol === null ? undefined : marketById(symbol, symbolId);
       return ok(
-        c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open" && (symbol === null || o.symbol === market?.symbol)).reverse().map(orderBody),
+        c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open" && (symbol === null || o.symbol === market?.symbol)).reverse().map(orderBody),
         c.now,
       );
     },
@@ -206,7 +201,7 @@ const routes: Record<string, VenueRoute> = {
     private: true,
     handle: (c) => {
       const q = c.request.query;
-      const order = c.state.findOrder(account(c), { id: q.get("orderId"), clientOrderId: q.get("clientOid") });
+      const order = c.state.findOrder(accountOf(c), { id: q.get("orderId"), clientOrderId: q.get("clientOid") });
       return order === undefined ? fail(400, "43001", "The order does not exist", c.now) : ok([orderBody(order)], c.now);
     },
   },
@@ -219,7 +214,7 @@ const routes: Record<string, VenueRoute> = {
       const start = Number(q.get("startTime") ?? "0");
       const limit = Math.min(Number(q.get("limit") ?? "100"), 100);
       return ok(
-        account(c)
+        accountOf(c)
           .trades.filter((t) => marketById(symbol, symbolId)?.symbol === t.symbol && t.time >= start)
           .sort((a, b) => b.time - a.time)
           .slice(0, limit)

@@ -2,7 +2,7 @@ import { verify } from "node:crypto";
 import type { VenueOrder } from "../types.js";
 import { addDecimals, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { hmac, jsonObject, sameText } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueDefinition, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // Bybit v5 (https://bybit-exchange.github.io/docs/v5/guide): `{ retCode, retMsg, result,
 // retExtInfo, time }`; business and most authentication errors come with HTTP 200.
@@ -13,11 +13,6 @@ const reply = (retCode: number, retMsg: string, result: unknown, now: number, st
 const ok = (result: unknown, now: number): VenueReply => reply(0, "OK", result, now);
 
 const symbolId = (m: SpotMarket): string => m.base + m.quote;
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 const capitalised = (side: string): string => side.charAt(0).toUpperCase() + side.slice(1);
 
@@ -71,7 +66,7 @@ function orderBody(o: VenueOrder): Record<string, unknown> {
 }
 
 function queryApiBody(c: VenueContext): Record<string, unknown> {
-  const a = account(c);
+  const a = accountOf(c);
   const p = a.permissions;
   return {
     id: "13770661",
@@ -183,7 +178,7 @@ const routes: Record<string, VenueRoute> = {
       const type = c.request.query.get("accountType");
       if (type !== "UNIFIED") return reply(10001, "accountType only support UNIFIED.", {}, c.now);
       const wanted = c.request.query.get("coin")?.split(",");
-      const coin = Object.entries(account(c).balances)
+      const coin = Object.entries(accountOf(c).balances)
         .filter(([name]) => wanted === undefined || wanted.includes(name))
         .map(([name, b]) => ({
           coin: name,
@@ -243,11 +238,11 @@ const routes: Record<string, VenueRoute> = {
       if (side === undefined || type === undefined || !isDecimal(body.qty)) return reply(10001, "params error: side, orderType or qty invalid", {}, c.now);
       if (type === "limit" && !isDecimal(body.price)) return reply(10001, "params error: price invalid", {}, c.now);
       const link = typeof body.orderLinkId === "string" && body.orderLinkId !== "" ? body.orderLinkId : undefined;
-      if (link !== undefined && c.state.findOrder(account(c), { clientOrderId: link }) !== undefined) return reply(170141, "Duplicate clientOrderId", {}, c.now);
+      if (link !== undefined && c.state.findOrder(accountOf(c), { clientOrderId: link }) !== undefined) return reply(170141, "Duplicate clientOrderId", {}, c.now);
       // A spot market buy is sized in quote coin unless marketUnit says baseCoin.
       const quoteSized = type === "market" && side === "buy" && body.marketUnit !== "baseCoin";
       const qty = body.qty as string;
-      const order = c.state.placeOrder(account(c), c.now, {
+      const order = c.state.placeOrder(accountOf(c), c.now, {
         symbol: market.symbol,
         side,
         type,
@@ -269,7 +264,7 @@ const routes: Record<string, VenueRoute> = {
       const orderId = typeof body.orderId === "string" ? body.orderId : undefined;
       const orderLinkId = typeof body.orderLinkId === "string" ? body.orderLinkId : undefined;
       if (orderId === undefined && orderLinkId === undefined) return reply(10001, "params error: orderId or orderLinkId is required", {}, c.now);
-      const order = c.state.findOrder(account(c), { id: orderId, clientOrderId: orderLinkId });
+      const order = c.state.findOrder(accountOf(c), { id: orderId, clientOrderId: orderLinkId });
       if (order === undefined || order.status !== "open") return reply(170213, "Order does not exist.", {}, c.now);
       order.status = "canceled";
       order.updateTime = c.now;
@@ -284,7 +279,7 @@ const routes: Record<string, VenueRoute> = {
       const symbol = q.get("symbol");
       const market = symbol === null ? undefined : marketById(symbol, symbolId);
       const list = c.state.orders
-        .filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open" && (symbol === null || o.symbol === market?.symbol))
+        .filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open" && (symbol === null || o.symbol === market?.symbol))
         .reverse()
         .map(orderBody);
       return ok({ category, list: category === "spot" ? list : [], nextPageCursor: "" }, c.now);
@@ -298,7 +293,7 @@ const routes: Record<string, VenueRoute> = {
       const symbol = q.get("symbol");
       const start = Number(q.get("startTime") ?? "0");
       const limit = Math.min(Number(q.get("limit") ?? "50"), 100);
-      const list = account(c)
+      const list = accountOf(c)
         .trades.filter((t) => (symbol === null || marketById(symbol, symbolId)?.symbol === t.symbol) && t.time >= start)
         .sort((a, b) => b.time - a.time)
         .slice(0, limit)

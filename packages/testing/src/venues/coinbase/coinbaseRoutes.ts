@@ -1,20 +1,14 @@
 import type { VenueOrder } from "../types.js";
 import { addDecimals, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { jsonObject } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // Coinbase Advanced Trade API v3 (and the v2 endpoints ccxt also reads) in Coinbase's JSON shapes.
 const ok = (body: unknown): VenueReply => ({ status: 200, body });
 const invalid = (message: string): VenueReply => ({ status: 400, body: { error: "INVALID_ARGUMENT", error_details: message, message } });
 
-
 const productId = (m: SpotMarket): string => `${m.base}-${m.quote}`;
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 function orderBody(o: VenueOrder): Record<string, unknown> {
   const market = spotMarkets.find((m) => m.symbol === o.symbol);
@@ -148,7 +142,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
   "GET /api/v3/brokerage/key_permissions": {
     private: true,
     handle: (c) => {
-      const a = account(c);
+      const a = accountOf(c);
       const p = a.permissions;
       return ok({ can_view: p.read, can_trade: p.trade, can_transfer: p.withdraw || p.transfer, portfolio_uuid: "loopback-portfolio", portfolio_type: "DEFAULT", ...a.introspection });
     },
@@ -156,7 +150,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
   "GET /api/v3/brokerage/accounts": {
     private: true,
     handle: (c) => {
-      const accounts = Object.entries(account(c).balances).map(([currency, b], i) => ({
+      const accounts = Object.entries(accountOf(c).balances).map(([currency, b], i) => ({
         uuid: `8bfc20d7-f7c6-4422-bf07-8243ca4169f${i}`,
         name: `${currency} Wallet`,
         currency,
@@ -178,7 +172,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
   "GET /v2/accounts": {
     private: true,
     handle: (c) => {
-      const data = Object.entries(account(c).balances).map(([code, b], i) => ({
+      const data = Object.entries(accountOf(c).balances).map(([code, b], i) => ({
         id: `94ad58bc-0f15-5309-b35a-a4c86d7bad6${i}`,
         name: `${code} Wallet`,
         primary: i === 0,
@@ -213,7 +207,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
       if (side === undefined) return failure("INVALID_SIDE", "Invalid side");
       const clientOrderId = typeof body.client_order_id === "string" ? body.client_order_id : "";
       if (clientOrderId === "") return invalid("client_order_id is required");
-      const existing = c.state.findOrder(account(c), { clientOrderId });
+      const existing = c.state.findOrder(accountOf(c), { clientOrderId });
       // Coinbase answers a repeated client_order_id with the original order, placing nothing.
       if (existing !== undefined) return ok({ success: true, order_id: existing.id, success_response: { order_id: existing.id, product_id: productId(market), side: body.side, client_order_id: clientOrderId } });
       const config = (typeof body.order_configuration === "object" && body.order_configuration !== null ? body.order_configuration : {}) as Record<string, Record<string, unknown> | undefined>;
@@ -222,13 +216,13 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
       let placed: VenueOrder;
       if (limit !== undefined) {
         if (!isDecimal(limit.base_size) || !isDecimal(limit.limit_price)) return failure("INVALID_LIMIT_PRICE", "Invalid base_size or limit_price");
-        placed = c.state.placeOrder(account(c), c.now, { symbol: market.symbol, side, type: "limit", amount: limit.base_size, price: limit.limit_price, clientOrderId, request: body });
+        placed = c.state.placeOrder(accountOf(c), c.now, { symbol: market.symbol, side, type: "limit", amount: limit.base_size, price: limit.limit_price, clientOrderId, request: body });
       } else if (market_ !== undefined) {
         const last = c.state.prices.get(market.symbol) ?? "1";
         if (isDecimal(market_.base_size)) {
-          placed = c.state.placeOrder(account(c), c.now, { symbol: market.symbol, side, type: "market", amount: market_.base_size, clientOrderId, request: body });
+          placed = c.state.placeOrder(accountOf(c), c.now, { symbol: market.symbol, side, type: "market", amount: market_.base_size, clientOrderId, request: body });
         } else if (isDecimal(market_.quote_size)) {
-          placed = c.state.placeOrder(account(c), c.now, { symbol: market.symbol, side, type: "market", amount: divideDecimals(market_.quote_size, last), quoteAmount: market_.quote_size, clientOrderId, request: body });
+          placed = c.state.placeOrder(accountOf(c), c.now, { symbol: market.symbol, side, type: "market", amount: divideDecimals(market_.quote_size, last), quoteAmount: market_.quote_size, clientOrderId, request: body });
         } else {
           return failure("INVALID_SIZE", "Invalid base_size or quote_size");
         }
@@ -252,7 +246,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
       if (!Array.isArray(ids) || ids.length === 0) return invalid("order_ids is required");
       return ok({
         results: ids.map((id) => {
-          const order = c.state.findOrder(account(c), { id: String(id) });
+          const order = c.state.findOrder(accountOf(c), { id: String(id) });
           if (order === undefined) return { success: false, failure_reason: "UNKNOWN_CANCEL_ORDER", order_id: String(id) };
           if (order.status !== "open") return { success: false, failure_reason: "INVALID_CANCEL_REQUEST", order_id: order.id };
           order.status = "canceled";
@@ -274,14 +268,14 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
         return (statuses.length === 0 || statuses.includes(status)) && (productIds.length === 0 || (market !== undefined && productIds.includes(productId(market))));
       };
       const limit = Number(q.get("limit") ?? "100");
-      const orders = c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && wanted(o)).reverse().slice(0, limit);
+      const orders = c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && wanted(o)).reverse().slice(0, limit);
       return ok({ orders: orders.map(orderBody), sequence: "0", has_next: false, cursor: "" });
     },
   },
   "GET /api/v3/brokerage/orders/historical/:order_id": {
     private: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.params.order_id });
+      const order = c.state.findOrder(accountOf(c), { id: c.params.order_id });
       return order === undefined ? { status: 404, body: { error: "NOT_FOUND", error_details: "order with this orderID was not found", message: "order with this orderID was not found" } } : ok({ order: orderBody(order) });
     },
   },
@@ -293,7 +287,7 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
       const start = q.get("start_sequence_timestamp");
       const from = start === null ? 0 : Date.parse(start);
       const limit = Number(q.get("limit") ?? "100");
-      const fills = account(c)
+      const fills = accountOf(c)
         .trades.filter((t) => {
           const market = spotMarkets.find((m) => m.symbol === t.symbol);
           return (productIds.length === 0 || (market !== undefined && productIds.includes(productId(market)))) && t.time >= from;

@@ -1,7 +1,7 @@
 import type { VenueOrder } from "../types.js";
 import { decimalsOf, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { digest, hmac, jsonObject, sameText } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueDefinition, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // Gate API v4 (https://www.gate.io/docs/developers/apiv4/#authentication): plain JSON bodies;
 // errors are `{ label, message }`.
@@ -13,11 +13,6 @@ const TIMESTAMP_WINDOW_S = 60;
 
 const pairId = (m: SpotMarket): string => `${m.base}_${m.quote}`;
 const seconds = (ms: number): string => String(Math.floor(ms / 1000));
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 function orderBody(o: VenueOrder): Record<string, unknown> {
   const market = spotMarkets.find((m) => m.symbol === o.symbol);
@@ -59,7 +54,7 @@ function orderBody(o: VenueOrder): Record<string, unknown> {
 
 /** `perms` as Gate reports them: `spot` (trading), `wallet` (transfers and withdrawals), read-only where not allowed. */
 function perms(c: VenueContext): Array<{ name: string; read_only: boolean }> {
-  const p = account(c).permissions;
+  const p = accountOf(c).permissions;
   return [
     { name: "spot", read_only: !p.trade },
     { name: "wallet", read_only: !(p.withdraw || p.transfer) },
@@ -126,14 +121,14 @@ const routes: Record<string, VenueRoute> = {
   "GET /api/v4/account/detail": {
     private: true,
     handle: (c) => {
-      const a = account(c);
+      const a = accountOf(c);
       return ok({ user_id: 1_667_201_533, ip_whitelist: [...a.permissions.ips], currency_pairs: [], key: { mode: 1 }, tier: 0, tier_expire_time: "0001-01-01T00:00:00Z", copy_trading_role: 0, ...a.introspection });
     },
   },
   "GET /api/v4/account/main_keys": {
     private: true,
     handle: (c) => {
-      const a = account(c);
+      const a = accountOf(c);
       return ok([
         {
           state: 1,
@@ -157,7 +152,7 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const currency = c.request.query.get("currency");
       return ok(
-        Object.entries(account(c).balances)
+        Object.entries(accountOf(c).balances)
           .filter(([code]) => currency === null || code === currency)
           .map(([code, b], i) => ({ currency: code, available: b.free, locked: b.locked, update_id: i + 1 })),
       );
@@ -181,7 +176,7 @@ const routes: Record<string, VenueRoute> = {
       if (text !== undefined && !text.startsWith("t-")) return fail(400, "INVALID_PARAM_VALUE", "text must start with t-");
       // A market buy is sized in quote currency.
       const quoteSized = type === "market" && side === "buy";
-      const order = c.state.placeOrder(account(c), c.now, {
+      const order = c.state.placeOrder(accountOf(c), c.now, {
         symbol: market.symbol,
         side,
         type,
@@ -201,7 +196,7 @@ const routes: Record<string, VenueRoute> = {
       const pair = c.request.query.get("currency_pair");
       if (pair === null) return fail(400, "MISSING_REQUIRED_PARAM", "Missing required parameter: currency_pair");
       const id = c.params.order_id ?? "";
-      const order = c.state.findOrder(account(c), id.startsWith("t-") ? { clientOrderId: id } : { id });
+      const order = c.state.findOrder(accountOf(c), id.startsWith("t-") ? { clientOrderId: id } : { id });
       if (order === undefined || marketById(pair, pairId)?.symbol !== order.symbol) return fail(404, "ORDER_NOT_FOUND", "Order not found");
       if (order.status !== "open") return fail(400, "ORDER_CLOSED", "Order has been filled or cancelled");
       order.status = "canceled";
@@ -218,13 +213,13 @@ const routes: Record<string, VenueRoute> = {
       if (pair === null || status === null) return fail(400, "MISSING_REQUIRED_PARAM", "Missing required parameter: currency_pair or status");
       const market = marketById(pair, pairId);
       const wanted = (o: VenueOrder): boolean => (status === "open" ? o.status === "open" : o.status !== "open");
-      return ok(c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.symbol === market?.symbol && wanted(o)).reverse().map(orderBody));
+      return ok(c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.symbol === market?.symbol && wanted(o)).reverse().map(orderBody));
     },
   },
   "GET /api/v4/spot/open_orders": {
     private: true,
     handle: (c) => {
-      const open = c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open");
+      const open = c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open");
       const pairs = [...new Set(open.map((o) => o.symbol))];
       return ok(
         pairs.map((symbol) => {
@@ -238,7 +233,7 @@ const routes: Record<string, VenueRoute> = {
   "GET /api/v4/spot/orders/:order_id": {
     private: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.params.order_id });
+      const order = c.state.findOrder(accountOf(c), { id: c.params.order_id });
       return order === undefined ? fail(404, "ORDER_NOT_FOUND", "Order not found") : ok(orderBody(order));
     },
   },
@@ -250,7 +245,7 @@ const routes: Record<string, VenueRoute> = {
       const from = q.get("from") === null ? 0 : Number(q.get("from")) * 1000;
       const limit = Math.min(Number(q.get("limit") ?? "100"), 1000);
       return ok(
-        account(c)
+        accountOf(c)
           .trades.filter((t) => (pair === null || marketById(pair, pairId)?.symbol === t.symbol) && t.time >= from)
           .sort((a, b) => b.time - a.time)
           .slice(0, limit)

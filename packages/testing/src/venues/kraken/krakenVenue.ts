@@ -1,7 +1,7 @@
 import type { VenueOrder } from "../types.js";
 import { addDecimals, decimalsOf, divideDecimals, isDecimal, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { digest, hmac, jsonObject, sameText } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueDefinition, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // Kraken Spot REST (https://docs.kraken.com/api/docs/guides/spot-rest-auth): every answer is
 // HTTP 200 with `{ error: string[], result }`; a non-empty `error` means the call failed.
@@ -20,11 +20,6 @@ const pairId = (m: SpotMarket): string => {
 };
 const pairAltname = (m: SpotMarket): string => altname(m.base) + altname(m.quote);
 const marketByPair = (id: string | null | undefined): SpotMarket | undefined => spotMarkets.find((m) => pairId(m) === id || pairAltname(m) === id);
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 /** Parameters of a private call (form-encoded, or JSON for the batch endpoints). */
 function bodyParams(c: VenueContext): Record<string, string> {
@@ -69,7 +64,7 @@ function orderInfo(o: VenueOrder): Record<string, unknown> {
 }
 
 function keyInfo(c: VenueContext): Record<string, unknown> {
-  const a = account(c);
+  const a = accountOf(c);
   const p = a.permissions;
   const permissions = [
     ...(p.read ? ["query-funds", "query-open-trades", "query-closed-trades", "query-ledger"] : []),
@@ -150,11 +145,11 @@ const routes: Record<string, VenueRoute> = {
   "POST /0/private/GetApiKeyInfo": { private: true, handle: (c) => ok(keyInfo(c)) },
   "POST /0/private/Balance": {
     private: true,
-    handle: (c) => ok(Object.fromEntries(Object.entries(account(c).balances).map(([code, b]) => [assetId(code), addDecimals(b.free, b.locked)]))),
+    handle: (c) => ok(Object.fromEntries(Object.entries(accountOf(c).balances).map(([code, b]) => [assetId(code), addDecimals(b.free, b.locked)]))),
   },
   "POST /0/private/BalanceEx": {
     private: true,
-    handle: (c) => ok(Object.fromEntries(Object.entries(account(c).balances).map(([code, b]) => [assetId(code), { balance: addDecimals(b.free, b.locked), hold_trade: b.locked }]))),
+    handle: (c) => ok(Object.fromEntries(Object.entries(accountOf(c).balances).map(([code, b]) => [assetId(code), { balance: addDecimals(b.free, b.locked), hold_trade: b.locked }]))),
   },
   "POST /0/private/AddOrder": {
     private: true,
@@ -171,7 +166,7 @@ const routes: Record<string, VenueRoute> = {
       if (type === "limit" && !isDecimal(p.price)) return fail("EGeneral:Invalid arguments:price");
       // `viqc`: the volume is in quote currency (market buys by cost).
       const quoteSized = type === "market" && (p.oflags ?? "").split(",").includes("viqc");
-      const order = c.state.placeOrder(account(c), c.now, {
+      const order = c.state.placeOrder(accountOf(c), c.now, {
         symbol: market.symbol,
         side,
         type,
@@ -191,7 +186,7 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const p = bodyParams(c);
       if (p.txid === undefined && p.cl_ord_id === undefined) return fail("EGeneral:Invalid arguments:txid");
-      const order = c.state.findOrder(account(c), { id: p.txid, clientOrderId: p.cl_ord_id ?? p.txid });
+      const order = c.state.findOrder(accountOf(c), { id: p.txid, clientOrderId: p.cl_ord_id ?? p.txid });
       if (order === undefined || order.status !== "open") return fail("EOrder:Unknown order");
       order.status = "canceled";
       order.updateTime = c.now;
@@ -201,7 +196,7 @@ const routes: Record<string, VenueRoute> = {
   "POST /0/private/OpenOrders": {
     private: true,
     handle: (c) => {
-      const open = c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open");
+      const open = c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open");
       return ok({ open: Object.fromEntries(open.map((o) => [o.id, orderInfo(o)])) });
     },
   },
@@ -209,7 +204,7 @@ const routes: Record<string, VenueRoute> = {
     private: true,
     handle: (c) => {
       const ids = (bodyParams(c).txid ?? "").split(",");
-      const found = c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && ids.includes(o.id));
+      const found = c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && ids.includes(o.id));
       return found.length === 0 ? fail("EOrder:Invalid order") : ok(Object.fromEntries(found.map((o) => [o.id, orderInfo(o)])));
     },
   },
@@ -219,7 +214,7 @@ const routes: Record<string, VenueRoute> = {
       const p = bodyParams(c);
       const start = p.start === undefined ? 0 : Number(p.start) * 1000;
       const end = p.end === undefined ? Number.POSITIVE_INFINITY : Number(p.end) * 1000;
-      const trades = account(c)
+      const trades = accountOf(c)
         .trades.filter((t) => t.time > start && t.time < end)
         .sort((a, b) => b.time - a.time);
       return ok({

@@ -1,7 +1,7 @@
 import type { VenueOrder } from "../types.js";
 import { addDecimals, divideDecimals, isDecimal, marketById, multiplyDecimals, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { jsonObject } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // KuCoin spot REST (https://www.kucoin.com/docs-new/authentication): `{ code, data }` with
 // code "200000" for success; errors `{ code, msg }`.
@@ -9,13 +9,7 @@ const ok = (data: unknown): VenueReply => ({ status: 200, body: { code: "200000"
 /** A KuCoin error answer. */
 export const fail = (status: number, code: string, msg: string): VenueReply => ({ status, body: { code, msg } });
 
-
 const symbolId = (m: SpotMarket): string => `${m.base}-${m.quote}`;
-
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
 
 function hfOrder(o: VenueOrder): Record<string, unknown> {
   const market = spotMarkets.find((m) => m.symbol === o.symbol);
@@ -69,7 +63,7 @@ function placeOrder(c: VenueContext, answer: (order: VenueOrder) => Record<strin
   if (side !== "buy" && side !== "sell") return fail(200, "400100", "side is invalid");
   if (type !== "limit" && type !== "market") return fail(200, "400100", "type is invalid");
   const clientOid = typeof body.clientOid === "string" && body.clientOid !== "" ? body.clientOid : undefined;
-  if (clientOid !== undefined && c.state.findOrder(account(c), { clientOrderId: clientOid }) !== undefined) return fail(200, "400100", "The clientOid is duplicated");
+  if (clientOid !== undefined && c.state.findOrder(accountOf(c), { clientOrderId: clientOid }) !== undefined) return fail(200, "400100", "The clientOid is duplicated");
   let amount: string;
   let quoteAmount: string | undefined;
   if (type === "limit") {
@@ -83,7 +77,7 @@ function placeOrder(c: VenueContext, answer: (order: VenueOrder) => Record<strin
   } else {
     return fail(200, "400100", "size or funds is required");
   }
-  const order = c.state.placeOrder(account(c), c.now, {
+  const order = c.state.placeOrder(accountOf(c), c.now, {
     symbol: market.symbol,
     side,
     type,
@@ -114,7 +108,7 @@ function fills(c: VenueContext): Array<Record<string, unknown>> {
   const q = c.request.query;
   const symbol = q.get("symbol");
   const start = Number(q.get("startAt") ?? "0");
-  return account(c)
+  return accountOf(c)
     .trades.filter((t) => (symbol === null || marketById(symbol, symbolId)?.symbol === t.symbol) && t.time >= start)
     .sort((a, b) => b.time - a.time)
     .map((t) => {
@@ -147,7 +141,7 @@ function fills(c: VenueContext): Array<Record<string, unknown>> {
 const codes = (): string[] => [...new Set(spotMarkets.flatMap((m) => [m.base, m.quote]))];
 
 function apiKeyInfo(c: VenueContext): Record<string, unknown> {
-  const a = account(c);
+  const a = accountOf(c);
   const p = a.permissions;
   // KuCoin's names: "Transfer" is the withdrawal permission, "InnerTransfer" moves funds between own accounts.
   const permission = ["General", ...(p.trade ? ["Spot"] : []), ...(p.transfer ? ["InnerTransfer"] : []), ...(p.withdraw ? ["Transfer"] : [])].join(",");
@@ -286,7 +280,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
       // `trade_hf` one, so a client on either system (ccxt picks by hf/accounts/opened) sees it.
       if (type !== null && type !== "trade" && type !== "trade_hf") return ok([]);
       return ok(
-        Object.entries(account(c).balances)
+        Object.entries(accountOf(c).balances)
           .filter(([code]) => currency === null || code === currency)
           .map(([code, b], i) => ({ id: `5bd6e9286d99522a52e458d${i}`, currency: code, type: type ?? "trade", balance: addDecimals(b.free, b.locked), available: b.free, holds: b.locked })),
       );
@@ -298,7 +292,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
     private: true,
     trade: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      const order = c.state.findOrder(accountOf(c), { id: c.params.orderId });
       if (order === undefined || order.status !== "open") return fail(200, "400100", "order_not_exist_or_not_allow_to_cancel");
       order.status = "canceled";
       order.updateTime = c.now;
@@ -309,7 +303,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
     private: true,
     trade: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { clientOrderId: c.params.clientOid });
+      const order = c.state.findOrder(accountOf(c), { clientOrderId: c.params.clientOid });
       if (order === undefined || order.status !== "open") return fail(200, "400100", "order_not_exist_or_not_allow_to_cancel");
       order.status = "canceled";
       order.updateTime = c.now;
@@ -324,7 +318,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
       const symbol = q.get("symbol");
       const market = symbol === null ? undefined : marketById(symbol, symbolId);
       const items = c.state.orders
-        .filter((o) => o.apiKey === account(c).credentials.apiKey && (symbol === null || o.symbol === market?.symbol) && (status === null || (status === "active") === (o.status === "open")))
+        .filter((o) => o.apiKey === accountOf(c).credentials.apiKey && (symbol === null || o.symbol === market?.symbol) && (status === null || (status === "active") === (o.status === "open")))
         .reverse()
         .map(classicOrder);
       return ok(page(items, q));
@@ -338,7 +332,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
     private: true,
     trade: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      const order = c.state.findOrder(accountOf(c), { id: c.params.orderId });
       const symbol = c.request.query.get("symbol");
       if (order === undefined || order.status !== "open" || (symbol !== null && marketById(symbol, symbolId)?.symbol !== order.symbol)) {
         return fail(200, "400100", "order not exist.");
@@ -352,7 +346,7 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
     private: true,
     trade: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { clientOrderId: c.params.clientOid });
+      const order = c.state.findOrder(accountOf(c), { clientOrderId: c.params.clientOid });
       if (order === undefined || order.status !== "open") return fail(200, "400100", "order not exist.");
       order.status = "canceled";
       order.updateTime = c.now;
@@ -365,13 +359,13 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
       const symbol = c.request.query.get("symbol");
       if (symbol === null) return fail(200, "400100", "symbol is required");
       const market = marketById(symbol, symbolId);
-      return ok(c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open" && o.symbol === market?.symbol).reverse().map(hfOrder));
+      return ok(c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open" && o.symbol === market?.symbol).reverse().map(hfOrder));
     },
   },
   "GET /api/v1/hf/orders/:orderId": {
     private: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.params.orderId });
+      const order = c.state.findOrder(accountOf(c), { id: c.params.orderId });
       return order === undefined ? fail(200, "400100", "order not exist.") : ok(hfOrder(order));
     },
   },

@@ -1,7 +1,7 @@
 import type { VenueOrder } from "../types.js";
 import { addDecimals, divideDecimals, isDecimal, marketById, spotMarkets, type SpotMarket } from "../shared/spotMarkets.js";
 import { hmac, jsonObject, sameText } from "../shared/signatures.js";
-import type { VenueAccountState, VenueContext, VenueDefinition, VenueReply, VenueRoute } from "../shared/venueServer.js";
+import { accountOf, type VenueContext, type VenueDefinition, type VenueReply, type VenueRoute } from "../shared/venueServer.js";
 
 // OKX API v5 (https://www.okx.com/docs-v5/en/#overview-rest-authentication): every answer is
 // `{ code, msg, data }` with `code` a string, "0" for success.
@@ -88,11 +88,6 @@ function orderBody(o: VenueOrder): Record<string, unknown> {
   };
 }
 
-function account(c: VenueContext): VenueAccountState {
-  if (c.account === undefined) throw new Error("private route without an account");
-  return c.account;
-}
-
 type OrderResult = { placed: VenueOrder } | { sCode: string; sMsg: string; clOrdId: string };
 
 function placeOne(c: VenueContext, body: Record<string, unknown>): OrderResult {
@@ -110,7 +105,7 @@ function placeOne(c: VenueContext, body: Record<string, unknown>): OrderResult {
   // A spot market buy is sized in quote currency unless tgtCcy says base_ccy.
   const quoteSized = ordType === "market" && side === "buy" && body.tgtCcy !== "base_ccy";
   const last = c.state.prices.get(market.symbol) ?? "1";
-  const placed = c.state.placeOrder(account(c), c.now, {
+  const placed = c.state.placeOrder(accountOf(c), c.now, {
     symbol: market.symbol,
     side,
     type: ordType,
@@ -137,7 +132,7 @@ function orderReply(results: OrderResult[], now: number): VenueReply {
 const bodyInvalid = fail(400, "50002", "JSON syntax error");
 
 function permString(c: VenueContext): string {
-  const p = account(c).permissions;
+  const p = accountOf(c).permissions;
   return ["read_only", ...(p.trade ? ["trade"] : []), ...(p.withdraw ? ["withdraw"] : [])].join(",");
 }
 
@@ -190,7 +185,7 @@ const routes: Record<string, VenueRoute> = {
     private: true,
     handle: (c) => {
       const wanted = c.request.query.get("ccy")?.split(",");
-      const details = Object.entries(account(c).balances)
+      const details = Object.entries(accountOf(c).balances)
         .filter(([ccy]) => wanted === undefined || wanted.includes(ccy))
         .map(([ccy, b]) => {
           const total = addDecimals(b.free, b.locked);
@@ -213,7 +208,7 @@ const routes: Record<string, VenueRoute> = {
   "GET /api/v5/account/config": {
     private: true,
     handle: (c) => {
-      const a = account(c);
+      const a = accountOf(c);
       return ok([
         {
           acctLv: "1",
@@ -280,7 +275,7 @@ const routes: Record<string, VenueRoute> = {
       const ordId = typeof body.ordId === "string" ? body.ordId : undefined;
       const clOrdId = typeof body.clOrdId === "string" ? body.clOrdId : undefined;
       if (ordId === undefined && clOrdId === undefined) return fail(400, "51003", "Either client order ID or order ID is required");
-      const order = c.state.findOrder(account(c), { id: ordId, clientOrderId: clOrdId });
+      const order = c.state.findOrder(accountOf(c), { id: ordId, clientOrderId: clOrdId });
       const refused = (sCode: string, sMsg: string): VenueReply => ({
         status: 200,
         body: { code: "1", msg: "All operations failed", data: [{ clOrdId: clOrdId ?? "", ordId: ordId ?? "", sCode, sMsg, ts: String(c.now) }] },
@@ -295,7 +290,7 @@ const routes: Record<string, VenueRoute> = {
   "GET /api/v5/trade/order": {
     private: true,
     handle: (c) => {
-      const order = c.state.findOrder(account(c), { id: c.request.query.get("ordId"), clientOrderId: c.request.query.get("clOrdId") });
+      const order = c.state.findOrder(accountOf(c), { id: c.request.query.get("ordId"), clientOrderId: c.request.query.get("clOrdId") });
       return order === undefined ? fail(200, "51603", "Order does not exist") : ok([orderBody(order)]);
     },
   },
@@ -304,7 +299,7 @@ const routes: Record<string, VenueRoute> = {
     handle: (c) => {
       const id = c.request.query.get("instId");
       const symbol = id === null ? undefined : marketById(id, instId)?.symbol;
-      const open = c.state.orders.filter((o) => o.apiKey === account(c).credentials.apiKey && o.status === "open" && (id === null || o.symbol === symbol));
+      const open = c.state.orders.filter((o) => o.apiKey === accountOf(c).credentials.apiKey && o.status === "open" && (id === null || o.symbol === symbol));
       return ok(open.reverse().map(orderBody));
     },
   },
@@ -316,7 +311,7 @@ const routes: Record<string, VenueRoute> = {
       const id = q.get("instId");
       const begin = Number(q.get("begin") ?? "0");
       const limit = Math.min(Number(q.get("limit") ?? "100"), 100);
-      const fills = account(c)
+      const fills = accountOf(c)
         .trades.filter((t) => (id === null || marketById(id, instId)?.symbol === t.symbol) && t.time >= begin)
         .sort((a, b) => b.time - a.time)
         .slice(0, limit);

@@ -85,6 +85,12 @@ export interface VenueContext {
   state: VenueState;
 }
 
+/** The authenticated account of a private route's context. */
+export function accountOf(c: VenueContext): VenueAccountState {
+  if (c.account === undefined) throw new Error("private route without an account");
+  return c.account;
+}
+
 /** A route; `private` routes are authenticated first, `trade` routes also need the trade permission. */
 export interface VenueRoute {
   private: boolean;
