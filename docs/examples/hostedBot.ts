@@ -11,8 +11,9 @@ export async function runHostedBot(options: { baseUrl: string; botToken: string;
   if (balance.error) throw new Error(`fetchBalance refused: ${balance.error.code}`);
   const btc = String((balance.data as { total: Record<string, unknown> }).total.BTC ?? "0");
 
-  // Amounts and prices are decimal strings; a limit order needs a price.
-  const order = await api.callExchange(options.credentialId, "createOrder", { symbol: "BTC/USDT", type: "limit", side: "buy", amount: "0.01", price: "40000" });
+  // Amounts and prices are decimal strings; a limit order needs a price. The credential's trade policy
+  // decides first (by default: limit orders, at most 100 USDT, within 2% of the last price).
+  const order = await api.callExchange(options.credentialId, "createOrder", { symbol: "BTC/USDT", type: "limit", side: "buy", amount: "0.001", price: "49900" });
   if (order.error) throw new Error(`createOrder refused: ${order.error.code}`);
   const placed = (order.data as { id: string }).id;
 
