@@ -101,6 +101,11 @@ describe("AWS KMS key provider (the real @aws-sdk/client-kms against the KMS sta
     expect((await provider().unwrap(moved, keyRingWrapContext("k1"))).byteLength).toBe(32);
   });
 
+  it("refuses with key-not-found for a key id or alias KMS does not have (NotFoundException)", async () => {
+    await expect(provider({ keyId: "alias/never-created" }).generate(keyRingWrapContext("k1"))).rejects.toSatisfy(coded("KEY_PROVIDER_REFUSED", "key-not-found"));
+    await expect(provider({ keyId: "0b4ae0d2-6a4e-4b43-9c0e-000000000000" }).generate(keyRingWrapContext("k1"))).rejects.toSatisfy(coded("KEY_PROVIDER_REFUSED", "key-not-found"));
+  });
+
   it("fails with KEY_PROVIDER_UNAVAILABLE (timeout) when KMS does not answer, within the deadline", async () => {
     const wrapped = await provider().generate(keyRingWrapContext("k1"));
     kms.stall(true);

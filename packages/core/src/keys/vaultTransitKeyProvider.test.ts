@@ -54,6 +54,21 @@ describe("Vault transit key provider (against the transit stand-in)", () => {
     expect(JSON.stringify(error)).not.toContain("wrong-token-value");
   });
 
+  it("refuses with key-not-found for a transit key Vault does not have, and access-denied once the token is revoked", async () => {
+    const wrapped = await provider().generate(keyRingWrapContext("k1"));
+    await expect(provider({ keyName: "never-created" }).unwrap(wrapped, keyRingWrapContext("k1"))).rejects.toSatisfy(coded("KEY_PROVIDER_REFUSED", "key-not-found"));
+    const other = await startVaultTransit();
+    try {
+      other.createKey("ring");
+      const p = createVaultTransitKeyProvider({ address: other.address, token: other.token, keyName: "ring", timeoutMs: 500 });
+      const own = await p.generate(keyRingWrapContext("k1"));
+      other.revokeToken();
+      await expect(p.unwrap(own, keyRingWrapContext("k1"))).rejects.toSatisfy(coded("KEY_PROVIDER_REFUSED", "access-denied"));
+    } finally {
+      await other.close();
+    }
+  });
+
   it("fails with KEY_PROVIDER_UNAVAILABLE (timeout) when Vault does not answer, within the deadline", async () => {
     const wrapped = await provider().generate(keyRingWrapContext("k1"));
     vault.stall(true);

@@ -37,6 +37,7 @@ function contextOf({ keyId, purpose }: KeyWrapContext): string {
 
 function refusalOf(status: number, errors: readonly string[]): KeyProviderRefusal {
   if (status === 403 || status === 401) return "access-denied";
+  if (status === 404) return "key-not-found";
   const text = errors.join(" ").toLowerCase();
   if (/disallowed by policy|too old|min_decryption_version/.test(text)) return "key-version-retired";
   if (/not found/.test(text)) return "key-not-found";
