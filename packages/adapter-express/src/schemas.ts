@@ -266,6 +266,8 @@ export const privacyExportSchema = z
         status: z.string(),
         keyHint: z.string(),
         permissions: permissionsSchema.nullable(),
+        keyPermissions: keyPermissionsSchema.nullable(),
+        permissionRiskAcceptedAt: isoDate.nullable(),
         expiresAt: isoDate.nullable(),
         lastUsedAt: isoDate.nullable(),
         lastValidatedAt: isoDate.nullable(),

@@ -8,6 +8,7 @@ import { createMemoryStore, type MemoryWalletAuthStore } from "../memory/createM
 import type { ExchangeCallInput, ExchangeGateway, ExchangeKeyInfo } from "../ports/ExchangeGateway.js";
 import { type KeyPermissions, unknownKeyPermissions } from "../ports/KeyPermissions.js";
 import { Redacted } from "../secret/Redacted.js";
+import { PrivacyService } from "../privacy/PrivacyService.js";
 import { CredentialService } from "./CredentialService.js";
 
 const alice: RequestContext = { userId: "user_alice", requestId: "req-v" };
@@ -68,6 +69,10 @@ describe("CredentialService: keys whose withdrawal permission is unknown", () =>
     expect(view.permissions).toMatchObject({ withdraw: false });
     const created = (await events()).find((e) => e.action === "credential.create" && e.outcome === "success");
     expect(created?.details).toMatchObject({ permissionRiskAccepted: "withdraw-unknown" });
+    // The owner's export (GDPR art. 15) carries the venue's record and the acceptance too.
+    const privacy = new PrivacyService({ store, audit: new AuditTrail({ hashKey: Redacted.make(fixedKey(9)), clock }), clock, endLeasesOf: async () => {} });
+    const exported = (await privacy.export(alice)).credentials.find((c) => c.id === view.id);
+    expect(exported).toMatchObject({ keyPermissions: { allowedIps: ["203.0.113.9"], account: "sub" }, permissionRiskAcceptedAt: clock.now() });
   });
 
   it("a known withdrawal-enabled key stays refused even when the owner accepts unknown permissions", async () => {

@@ -17,7 +17,19 @@ import { collectPages } from "./collectPages.js";
 /** Credential metadata as exported: never the sealed secret, key id or fingerprint. */
 export type ExportedCredential = Pick<
   CredentialRecord,
-  "id" | "exchange" | "label" | "status" | "keyHint" | "permissions" | "expiresAt" | "lastUsedAt" | "lastValidatedAt" | "createdAt" | "updatedAt"
+  | "id"
+  | "exchange"
+  | "label"
+  | "status"
+  | "keyHint"
+  | "permissions"
+  | "keyPermissions"
+  | "permissionRiskAcceptedAt"
+  | "expiresAt"
+  | "lastUsedAt"
+  | "lastValidatedAt"
+  | "createdAt"
+  | "updatedAt"
 >;
 
 /** The personal-data export of one user (GDPR art. 15/20), ready for `JSON.stringify`. */
@@ -243,6 +255,8 @@ function exportCredential(c: CredentialRecord): ExportedCredential {
     status: c.status,
     keyHint: c.keyHint,
     permissions: c.permissions,
+    keyPermissions: c.keyPermissions,
+    permissionRiskAcceptedAt: c.permissionRiskAcceptedAt,
     expiresAt: c.expiresAt,
     lastUsedAt: c.lastUsedAt,
     lastValidatedAt: c.lastValidatedAt,
