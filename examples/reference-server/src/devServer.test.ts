@@ -25,7 +25,7 @@ describe("a development server listening on every interface", () => {
 
   beforeAll(async () => {
     // A hop count would make req.ip the forged header's value: the guard must not care.
-    server = await startServerProcess(serverEnv(dataDir, { HOST: "0.0.0.0", WALLET_AUTH_TRUST_PROXY: "1" }));
+    server = await startServerProcess(serverEnv(dataDir, { HOST: "0.0.0.0", WALLET_AUTH_TRUST_PROXY: "1", WALLET_AUTH_REQUIRE_MFA: "1", WALLET_AUTH_RATE_LIMIT_TOKEN: "3/1m" }));
     port = new URL(server.url).port;
   }, 120_000);
   afterAll(async () => {
@@ -63,6 +63,36 @@ describe("a development server listening on every interface", () => {
     const pending = await mint({ pending: true });
     expect(pending.sts).toBe("pending");
     expect((await mint({})).sts).toBeUndefined();
+    // The router treats a pending session as signed out, as Clerk's SDK does.
+    const pendingToken = (await call(server.url, "POST", "/dev/sign-in", { body: { userId: "user_shapes", pending: true } })).json.token;
+    expect((await call(server.url, "GET", "/api/v1/me", { token: pendingToken })).status).toBe(401);
+  });
+
+  it("with WALLET_AUTH_REQUIRE_MFA=1 refuses a sensitive action to a session without a second factor, and lets a verified one through", async () => {
+    const token = async (body: Record<string, unknown>) => (await call(server.url, "POST", "/dev/sign-in", { body: { userId: "user_mfa", ...body } })).json.token as string;
+    const create = { label: "mfa bot", scopes: ["credentials:read"] };
+    const firstOnly = await call(server.url, "POST", "/api/v1/tokens", { token: await token({}), body: create });
+    expect(firstOnly.status).toBe(403);
+    expect(firstOnly.json.clerk_error).toMatchObject({ type: "forbidden", reason: "reverification-error" });
+    expect((await call(server.url, "POST", "/api/v1/tokens", { token: await token({ secondFactor: true, stale: true }), body: create })).status).toBe(403);
+    const verified = await call(server.url, "POST", "/api/v1/tokens", { token: await token({ secondFactor: true }), body: create });
+    expect(verified.status).toBe(201);
+
+    // WALLET_AUTH_RATE_LIMIT_TOKEN=3/1m: the fourth request of that bot token within the minute is refused.
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(server.url, "GET", "/api/v1/credentials", { token: verified.json.token })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("puts nosniff, no-referrer and frame-ancestors 'none' on every response: the page at /, the development routes, health, 404s", async () => {
+    for (const [method, path] of [["GET", "/"], ["GET", "/healthz"], ["GET", "/nothing-here"], ["POST", "/dev/sign-in"], ["GET", "/api/v1/me"]] as const) {
+      const answer = await call(server.url, method, path, method === "POST" ? { body: { userId: "user_headers" } } : {});
+      expect(answer.headers["x-content-type-options"], path).toBe("nosniff");
+      expect(answer.headers["referrer-policy"], path).toBe("no-referrer");
+      expect(String(answer.headers["content-security-policy"]), path).toContain("frame-ancestors 'none'");
+      // Plain HTTP: no Strict-Transport-Security.
+      expect(answer.headers["strict-transport-security"], path).toBeUndefined();
+    }
   });
 
   it("creates its data folder 0700 and keeps every file in it owner-only (PGlite's own files were 0666)", async () => {

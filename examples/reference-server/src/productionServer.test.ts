@@ -206,8 +206,23 @@ describe("a production server with nothing in front (defaults)", () => {
     expect(root.status).toBe(200);
     expect(root.json.openapi).toBe("3.1.0");
     // Its paths are the API's, so it names the API prefix as its server.
-    expect(root.json.servers).toEqual([{ url: "/api" }]);
+    expect(root.json.servers).toEqual([expect.objectContaining({ url: "/api" })]);
     expect(Object.keys(root.json.paths)).toEqual(Object.keys(api.json.paths));
+  });
+
+  it("puts the security headers on every response, the metrics listener's too, and no HSTS on plain HTTP whatever X-Forwarded-Proto says", async () => {
+    const answers = [
+      await call(server.url, "GET", "/healthz", { localAddress: "127.0.0.7", headers: { "x-forwarded-proto": "https" } }),
+      await call(server.url, "GET", "/nothing-here", { localAddress: "127.0.0.7" }),
+      await call(server.url, "GET", "/openapi.json", { localAddress: "127.0.0.7" }),
+      await call(metricsUrl, "GET", "/readyz"),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+      expect(answer.headers["referrer-policy"]).toBe("no-referrer");
+      expect(String(answer.headers["content-security-policy"])).toContain("frame-ancestors 'none'");
+      expect(answer.headers["strict-transport-security"]).toBeUndefined();
+    }
   });
 
   it("has no development routes in production", async () => {
@@ -250,6 +265,10 @@ describe("a production server behind a proxy it trusts (WALLET_AUTH_TRUST_PROXY)
       statuses.push((await call(server.url, "GET", "/api/openapi.json", { localAddress: "127.0.0.5", headers: { "x-forwarded-for": `203.0.113.${i + 1}` } })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    // The trusted proxy also says when the client came over HTTPS: then HSTS is sent, on every response.
+    const https = await call(server.url, "GET", "/healthz", { localAddress: "127.0.0.8", headers: { "x-forwarded-proto": "https" } });
+    expect(https.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+    expect((await call(server.url, "GET", "/healthz", { localAddress: "127.0.0.8" })).headers["strict-transport-security"]).toBeUndefined();
     await call(server.url, "GET", "/api/v1/me", { token: "not-a-token", localAddress: "127.0.0.6" });
     await call(server.url, "GET", "/api/v1/me", { token: "not-a-token", localAddress: "127.0.0.6", headers: { "x-forwarded-for": "198.51.100.77" } });
     expect(await server.stop()).toBe(0);

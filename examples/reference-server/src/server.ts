@@ -4,7 +4,7 @@ import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createWalletAuthRouter } from "@wallet-auth/adapter-express";
+import { createWalletAuthRouter, walletAuthSecurityHeaders } from "@wallet-auth/adapter-express";
 import { createEmbeddedDatabase, createPostgresKnex, createPostgresStore, migrateLatest } from "@wallet-auth/adapter-postgres";
 import {
   type AlertSink,
@@ -202,6 +202,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     // Off unless configured: with nothing in front, X-Forwarded-For is whatever the client wrote,
     // and it would choose its own rate-limit bucket and audited IP.
     app.set("trust proxy", config.WALLET_AUTH_TRUST_PROXY);
+    // nosniff, no referrer, frame-ancestors 'none', HSTS over HTTPS: on every response, the demo UI,
+    // health, 404s and the development routes included (the API router adds its stricter profile).
+    const pageHeaders = walletAuthSecurityHeaders({ profile: "page" });
+    app.use(pageHeaders);
     app.use((req, res, next) => {
       const started = performance.now();
       res.on("finish", () =>
@@ -235,6 +239,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     const limits = {
       ...(config.WALLET_AUTH_RATE_LIMIT_IP ? { perIp: config.WALLET_AUTH_RATE_LIMIT_IP } : {}),
       ...(config.WALLET_AUTH_RATE_LIMIT_USER ? { perUser: config.WALLET_AUTH_RATE_LIMIT_USER } : {}),
+      ...(config.WALLET_AUTH_RATE_LIMIT_TOKEN ? { perToken: config.WALLET_AUTH_RATE_LIMIT_TOKEN } : {}),
       ...(config.WALLET_AUTH_RATE_LIMIT_SENSITIVE ? { sensitive: config.WALLET_AUTH_RATE_LIMIT_SENSITIVE } : {}),
       ...(config.WALLET_AUTH_RATE_LIMIT_PROXY ? { proxy: config.WALLET_AUTH_RATE_LIMIT_PROXY } : {}),
       ...(config.WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES ? { authFailures: config.WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES } : {}),
@@ -249,6 +254,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       },
       allowedOrigins: [origin],
       csrfSecret,
+      // MFA-enforced step-up: a sensitive action needs a second factor enrolled and recently verified.
+      ...(config.WALLET_AUTH_REQUIRE_MFA === "1" ? { stepUp: { requireMfa: true } } : {}),
       logger,
       observe: metrics.observe,
       rateLimit: { ...limits, ...(redis ? { prefix: `${redisPrefix}wa:rl:`, sendCommand: (...args: string[]) => redis!.call(args[0]!, ...args.slice(1)) as never } : {}) },
@@ -271,7 +278,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       );
     } else if (config.development) {
       app.get("/", (_req, res) => {
-        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
         res.type("html").send(placeholderPage(origin));
       });
     }
@@ -343,6 +350,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     if (separateOps) {
       const opsApp = express();
       opsApp.disable("x-powered-by");
+      opsApp.set("trust proxy", config.WALLET_AUTH_TRUST_PROXY);
+      opsApp.use(pageHeaders);
       opsApp.use(ops);
       opsListener = await listen(opsApp, config.WALLET_AUTH_METRICS_PORT!, config.WALLET_AUTH_METRICS_HOST ?? config.HOST);
     }
