@@ -23,6 +23,7 @@ const fakeChain: ChainGateway = {
   getNativeBalance: async () => 10n ** 18n,
   getTokenBalances: async ({ tokens }) => tokens.map(() => 0n),
   getBalances: async ({ tokens }) => ({ native: 10n ** 18n, tokens: tokens.map(() => 0n) }),
+  getBlockNumber: async () => 0n,
   getTokenTransfers: async () => [],
 };
 
@@ -114,7 +115,7 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
     const res = await fetch(`${h.base}/openapi.json`);
     doc = (await res.json()) as Json;
     Object.assign(defs, JSON.parse(JSON.stringify((doc.components as Json).schemas).replaceAll("#/components/schemas/", "#/$defs/")) as Json);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   it("names the mount path in servers and describes bot tokens and their scopes as a security scheme, per operation", () => {

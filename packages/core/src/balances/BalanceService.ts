@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { RequestContext } from "../context/RequestContext.js";
@@ -52,6 +53,21 @@ export interface BalanceServiceOptions {
    * memory of an embedder that runs no refresher. Default 10,000.
    */
   maxActiveSources?: number | undefined;
+  /**
+   * Blocks per `eth_getLogs` range when syncing a wallet's ERC-20 transfers (nodes refuse or time
+   * out on large ranges). Default 2,000.
+   */
+  chainLogBlockRange?: number | undefined;
+  /**
+   * Most block ranges one transfer sync reads; the stored cursor carries on from there on the next
+   * sync. Default 50 (100,000 blocks at the default range).
+   */
+  maxBlockRangesPerSync?: number | undefined;
+  /**
+   * An exchange history sync re-reads this far back before its cursor (the newest entry seen), so a
+   * deposit or withdrawal whose status changed shortly after is updated. Default 1 hour.
+   */
+  exchangeHistoryOverlapMs?: number | undefined;
   /** How long a read source is remembered for the refresher. Default 1 hour (keep it above the refresher's `activeWindowMs`). */
   activeSourceTtlMs?: number | undefined;
   clock?: Clock | undefined;
@@ -370,7 +386,7 @@ export class BalanceService {
     const chainId = `${wallet.chainNamespace}:${wallet.chainReference}`;
     if (!chains?.supports(chainId)) throw new WalletAuthError("CHAIN_UNSUPPORTED", { reason: "balance-chain-not-configured" });
     const assets = this.#o.chainAssets?.[chainId] ?? {};
-    return { chains, chainId, address: wallet.address as `0x${string}`, native: assets.native ?? DEFAULT_NATIVE, tokens: assets.tokens ?? [] };
+    return { chains, chainId, address: wallet.address as `0x${string}`, native: assets.native ?? DEFAULT_NATIVE, tokens: assets.tokens ?? [], fromBlock: assets.historyFromBlock ?? 0n };
   }
 
   async #fetchWallet(ctx: RequestContext, walletId: string): Promise<Omit<Balance, "usdValue">[]> {
@@ -407,21 +423,51 @@ export class BalanceService {
 
   async #syncTransactions(ctx: RequestContext, source: BalanceSource): Promise<number> {
     const { sourceType, sourceId } = sourceParts(source);
-    let records: TransactionRecord[];
-    if (source.type === "exchange") {
-      const { exchanges, credentials } = this.#o;
-      if (!exchanges || !credentials) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "balance-exchange-not-configured" });
-      const record = await this.#o.store.credentials.get(ctx.userId, source.credentialId);
-      if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "credential-not-found" });
-      const entries = await credentials.use(ctx, source.credentialId, (secret) => exchanges.fetchHistory({ exchange: record.exchange, secret }));
-      records = entries.map((e) => ({ ...e, id: this.#random.uuid(), userId: ctx.userId, sourceType, sourceId }));
-    } else {
-      const { chains, chainId, address, tokens } = await this.#wallet(ctx, source.walletId);
-      const transfers = await chains.getTokenTransfers({ chainId, address, tokens: tokens.map((t) => t.address) });
-      records = toTransferRecords({ transfers, tokens, address, chainId, userId: ctx.userId, sourceId, newId: () => this.#random.uuid() });
-    }
+    if (source.type === "wallet") return this.#syncTransfers(ctx, source.walletId);
+    const { exchanges, credentials } = this.#o;
+    if (!exchanges || !credentials) throw new WalletAuthError("EXCHANGE_UNSUPPORTED", { reason: "balance-exchange-not-configured" });
+    const record = await this.#o.store.credentials.get(ctx.userId, source.credentialId);
+    if (!record) throw new WalletAuthError("NOT_FOUND", { reason: "credential-not-found" });
+    // Only what is new since the newest entry seen (less an overlap for late status changes).
+    const cursors = this.#o.store.syncCursors;
+    const seen = await cursors.get(ctx.userId, sourceType, sourceId, "history");
+    const since = seen === null ? undefined : new Date(Math.max(0, Number(seen) - (this.#o.exchangeHistoryOverlapMs ?? 3_600_000)));
+    const entries = await credentials.use(ctx, source.credentialId, (secret) => exchanges.fetchHistory({ exchange: record.exchange, secret, since }));
+    const records = entries.map((e) => ({ ...e, id: this.#random.uuid(), userId: ctx.userId, sourceType, sourceId }));
     if (records.length > 0) await this.#o.store.transactions.upsertMany(records);
+    const newest = Math.max(seen === null ? 0 : Number(seen), ...entries.map((e) => e.occurredAt.getTime()));
+    if (newest > 0 && String(newest) !== seen) await cursors.set(ctx.userId, sourceType, sourceId, "history", String(newest), this.#clock.now());
     return records.length;
+  }
+
+  /**
+   * Reads a wallet's ERC-20 transfers from its cursor (the next unread block) to the chain head,
+   * in ranges of `chainLogBlockRange` blocks, at most `maxBlockRangesPerSync` of them; the cursor
+   * moves after each range is stored, so an interrupted sync resumes where it stopped. The cursor
+   * is per token list: configuring another token reads that wallet's history again.
+   */
+  async #syncTransfers(ctx: RequestContext, walletId: string): Promise<number> {
+    const { chains, chainId, address, tokens, fromBlock } = await this.#wallet(ctx, walletId);
+    if (tokens.length === 0) return 0;
+    const cursors = this.#o.store.syncCursors;
+    const tokenAddresses = tokens.map((t) => t.address);
+    const stream = `erc20:${createHash("sha256").update(tokenAddresses.map((a) => a.toLowerCase()).sort().join(",")).digest("hex").slice(0, 16)}`;
+    const stored = await cursors.get(ctx.userId, "wallet", walletId, stream);
+    const head = await chains.getBlockNumber({ chainId });
+    const span = BigInt(Math.max(1, Math.trunc(this.#o.chainLogBlockRange ?? 2_000)));
+    const maxRanges = Math.max(1, Math.trunc(this.#o.maxBlockRangesPerSync ?? 50));
+    let next = stored === null ? fromBlock : BigInt(stored);
+    let count = 0;
+    for (let ranges = 0; ranges < maxRanges && next <= head; ranges++) {
+      const to = next + span - 1n < head ? next + span - 1n : head;
+      const transfers = await chains.getTokenTransfers({ chainId, address, tokens: tokenAddresses, fromBlock: next, toBlock: to });
+      const records = toTransferRecords({ transfers, tokens, address, chainId, userId: ctx.userId, sourceId: walletId, newId: () => this.#random.uuid() });
+      if (records.length > 0) await this.#o.store.transactions.upsertMany(records);
+      count += records.length;
+      next = to + 1n;
+      await cursors.set(ctx.userId, "wallet", walletId, stream, String(next), this.#clock.now());
+    }
+    return count;
   }
 }
 

@@ -41,6 +41,11 @@ export interface ChainAssets {
   /** The native currency; default `{ symbol: "ETH", decimals: 18 }`. */
   native?: { symbol: string; decimals: number } | undefined;
   tokens?: readonly TokenConfig[] | undefined;
+  /**
+   * First block a wallet's transfer history is read from when it was never synced (e.g. the
+   * tokens' deployment block). Default 0.
+   */
+  historyFromBlock?: bigint | undefined;
 }
 
 /**

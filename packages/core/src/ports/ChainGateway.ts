@@ -59,6 +59,8 @@ export interface ChainGateway {
     address: `0x${string}`;
     tokens: readonly `0x${string}`[];
   }): Promise<{ native: bigint; tokens: bigint[] }>;
+  /** The chain's latest block number (the head a history sync reads up to). */
+  getBlockNumber(input: { chainId: string }): Promise<bigint>;
   /**
    * ERC-20 `Transfer` logs of `tokens` from or to `address` in `[fromBlock, toBlock]` (defaults:
    * genesis .. latest), oldest first, each log once (a self-transfer is one entry).

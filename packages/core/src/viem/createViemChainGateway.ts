@@ -149,6 +149,15 @@ export function createViemChainGateway(options: ViemChainGatewayOptions): ChainG
 
     getBalances,
 
+    async getBlockNumber({ chainId }) {
+      const { client } = clientFor(chainId);
+      try {
+        return await client.getBlockNumber({ cacheTime: 0 });
+      } catch (error) {
+        throw chainUnavailable(error, "block-number-read-failed");
+      }
+    },
+
     async getTokenTransfers({ chainId, address, tokens, fromBlock, toBlock }): Promise<ChainTokenTransfer[]> {
       const { client } = clientFor(chainId);
       if (tokens.length === 0) return [];
