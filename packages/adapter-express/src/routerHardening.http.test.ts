@@ -49,7 +49,8 @@ describe.each(storeKinds())("the exchange-proxy limit on $name", (kind) => {
   let h: HttpHarness;
   beforeAll(async () => {
     h = await startHttpHarness(kind, { rateLimit: { proxy: { limit: 5, windowMs: 60_000 } } });
-  });
+    // PGlite starts in 2-6 s alone, past a minute on a loaded shared machine.
+  }, 180_000);
   afterAll(() => h?.close());
 
   it("keeps the owner's proxy calls working while an attacker floods the credential id unauthenticated and as another user", async () => {
