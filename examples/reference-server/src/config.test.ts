@@ -38,11 +38,13 @@ describe("loadConfig: the settings of the outside review", () => {
     }
   });
 
-  it("turns a one-line CLERK_JWT_KEY with literal \\n back into a PEM, and refuses what is not an RSA public key", () => {
+  it("turns a one-line CLERK_JWT_KEY with literal \\n back into a PEM (the router's normaliser), and refuses what is not Clerk's RSA public key", () => {
     const oneLine = rsa.trim().replace(/\n/g, "\\n");
     expect(dev({ CLERK_JWT_KEY: oneLine }).CLERK_JWT_KEY).toBe(rsa);
     expect(dev({ CLERK_JWT_KEY: `"${oneLine}"` }).CLERK_JWT_KEY).toBe(rsa);
     expect(dev({ CLERK_JWT_KEY: rsa.replace(/\n/g, "\r\n") }).CLERK_JWT_KEY).toBe(rsa);
+    // The bare base64 body, as some dashboards copy it.
+    expect(dev({ CLERK_JWT_KEY: rsa.split("\n").filter((l) => l && !l.startsWith("-----")).join("") }).CLERK_JWT_KEY).toBe(rsa);
     for (const bad of [ec, oneLine.slice(0, 120), "-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----", "not-a-pem"]) {
       expect(refusal({ CLERK_JWT_KEY: bad })).toMatch(/^CLERK_JWT_KEY: must be the instance's RSA PEM public key/);
     }

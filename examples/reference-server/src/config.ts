@@ -1,5 +1,5 @@
-import { createPublicKey } from "node:crypto";
 import { BlockList, isIP } from "node:net";
+import { normalizeJwtKey } from "@wallet-auth/adapter-express";
 import { z } from "zod";
 import { type KeyProviderConfig, parseKeyProviderConfig } from "./keyProviderConfig.js";
 
@@ -74,22 +74,19 @@ const trustProxy = z.string().transform((text, ctx): TrustProxy => {
 });
 
 /**
- * Clerk's PEM public key. A one-line value with literal `\n` (what most secret stores and
- * `.env` files hold) is turned back into lines; anything that does not parse as a public key is
- * refused here, at start-up, instead of failing every sign-in later.
+ * Clerk's PEM public key, read by the router's own normaliser: a one-line value with literal `\n`
+ * (what most secret stores and `.env` files hold), quotes, CRLF or the bare base64 body become
+ * the PEM; anything that is not Clerk's RSA public key is refused here, at start-up, instead of
+ * failing every sign-in later. The reason never repeats the value.
  */
 const clerkJwtKey = z.string().transform((text, ctx) => {
-  const pem = text.trim().replace(/^(["'])([\s\S]*)\1$/, "$2").replace(/\\r\\n|\\n/g, "\n").replace(/\r\n/g, "\n").trim();
-  if (/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----$/.test(pem)) {
-    try {
-      // Clerk signs RS256: any other key would pass here and then fail every sign-in.
-      if (createPublicKey({ key: pem, format: "pem" }).asymmetricKeyType === "rsa") return `${pem}\n`;
-    } catch {
-      /* fall through */
-    }
+  try {
+    return normalizeJwtKey(text);
+  } catch (error) {
+    const reason = error instanceof TypeError ? error.message.replace(/^clerk\.jwtKey: /, "") : "unreadable";
+    ctx.addIssue({ code: "custom", message: `must be the instance's RSA PEM public key (one line with \\n is accepted): ${reason}` });
+    return z.NEVER;
   }
-  ctx.addIssue({ code: "custom", message: "must be the instance's RSA PEM public key (-----BEGIN PUBLIC KEY-----; one line with \\n is accepted)" });
-  return z.NEVER;
 });
 
 const timeoutMs = (fallback: number) => z.coerce.number().int("must be whole milliseconds").min(1_000).max(3_600_000).default(fallback);
