@@ -45,7 +45,9 @@ program
     // Loaded after the configuration passed: a bad variable is refused in a fraction of a second.
     const { startServer } = await import("./server.js");
     const server = await startServer(cfg, logger).catch((error: unknown) => {
-      logger.error({ kind: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code }, "start-up failed");
+      // details.problem is a stable, public-safe word (key-disabled, timeout, missing-primary...): which fix to make.
+      const problem = (error as { details?: { problem?: unknown } } | null)?.details?.problem;
+      logger.error({ kind: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code, ...(typeof problem === "string" ? { problem } : {}) }, "start-up failed");
       fail("start-up failed (see the log line above)");
     });
     const mode = cfg.development ? "development" : "production";
