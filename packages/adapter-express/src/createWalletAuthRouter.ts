@@ -8,7 +8,7 @@ import { type RateLimitOptions, createRateLimiters } from "./middleware/rateLimi
 import { requestId } from "./middleware/requestId.js";
 import { securityHeaders } from "./middleware/securityHeaders.js";
 import { type StepUpOptions, isRecentlyVerified, resolveStepUp, reverificationBody } from "./middleware/stepUp.js";
-import { type OpenApiDocumentOptions, buildOpenApiDocument } from "./openapi.js";
+import { type OpenApiDocumentOptions, SERVER_DESCRIPTION, buildOpenApiDocument } from "./openapi.js";
 import { type RouteCall, type RouteSpec, needsStepUp } from "./routeSpec.js";
 import { accountRoutes } from "./routes/accountRoutes.js";
 import { credentialRoutes } from "./routes/credentialRoutes.js";
@@ -159,8 +159,9 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   for (const spec of routes) {
     if (spec.limit === "proxy" && spec.credentialParam === undefined) throw new Error(`createWalletAuthRouter: ${spec.operationId}: the proxy limit needs credentialParam`);
   }
-  // One document per mount path (`servers` names it); a router is mounted at one or two paths.
-  const openApi = new Map<string, Record<string, unknown>>();
+  // Built once, on first request; only `servers` differs per mount path (and per the case the path
+  // was typed in: Express matches mount paths case-insensitively), so no request rebuilds it.
+  let openApi: Record<string, unknown> | undefined;
 
   // Counted against the IP by `limiters.authFailures`, after authentication.
   const onAuthFailure = (req: Request, res: Response, reason: AuthFailureReason) => {
@@ -204,13 +205,8 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
   router.get("/openapi.json", (req, res) => {
     // Relative to the document's own URL, so a generated client calls `<origin><mount>/v1/...`;
     // the Host header is never echoed into it.
-    const mount = req.baseUrl || "/";
-    let doc = openApi.get(mount);
-    if (doc === undefined) {
-      doc = buildOpenApiDocument(routes, { serverUrl: mount });
-      if (openApi.size < 8) openApi.set(mount, doc);
-    }
-    res.json(doc);
+    openApi ??= buildOpenApiDocument(routes);
+    res.json({ ...openApi, servers: [{ url: req.baseUrl || "/", description: SERVER_DESCRIPTION }] });
   });
 
   const allowed = new Map<string, Set<string>>([["/openapi.json", new Set(["GET"])]]);

@@ -40,6 +40,9 @@ function botScopeNote(spec: RouteSpec): string | undefined {
   return spec.scope === "any" ? "Bot tokens: any valid token." : `Bot tokens: scope \`${spec.scope}\`${spec.credentialParam ? ", and the credential must be one the token lists" : ""}.`;
 }
 
+/** The description of the `servers` entry. */
+export const SERVER_DESCRIPTION = "Where the router is mounted.";
+
 /** Options of {@link buildOpenApiDocument}. */
 export interface OpenApiDocumentOptions {
   title?: string | undefined;
@@ -111,6 +114,6 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: OpenApi
   return generator.generateDocument({
     openapi: "3.1.0",
     info: { title: info.title ?? "wallet-auth API", version: info.version ?? "1" },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl, description: "Where the router is mounted." }] } : {}),
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl, description: SERVER_DESCRIPTION }] } : {}),
   }) as unknown as Record<string, unknown>;
 }
