@@ -24,5 +24,9 @@ describe("VenueCatalog", () => {
   it("refuses an egress entry that is not an IP or CIDR, naming the option only", () => {
     expect(() => new VenueCatalog({ egressIps: ["203.0.113.7", "not-an-ip"] })).toThrow(expect.objectContaining({ code: "INVALID_INPUT", details: { fields: ["egressIps"] } }));
     expect(new VenueCatalog({ egressIps: ["198.51.100.0/24"] }).list()[0]!.egressIps).toEqual(["198.51.100.0/24"]);
+    for (const bad of ["::::", "1.2.3.4/33", "2001:db8::/129", "1.2.3.4/24/1", "300.1.1.1"]) {
+      expect(() => new VenueCatalog({ egressIps: [bad] }), bad).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+    }
+    expect(new VenueCatalog({ egressIps: ["2001:db8::/32"] }).list()[0]!.egressIps).toEqual(["2001:db8::/32"]);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { WalletAuthError } from "../../errors/index.js";
 import { listVenues, type VenueDescription } from "./registry.js";
 
@@ -12,7 +13,14 @@ export interface VenueCatalogOptions {
   venues?: readonly string[] | undefined;
 }
 
-const IP = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:\/(?:3[0-2]|[12]?\d))?|[0-9A-Fa-f:]{2,39}(?:\/(?:12[0-8]|1[01]\d|\d?\d))?)$/;
+/** An IPv4/IPv6 address (node:net's parser), optionally with a CIDR prefix length in range. */
+function isIpOrCidr(value: string): boolean {
+  const [address = "", prefix, extra] = value.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /**
  * The read-only list of supported venues with what a key form needs: display name, fields with
@@ -32,7 +40,7 @@ export class VenueCatalog {
   /** @throws `INVALID_INPUT` (`details.fields: ["egressIps"]`) for an entry that is not an IP address or CIDR block. */
   constructor(options: VenueCatalogOptions = {}) {
     const egressIps = (options.egressIps ?? []).map((ip) => ip.trim()).filter((ip) => ip !== "");
-    if (!egressIps.every((ip) => IP.test(ip))) throw new WalletAuthError("INVALID_INPUT", { reason: "egress-ip", details: { fields: ["egressIps"] } });
+    if (!egressIps.every(isIpOrCidr)) throw new WalletAuthError("INVALID_INPUT", { reason: "egress-ip", details: { fields: ["egressIps"] } });
     this.venues = Object.freeze(listVenues({ egressIps, only: options.venues }));
   }
 
