@@ -1,3 +1,4 @@
+import { createPrivateKey } from "node:crypto";
 import type { KeyPermissions } from "../../ports/KeyPermissions.js";
 import { readPrivateKey, refuseField, requireFields, trimmedSecret } from "./canonical.js";
 import { flag, permissions, record } from "./read.js";
@@ -46,7 +47,10 @@ export const coinbaseVenue: VenueModule = {
     const secret = trimmedSecret(input);
     if (!CDP_KEY_NAME.test(secret.apiKey)) throw refuseField("apiKey", "not-cdp-key-name");
     // Advanced Trade signs with ES256 only (Coinbase's docs: the brokerage refuses Ed25519 keys).
-    secret.secret = readPrivateKey("secret", secret.secret, ["ec-p256"]).pem;
+    const { pem } = readPrivateKey("secret", secret.secret, ["ec-p256"]);
+    // ccxt reads only the SEC1 form Coinbase issues ("EC PRIVATE KEY"); a PKCS8 export of the same
+    // key fails in ccxt with "Unsupported key format", so it is converted, never refused.
+    secret.secret = pem.startsWith("-----BEGIN EC PRIVATE KEY-----") ? pem : (createPrivateKey(pem).export({ type: "sec1", format: "pem" }) as string).trim();
     return secret;
   },
   introspect: async (call) => parseCoinbasePermissions(await call("v3PrivateGetBrokerageKeyPermissions")),
