@@ -75,14 +75,14 @@ async function validatesAgain(url: string, id: string): Promise<void> {
 }
 
 /** `serve` that must fail at start-up: exit 1, the coded log line, never "listening". */
-async function refusedStart(env: NodeJS.ProcessEnv, code: string): Promise<string> {
+async function refusedStart(env: NodeJS.ProcessEnv, code: string, problem: string): Promise<string> {
   const started = performance.now();
   const result = await runCli(["serve"], env, 30_000);
   const output = `${result.stdout}${result.stderr}`;
   expect(result.code, output).toBe(1);
-  expect(output).toContain(`"code":"${code}"`);
+  expect(output).toContain(`"code":"${code}","problem":"${problem}"`);
   expect(output).not.toContain("listening on");
-  console.log(`[kms] refused start (${code}) after ${Math.round(performance.now() - started)} ms`);
+  console.log(`[kms] refused start (${code} ${problem}) after ${Math.round(performance.now() - started)} ms`);
   return output;
 }
 
@@ -106,18 +106,18 @@ describe("the reference server with the key ring wrapped by Vault transit (stand
     const rewrapped = (JSON.parse(rewrap.stdout) as { value: string }).value;
     expect(rewrapped).toMatch(/^k1:vault:v2:/);
     vault.setMinDecryptionVersion("wallet-auth", 2);
-    await refusedStart(env, "KEY_PROVIDER_REFUSED");
+    await refusedStart(env, "KEY_PROVIDER_REFUSED", "key-version-retired");
     const second = await startServerProcess({ ...env, WALLET_AUTH_WRAPPED_KEYS: rewrapped }, 60_000);
     await validatesAgain(second.url, id);
     expect(await second.stop()).toBe(0);
 
     // Key k1's ciphertext presented as key k2: the derivation context differs, transit refuses.
     const swapped = rewrapped.replace(/^k1:/, "k2:");
-    await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: swapped, WALLET_AUTH_PRIMARY_KEY_ID: "k2" }, "KEY_PROVIDER_REFUSED");
+    await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: swapped, WALLET_AUTH_PRIMARY_KEY_ID: "k2" }, "KEY_PROVIDER_REFUSED", "invalid-ciphertext");
 
     vault.stall(true);
     try {
-      await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: rewrapped }, "KEY_PROVIDER_UNAVAILABLE");
+      await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: rewrapped }, "KEY_PROVIDER_UNAVAILABLE", "timeout");
     } finally {
       vault.stall(false);
     }
@@ -136,7 +136,7 @@ describe("moving an existing plaintext ring under a key service", () => {
     const wrapped = await runCli(["keys", "wrap", "--from-file", join(dataDir, "dev-secrets.env"), "--json"], env);
     expect(wrapped.code, wrapped.stderr).toBe(0);
     const { value, primaryKeyId } = JSON.parse(wrapped.stdout) as { value: string; primaryKeyId: string };
-    expect(value).toMatch(/^[A-Za-z0-9_-]+:vault:v1:[A-Za-z0-9+/=]+:\d{4}-\d{2}-\d{2}$/);
+    expect(value).toMatch(/^[A-Za-z0-9_-]+:vault:v\d+:[A-Za-z0-9+/=]+:\d{4}-\d{2}-\d{2}$/);
     expect(wrapped.stdout).not.toMatch(/[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=/); // no plaintext key entry printed
 
     const after = await startServerProcess({ ...env, WALLET_AUTH_WRAPPED_KEYS: value, WALLET_AUTH_PRIMARY_KEY_ID: primaryKeyId }, 60_000);
@@ -161,13 +161,13 @@ describe("the reference server with the key ring wrapped by AWS KMS (stand-in, r
 
     // Disabled key: start-up fails with the coded error, no fallback.
     kms.disableKey(first.keyId);
-    await refusedStart(env, "KEY_PROVIDER_REFUSED");
+    await refusedStart(env, "KEY_PROVIDER_REFUSED", "key-disabled");
     kms.enableKey(first.keyId);
 
     // Wrong encryption context: k1's blob presented as k2.
-    await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: wrapped.replace(/^k1:/, "k2:"), WALLET_AUTH_PRIMARY_KEY_ID: "k2" }, "KEY_PROVIDER_REFUSED");
+    await refusedStart({ ...env, WALLET_AUTH_WRAPPED_KEYS: wrapped.replace(/^k1:/, "k2:"), WALLET_AUTH_PRIMARY_KEY_ID: "k2" }, "KEY_PROVIDER_REFUSED", "invalid-ciphertext");
     // A wrong secret: the stand-in's SigV4 check refuses (InvalidSignatureException).
-    await refusedStart({ ...env, AWS_SECRET_ACCESS_KEY: `${kms.credentials.secretAccessKey}x` }, "KEY_PROVIDER_REFUSED");
+    await refusedStart({ ...env, AWS_SECRET_ACCESS_KEY: `${kms.credentials.secretAccessKey}x` }, "KEY_PROVIDER_REFUSED", "access-denied");
     expect(kms.requests.at(-1)).toEqual({ operation: "Decrypt", signed: false });
 
     // Runbook: move the ring to a new KMS key, then disable the old one.
@@ -182,7 +182,7 @@ describe("the reference server with the key ring wrapped by AWS KMS (stand-in, r
 
     kms.stall(true);
     try {
-      await refusedStart(movedEnv, "KEY_PROVIDER_UNAVAILABLE");
+      await refusedStart(movedEnv, "KEY_PROVIDER_UNAVAILABLE", "timeout");
     } finally {
       kms.stall(false);
     }
