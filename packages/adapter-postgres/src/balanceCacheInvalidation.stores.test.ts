@@ -7,7 +7,7 @@
  */
 import { type BalanceCache, type ExchangeGateway, KeyRing, Redacted, RedisBalanceCache, type WalletAuth, type WalletAuthStore, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceStores } from "./test-support/sharedDatabases.js";
 
 const stores = serviceStores();
@@ -44,6 +44,8 @@ const outcome = (work: Promise<{ fromCache: boolean; balances: readonly { total:
   );
 
 describe.each(stores)("balance cache invalidation across two replicas on %s", (_name, open) => {
+  // PGlite starts in seconds, far longer on a loaded machine: outside any test's own time.
+  beforeAll(() => open().then(() => undefined), 180_000);
   describe.each(caches)("with %s", (cacheKind) => {
     let n = 0;
     const replicas = async () => {

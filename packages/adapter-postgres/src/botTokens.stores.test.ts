@@ -103,7 +103,8 @@ describe.each(targets)("bot token hashes on %s", (_name, open) => {
     target = await open();
     await target.store.users.ensure(victim.userId, new Date());
     tokens = new BotTokenService({ store: target.store, audit: new AuditTrail({ hashKey: testHashKey() }), keys: botTokenKeysFrom([keyA]) });
-  });
+    // PGlite starts in seconds, far longer on a loaded machine.
+  }, 180_000);
 
   it("a token row written straight into the database (plain SHA-256, even with a real row's key id) authenticates nobody", async () => {
     const real = await tokens.create(victim, { label: "real", scopes: ["balances:read"] });

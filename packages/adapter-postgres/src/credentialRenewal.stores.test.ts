@@ -4,7 +4,7 @@
  * PGlite and (with DATABASE_URL) the real PostgreSQL server, where the parallel round is a real race.
  */
 import { type ExchangeGateway, KeyRing, Redacted, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { serviceStores } from "./test-support/sharedDatabases.js";
 
 const stores = serviceStores();
@@ -31,6 +31,8 @@ function gatedExchange() {
 }
 
 describe.each(stores)("credential renewal against a concurrent disable on %s", (_name, open) => {
+  // PGlite starts in seconds, far longer on a loaded machine: outside any test's own time.
+  beforeAll(() => open().then(() => undefined), 180_000);
   let n = 0;
   const make = async () => {
     const exchange = gatedExchange();

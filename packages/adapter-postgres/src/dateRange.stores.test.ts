@@ -6,7 +6,7 @@
  */
 import { KeyRing, Redacted, createWalletAuth, isWalletAuthError } from "@wallet-auth/core";
 import { offlineExchanges } from "@wallet-auth/testing/scenarios";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { serviceStores } from "./test-support/sharedDatabases.js";
 
 const stores = serviceStores();
@@ -31,6 +31,8 @@ const OUT_OF_RANGE: [string, Date | string][] = [
 ];
 
 describe.each(stores)("date inputs on %s", (_name, open) => {
+  // PGlite starts in seconds, far longer on a loaded machine: outside any test's own time.
+  beforeAll(() => open().then(() => undefined), 180_000);
   let n = 0;
   const make = async () => {
     const auth = createWalletAuth({
