@@ -6,66 +6,81 @@ import {
   BotTokens,
   ConnectWallet,
   CredentialManager,
+  PrivacyPanel,
   SecurityStatus,
   TransactionList,
   WalletAuthProvider,
   WalletList,
+  WalletPicker,
   useWalletAuth,
   walletAuthStyles,
 } from "@wallet-auth/react";
-import { type FormEvent, StrictMode, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, StrictMode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { createDevelopmentWallet, discoverWallets } from "./devWallet.js";
+import { createDevelopmentWallet } from "./devWallet.js";
+import { type DevSessionStatus, type SessionState, devSession } from "./devSession.js";
 
-interface Session {
-  userId: string;
-  token: string;
-  expiresAt: number;
-}
-
-async function devSignIn(userId: string, expiresInS: number): Promise<Session> {
-  const res = await fetch("/dev/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId, expiresInS }) });
-  if (!res.ok) throw new Error("sign-in refused");
-  const body = (await res.json()) as { token: string; expiresAt: string };
-  return { userId, token: body.token, expiresAt: new Date(body.expiresAt).getTime() };
-}
-
-function SignIn({ onSession, notice }: { onSession: (s: Session) => void; notice: string | null }) {
+function SignIn({ notice, onSignIn }: { notice: string | null; onSignIn: (userId: string, minutes: number, stale: boolean) => Promise<void> }) {
   const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (notice) heading.current?.focus();
+  }, [notice]);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     try {
-      onSession(await devSignIn(String(data.get("userId")), Number(data.get("minutes")) * 60 || 900));
+      await onSignIn(String(data.get("userId")), Number(data.get("minutes")) || 15, data.get("stale") === "on");
     } catch {
       setError("The development sign-in refused that user id (letters, digits, _ and - only).");
     }
   }
   return (
-    <main className="wa-section" aria-labelledby="signin-title" style={{ maxWidth: "28rem", margin: "4rem auto" }}>
-      <h1 id="signin-title">Sign in</h1>
+    <main id="main" className="wa-section" aria-labelledby="signin-title" style={{ maxWidth: "28rem", margin: "4rem auto" }}>
+      <h1 id="signin-title" ref={heading} tabIndex={-1}>
+        Sign in
+      </h1>
       <p className="wa-muted">
         <strong>Development sign-in.</strong> It mints a Clerk-shaped session token with this server's local key; production uses Clerk.
       </p>
       {notice && (
-        <p role="status" className="wa-warn">
+        <p role="status" className="wa-callout wa-callout-warn">
           {notice}
         </p>
       )}
       <form onSubmit={submit} className="wa-form">
         <label htmlFor="userId">User id</label>
-        <input id="userId" name="userId" defaultValue="user_demo" required pattern="[A-Za-z0-9_-]{1,64}" />
+        <input id="userId" name="userId" defaultValue="user_demo" required pattern="[A-Za-z0-9_\-]{1,64}" autoComplete="username" />
         <label htmlFor="minutes">Session (minutes)</label>
         <input id="minutes" name="minutes" type="number" min="0.05" step="0.05" defaultValue="15" />
+        <label className="wa-full wa-row">
+          <input type="checkbox" name="stale" /> Verified a while ago (to try "verify it's you")
+        </label>
         <button type="submit">Sign in</button>
       </form>
-      {error && <p role="alert">{error}</p>}
+      {error && (
+        <p role="alert" className="wa-error">
+          {error}
+        </p>
+      )}
     </main>
   );
 }
 
-function SessionBanner({ session, onSignOut }: { session: Session; onSignOut: (notice: string | null) => void }) {
+type Theme = "system" | "light" | "dark";
+function useTheme(): [Theme, (t: Theme) => void] {
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem("wallet-auth-demo:theme") as Theme | null) ?? "system");
+  useEffect(() => {
+    if (theme === "system") delete document.documentElement.dataset.waTheme;
+    else document.documentElement.dataset.waTheme = theme;
+    localStorage.setItem("wallet-auth-demo:theme", theme);
+  }, [theme]);
+  return [theme, setTheme];
+}
+
+function Header({ session, onSignOut, onExtend }: { session: SessionState; onSignOut: (reason?: string) => void; onExtend: () => void }) {
   const { signedOut } = useWalletAuth();
+  const [theme, setTheme] = useTheme();
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -73,69 +88,102 @@ function SessionBanner({ session, onSignOut }: { session: Session; onSignOut: (n
   }, []);
   const left = Math.round((session.expiresAt - now) / 1000);
   useEffect(() => {
-    if (signedOut || left <= 0) onSignOut("Your session ended. Sign in again to continue.");
-  }, [signedOut, left, onSignOut]);
+    if (signedOut) onSignOut("Your session ended. Sign in again to continue.");
+  }, [signedOut, onSignOut]);
   return (
-    <header className="wa-row" style={{ justifyContent: "space-between", padding: ".5rem 0" }}>
+    <header className="wa-row" style={{ justifyContent: "space-between", padding: ".75rem 0", borderBottom: "1px solid var(--wa-border)", marginBottom: "1rem" }}>
       <span>
         Signed in as <strong>{session.userId}</strong>
       </span>
-      <span role="status" className={left < 120 ? "wa-warn" : "wa-muted"}>
-        {left < 120 ? `Your session ends in ${Math.max(0, left)} s.` : `Session: ${Math.round(left / 60)} min left`}
+      <span className="wa-row">
+        <span role="status" className={left < 120 ? "wa-warn" : "wa-muted"} data-testid="session-left">
+          {left < 120 ? `Your session ends in ${Math.max(0, left)} s.` : `Session: ${Math.round(left / 60)} min left`}
+        </span>
+        {left < 120 && (
+          <button type="button" onClick={onExtend}>
+            Stay signed in
+          </button>
+        )}
       </span>
-      <button type="button" onClick={() => onSignOut(null)}>
-        Sign out
-      </button>
+      <span className="wa-row">
+        <label className="wa-row">
+          <span>Theme</span>
+          <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+        <button type="button" className="wa-button-secondary" onClick={() => onSignOut()}>
+          Sign out
+        </button>
+      </span>
     </header>
   );
 }
 
 function Wallets() {
-  const [injected, setInjected] = useState<{ name: string; request: (a: { method: string; params?: unknown[] }) => Promise<unknown> } | null>(null);
   const dev = useRef<ReturnType<typeof createDevelopmentWallet> | null>(null);
-  useEffect(() => discoverWallets((found) => found[0] && setInjected({ name: found[0].info.name, request: found[0].provider.request.bind(found[0].provider) })), []);
   dev.current ??= createDevelopmentWallet();
   return (
     <WalletList>
-      {injected ? (
-        <ConnectWallet request={injected.request} providerName={injected.name} />
-      ) : (
-        <>
-          <p className="wa-warn">No browser wallet found: using a development wallet (a throw-away key in this page).</p>
-          <ConnectWallet request={dev.current.request} providerName="development wallet" />
-        </>
-      )}
+      <WalletPicker
+        fallback={
+          <>
+            <p className="wa-callout wa-callout-warn">No browser wallet found: using a development wallet (a throw-away key in this page).</p>
+            <ConnectWallet request={dev.current.request} providerName="development wallet" />
+          </>
+        }
+      />
     </WalletList>
   );
 }
 
-function App() {
-  const [session, setSession] = useState<Session | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const tokenRef = useRef<string | null>(null);
-  tokenRef.current = session?.token ?? null;
-  const getToken = useMemo(() => () => tokenRef.current, []);
-  const reverify = useMemo(
-    () => async () => {
-      if (!session || !window.confirm("Verify it is you: sign in again to continue.")) return false;
-      setSession(await devSignIn(session.userId, 900));
-      return true;
-    },
-    [session],
-  );
-  if (!session) return <SignIn onSession={(s) => (setNotice(null), setSession(s))} notice={notice} />;
+const sections = [
+  ["security", "Security"],
+  ["credentials", "Keys"],
+  ["balances", "Balances"],
+  ["transactions", "Transactions"],
+  ["wallets", "Wallets"],
+  ["alerts", "Alerts"],
+  ["audit", "Audit log"],
+  ["tokens", "Bot tokens"],
+  ["privacy", "Your data"],
+] as const;
+
+function SignedIn({
+  session,
+  getToken,
+  reverify,
+  onSignOut,
+  onExtend,
+}: {
+  session: SessionState;
+  getToken: () => Promise<string | null>;
+  reverify: () => Promise<boolean>;
+  onSignOut: (reason?: string) => void;
+  onExtend: () => void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // After sign-in the focus goes to the page's heading, not <body>.
+  useEffect(() => heading.current?.focus(), []);
   return (
-    // The banner above shows the session's time left, so the components' own notices are off.
-    <WalletAuthProvider key={session.userId + session.expiresAt} baseUrl="/api" getToken={getToken} reverify={reverify} sessionExpiresAt={session.expiresAt} sessionNotices={false}>
-      <SessionBanner session={session} onSignOut={(n) => (setNotice(n), setSession(null))} />
-      <nav aria-label="Sections" className="wa-row">
-        {["security", "credentials", "balances", "transactions", "wallets", "alerts", "audit", "tokens"].map((s) => (
-          <a key={s} href={`#${s}`}>
-            {s}
-          </a>
-        ))}
+    // Keyed by user only: a refreshed or re-verified token changes nothing on screen, so nothing typed is lost.
+    <WalletAuthProvider key={session.userId} baseUrl="/api" getToken={getToken} reverify={reverify} sessionExpiresAt={session.expiresAt} sessionNotices={false}>
+      <Header session={session} onSignOut={onSignOut} onExtend={onExtend} />
+      <nav aria-label="Sections">
+        <ul className="wa-row" style={{ listStyle: "none", padding: 0, margin: "0 0 1rem" }}>
+          {sections.map(([id, name]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{name}</a>
+            </li>
+          ))}
+        </ul>
       </nav>
-      <main>
+      <main id="main" tabIndex={-1}>
+        <h1 ref={heading} tabIndex={-1}>
+          Your trading accounts
+        </h1>
         <div id="security">
           <SecurityStatus />
         </div>
@@ -161,18 +209,51 @@ function App() {
         <div id="tokens">
           <BotTokens />
         </div>
+        <div id="privacy">
+          <PrivacyPanel onErased={() => onSignOut("Your account was erased.")} />
+        </div>
       </main>
     </WalletAuthProvider>
   );
 }
 
+function App() {
+  const [state, setState] = useState<DevSessionStatus>(devSession.current());
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(
+    () =>
+      devSession.subscribe((next, reason) => {
+        setState(next);
+        setNotice(next.status === "signed-out" ? reason : null);
+      }),
+    [],
+  );
+  const getToken = useCallback(() => devSession.token(), []);
+  const reverify = useCallback(() => devSession.reverify(), []);
+  const signOut = useCallback((reason?: string) => devSession.signOut(reason ?? null), []);
+  const extend = useCallback(() => void devSession.extend(15), []);
+  const signIn = useMemo(() => (userId: string, minutes: number, stale: boolean) => devSession.signIn(userId, minutes, stale), []);
+  if (state.status === "signed-out") return <SignIn notice={notice} onSignIn={signIn} />;
+  return <SignedIn session={state.session} getToken={getToken} reverify={reverify} onSignOut={signOut} onExtend={extend} />;
+}
+
 const style = document.createElement("style");
-style.textContent = walletAuthStyles;
+style.textContent = `${walletAuthStyles}
+body { margin: 0 auto; max-width: 72rem; padding: 0 1rem 2rem; min-height: 100vh; }
+@media (max-width: 640px) { body { padding: 0 .5rem 2rem; } }`;
 document.head.append(style);
 document.body.setAttribute("data-wallet-auth", "");
-document.body.style.margin = "0 auto";
-document.body.style.maxWidth = "64rem";
-document.body.style.padding = "0 1rem";
+const skip = document.createElement("a");
+skip.href = "#main";
+skip.className = "wa-skip";
+skip.textContent = "Skip to main content";
+skip.addEventListener("click", (event) => {
+  event.preventDefault();
+  const main = document.getElementById("main");
+  main?.setAttribute("tabindex", "-1");
+  main?.focus();
+});
+document.body.prepend(skip);
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <App />

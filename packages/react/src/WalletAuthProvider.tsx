@@ -1,6 +1,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type WalletAuthClient, createWalletAuthClient } from "@wallet-auth/core/client";
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import type { ApiErrorDetail } from "./apiError.js";
+import { StepUpDialog } from "./components/StepUpDialog.js";
 import { walletAuthKeys } from "./queryKeys.js";
 
 /** Where the session stands, as the components show it. */
@@ -32,6 +34,14 @@ export interface WalletAuthContextValue {
   session: WalletAuthSession;
   /** Called when a sensitive action needs a fresh verification; resolves `true` when the person verified again. */
   reverify?: (() => Promise<boolean>) | undefined;
+  /**
+   * Asks the person to verify again in the step-up dialog (which calls `reverify`); resolves
+   * `true` once verified (the caller retries its request), `false` when they cancelled.
+   * Concurrent callers share one dialog.
+   */
+  stepUp(): Promise<boolean>;
+  /** The parts of an error body the typed client drops (refused fields, policy rule, Retry-After), for a response it returned. */
+  errorDetail(response: Response): Promise<Pick<ApiErrorDetail, "fields" | "rule" | "retryAfterSeconds">>;
 }
 
 const Context = createContext<WalletAuthContextValue | null>(null);
@@ -44,7 +54,11 @@ export interface WalletAuthProviderProps {
   getToken?: (() => Promise<string | null> | string | null) | undefined;
   /** For cookie sessions: the CSRF token (from `GET /v1/me`). */
   csrfToken?: (() => string | null) | undefined;
-  /** Prompt the person to verify again (Clerk's reverification, or the development sign-in); resolve `true` to retry. */
+  /**
+   * Verify the person again (Clerk's reverification, or the development sign-in); resolve `true`
+   * once verified. The package asks first in its own "Verify it's you" dialog (not a native
+   * `confirm()`), then calls this, then retries the original request: nothing typed is lost.
+   */
   reverify?: (() => Promise<boolean>) | undefined;
   /**
    * When the session ends (a `Date` or epoch ms). Inside the warning window every component
@@ -106,17 +120,62 @@ export function WalletAuthProvider(props: WalletAuthProviderProps) {
     // Queries stop (every hook is disabled when signed out); drop what they held.
     if (signedOut) ownQueryClient.removeQueries({ queryKey: walletAuthKeys.all });
   }, [signedOut, ownQueryClient]);
+  // Error bodies carry more than the typed client returns (INVALID_INPUT `fields`, POLICY_DENIED
+  // `rule`, the Retry-After header): a copy of each error response is read here, keyed by the
+  // response object the client hands back.
+  const details = useRef(new WeakMap<Response, Promise<Pick<ApiErrorDetail, "fields" | "rule" | "retryAfterSeconds">>>());
+  const inspectingFetch = useMemo<typeof fetch>(() => {
+    const base: typeof fetch = fetchImpl ?? ((input, init) => fetch(input, init));
+    return async (input, init) => {
+      const response = await base(input, init);
+      if (!response.ok && response.status !== 204) {
+        const retry = Number(response.headers.get("retry-after"));
+        const retryAfterSeconds = Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : undefined;
+        details.current.set(
+          response,
+          response
+            .clone()
+            .json()
+            .then((body: { error?: { fields?: unknown; rule?: unknown } } | null) => ({
+              fields: Array.isArray(body?.error?.fields) ? body.error.fields.filter((f): f is string => typeof f === "string") : undefined,
+              rule: typeof body?.error?.rule === "string" ? body.error.rule : undefined,
+              retryAfterSeconds,
+            }))
+            .catch(() => ({ retryAfterSeconds })),
+        );
+      }
+      return response;
+    };
+  }, [fetchImpl]);
+  const errorDetail = useCallback((response: Response) => details.current.get(response) ?? Promise.resolve({}), []);
   const client = useMemo(
     () =>
       createWalletAuthClient({
         baseUrl,
         ...(getToken ? { getToken } : {}),
         ...(csrfToken ? { csrfToken } : {}),
-        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+        fetch: inspectingFetch,
       }),
-    [baseUrl, getToken, csrfToken, fetchImpl],
+    [baseUrl, getToken, csrfToken, inspectingFetch],
   );
-  const http = useMemo<WalletAuthHttp>(() => ({ baseUrl, fetch: fetchImpl ?? ((input, init) => fetch(input, init)), getToken }), [baseUrl, fetchImpl, getToken]);
+  const http = useMemo<WalletAuthHttp>(() => ({ baseUrl, fetch: inspectingFetch, getToken }), [baseUrl, inspectingFetch, getToken]);
+  // One step-up dialog for every caller: concurrent requests that need it wait on the same answer.
+  const [stepUpOpen, setStepUpOpen] = useState(false);
+  const pendingStepUp = useRef<{ promise: Promise<boolean>; resolve: (verified: boolean) => void } | null>(null);
+  const stepUp = useCallback(() => {
+    if (!pendingStepUp.current) {
+      let resolve!: (verified: boolean) => void;
+      const promise = new Promise<boolean>((r) => (resolve = r));
+      pendingStepUp.current = { promise, resolve };
+      setStepUpOpen(true);
+    }
+    return pendingStepUp.current.promise;
+  }, []);
+  const settleStepUp = useCallback((verified: boolean) => {
+    pendingStepUp.current?.resolve(verified);
+    pendingStepUp.current = null;
+    setStepUpOpen(false);
+  }, []);
   const markSignedOut = useCallback(() => setUnauthenticated(true), []);
   const value = useMemo<WalletAuthContextValue>(
     () => ({
@@ -126,12 +185,17 @@ export function WalletAuthProvider(props: WalletAuthProviderProps) {
       markSignedOut,
       session: { expiresAt, minutesLeft: minutesLeft === 0 ? null : minutesLeft, signedOut, notices: props.sessionNotices ?? true },
       reverify: props.reverify,
+      stepUp,
+      errorDetail,
     }),
-    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.sessionNotices, props.reverify],
+    [client, http, signedOut, markSignedOut, expiresAt, minutesLeft, props.sessionNotices, props.reverify, stepUp, errorDetail],
   );
   return (
     <QueryClientProvider client={ownQueryClient}>
-      <Context.Provider value={value}>{props.children}</Context.Provider>
+      <Context.Provider value={value}>
+        {props.children}
+        <StepUpDialog open={stepUpOpen} reverify={props.reverify} onSettled={settleStepUp} />
+      </Context.Provider>
     </QueryClientProvider>
   );
 }

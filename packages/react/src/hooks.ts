@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
-import { WalletAuthApiError } from "./apiError.js";
+import type { ApiError, ApiResult, CreateCredentialBody, UpdateCredentialBody, WalletAuthClient } from "@wallet-auth/core/client";
+import { StepUpCancelledError, WalletAuthApiError } from "./apiError.js";
 import { walletAuthKeys } from "./queryKeys.js";
 import { useWalletAuth } from "./WalletAuthProvider.js";
 
@@ -8,14 +8,18 @@ import { useWalletAuth } from "./WalletAuthProvider.js";
  * Unwraps a client result for TanStack Query: data, or a thrown {@link WalletAuthApiError}.
  * A 401 flips the provider into "signed out"; a reverification hint prompts once and retries.
  */
-function useCall() {
-  const { markSignedOut, reverify } = useWalletAuth();
+export function useCall() {
+  const { markSignedOut, stepUp, errorDetail } = useWalletAuth();
   return async function call<T>(run: () => Promise<ApiResult<T>>): Promise<T> {
     let result = await run();
-    if (result.error?.reverification && reverify && (await reverify())) result = await run();
+    if (result.error?.reverification) {
+      // The step-up dialog: verified -> the same request again; cancelled -> a quiet outcome.
+      if (!(await stepUp())) throw new StepUpCancelledError();
+      result = await run();
+    }
     if (result.error) {
       if (result.error.code === "UNAUTHENTICATED") markSignedOut();
-      throw new WalletAuthApiError(result.error);
+      throw new WalletAuthApiError({ ...result.error, ...(await errorDetail(result.response)) });
     }
     return result.data as T;
   };
@@ -138,7 +142,7 @@ export function useLinkWallet() {
     mutationFn: async ({ request, chainId = "eip155:1", label }: { request: Eip1193Request; chainId?: string; label?: string }) => {
       const accounts = (await request({ method: "eth_requestAccounts" })) as string[];
       const address = accounts[0];
-      if (!address) throw new Error("The wallet shared no account.");
+      if (!address) throw Object.assign(new Error("no account"), { code: "WALLET_NO_ACCOUNT" });
       const challenge = await call(() => client.walletChallenge({ address, chainId }));
       const hex = `0x${Array.from(new TextEncoder().encode(challenge.message), (b) => b.toString(16).padStart(2, "0")).join("")}`;
       const signature = (await request({ method: "personal_sign", params: [hex, address] })) as string;
@@ -162,7 +166,7 @@ export const useUnlinkWallet = () => useWalletMutation((c, id: string) => c.unli
 export const useSetPrimaryWallet = () => useWalletMutation((c, id: string) => c.setPrimaryWallet(id));
 export const useUpdateWallet = () => useWalletMutation((c, v: { id: string; label: string | null }) => c.updateWallet(v.id, { label: v.label }));
 
-export function useAuditLog(filters: { action?: string; outcome?: string } = {}) {
+export function useAuditLog(filters: AuditFilters = {}) {
   const { client } = useWalletAuth();
   const call = useCall();
   const live = useLive();
@@ -172,7 +176,14 @@ export function useAuditLog(filters: { action?: string; outcome?: string } = {})
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       call(() =>
-        client.listAudit({ limit: 20, ...(filters.action ? { action: filters.action } : {}), ...(filters.outcome ? { outcome: filters.outcome } : {}), ...(pageParam ? { cursor: pageParam } : {}) }),
+        client.listAudit({
+          limit: 20,
+          ...(filters.action ? { action: filters.action } : {}),
+          ...(filters.outcome ? { outcome: filters.outcome } : {}),
+          ...(filters.from ? { from: filters.from } : {}),
+          ...(filters.to ? { to: filters.to } : {}),
+          ...(pageParam ? { cursor: pageParam } : {}),
+        } as Parameters<Client["listAudit"]>[0]),
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
@@ -221,3 +232,144 @@ export function useBotTokens() {
 export const useCreateBotToken = () => useApiMutation((c, body: Parameters<Client["createToken"]>[0]) => c.createToken(body), [walletAuthKeys.tokens()], { carriesSecret: true });
 
 export const useRevokeBotToken = () => useApiMutation((c, id: string) => c.revokeToken(id), [walletAuthKeys.tokens()]);
+
+/**
+ * A request to a route the typed client does not cover yet (policies, privacy), in the client's
+ * `ApiResult` shape so {@link useCall} treats it the same (step-up, 401, error details).
+ */
+async function rawRequest<T>(http: ReturnType<typeof useWalletAuth>["http"], method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  const token = http.getToken ? await http.getToken() : null;
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const response = await http.fetch(`${http.baseUrl.replace(/\/+$/, "")}${path}`, { method, headers, credentials: "include", ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (response.status === 204) return { data: undefined as T, response };
+  const parsed = (await response.clone().json().catch(() => null)) as { error?: ApiError; clerk_error?: { reason?: string; metadata?: { reverification?: ApiError["reverification"] } } } | null;
+  if (response.ok) return { data: parsed as T, response };
+  const err = parsed?.error;
+  return {
+    error: {
+      code: err?.code ?? "INTERNAL",
+      message: err?.message ?? "An internal error occurred.",
+      requestId: err?.requestId ?? "",
+      ...(parsed?.clerk_error?.reason === "reverification-error" ? { reverification: parsed.clerk_error.metadata?.reverification ?? { level: "second_factor", afterMinutes: 10 } } : {}),
+    },
+    response,
+  };
+}
+
+/** The supported exchanges and what each one's key form needs (`GET /v1/venues`): changes only with a deployment. */
+export function useVenues() {
+  const { client } = useWalletAuth();
+  const call = useCall();
+  return useQuery({ queryKey: walletAuthKeys.venues(), enabled: useLive(), staleTime: 3_600_000, queryFn: () => call(() => client.listVenues()) });
+}
+
+/** A trade policy as the API returns it (`GET /v1/credentials/:id/policy`). */
+export interface TradePolicyView {
+  subjectType: "credential" | "token";
+  subjectId: string;
+  policy: TradePolicy | null;
+  source: "default" | "stored";
+  version: number;
+  updatedAt: string | null;
+}
+/** What orders a credential may place through the exchange proxy. Notionals are decimal strings in `quoteCurrency`. */
+export interface TradePolicy {
+  symbols: "*" | string[];
+  quoteCurrency: string;
+  sides: ("buy" | "sell")[];
+  orderTypes: ("market" | "limit")[];
+  minOrderNotional: string | null;
+  maxOrderNotional: string | null;
+  window: { seconds: number; maxNotional: string } | null;
+  priceBandPercent: string | null;
+  reduceOnly: boolean;
+  fundMovement: ("withdraw" | "transfer" | "subAccount" | "convert")[];
+}
+
+export function useCredentialPolicy(credentialId: string) {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  return useQuery({
+    queryKey: walletAuthKeys.policy(credentialId),
+    enabled: useLive(),
+    queryFn: () => call(() => rawRequest<TradePolicyView>(http, "GET", `/v1/credentials/${encodeURIComponent(credentialId)}/policy`)),
+  });
+}
+
+/** Replaces a credential's trade policy; widening it goes through the step-up dialog and is retried. */
+export function usePutCredentialPolicy() {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: string; policy: TradePolicy }) => call(() => rawRequest<TradePolicyView>(http, "PUT", `/v1/credentials/${encodeURIComponent(v.id)}/policy`, v.policy)),
+    onSuccess: async (_data, v) => {
+      await Promise.all([queryClient.invalidateQueries({ queryKey: walletAuthKeys.policy(v.id) }), queryClient.invalidateQueries({ queryKey: auditPrefix })]);
+    },
+  });
+}
+
+/** Downloads everything stored about the person (GDPR Art. 15/20) as JSON text. */
+export function usePrivacyExport() {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  return useMutation({
+    mutationFn: async () => {
+      const headers: Record<string, string> = {};
+      const token = http.getToken ? await http.getToken() : null;
+      if (token) headers.authorization = `Bearer ${token}`;
+      return call(async (): Promise<ApiResult<string>> => {
+        const response = await http.fetch(`${http.baseUrl.replace(/\/+$/, "")}/v1/privacy/export`, { headers, credentials: "include" });
+        if (response.ok) return { data: await response.text(), response };
+        return rawErrorOf(response);
+      });
+    },
+  });
+}
+
+async function rawErrorOf(response: Response): Promise<ApiResult<never>> {
+  const parsed = (await response.clone().json().catch(() => null)) as { error?: ApiError } | null;
+  return { error: { code: parsed?.error?.code ?? "INTERNAL", message: parsed?.error?.message ?? "An internal error occurred.", requestId: parsed?.error?.requestId ?? "" }, response };
+}
+
+/** Erases the account (GDPR Art. 17): a step-up action with the confirmation phrase. */
+export function useEraseAccount() {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => call(() => rawRequest<{ deleted: Record<string, number> }>(http, "DELETE", "/v1/privacy/account", { confirm: "ERASE MY ACCOUNT" })),
+    onSuccess: () => queryClient.removeQueries({ queryKey: walletAuthKeys.all }),
+  });
+}
+
+/** Audit filters the API takes; the export uses exactly the same ones. */
+export interface AuditFilters {
+  action?: string | undefined;
+  outcome?: string | undefined;
+  /** ISO 8601 instants. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Downloads the audit log with exactly the given filters (json, ndjson or csv). */
+export function useAuditExport() {
+  const { http } = useWalletAuth();
+  const call = useCall();
+  return useMutation({
+    mutationFn: async ({ format, filters }: { format: "json" | "ndjson" | "csv"; filters: AuditFilters }) => {
+      const query = new URLSearchParams({ format });
+      for (const key of ["action", "outcome", "from", "to"] as const) if (filters[key]) query.set(key, filters[key]!);
+      const headers: Record<string, string> = {};
+      const token = http.getToken ? await http.getToken() : null;
+      if (token) headers.authorization = `Bearer ${token}`;
+      return call(async (): Promise<ApiResult<string>> => {
+        const response = await http.fetch(`${http.baseUrl.replace(/\/+$/, "")}/v1/audit/export?${query.toString()}`, { headers, credentials: "include" });
+        if (response.ok) return { data: await response.text(), response };
+        return rawErrorOf(response);
+      });
+    },
+  });
+}

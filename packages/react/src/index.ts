@@ -12,7 +12,7 @@ export {
   type WalletAuthSession,
   useWalletAuth,
 } from "./WalletAuthProvider.js";
-export { WalletAuthApiError, describeError } from "./apiError.js";
+export { WalletAuthApiError, StepUpCancelledError, describeError, explainError, errorHelp, errorCodeOf, type ApiErrorDetail, type ErrorHelp, type ClientErrorCode } from "./apiError.js";
 export { walletAuthKeys } from "./queryKeys.js";
 export {
   type Eip1193Request,
@@ -41,12 +41,26 @@ export {
   useUpdateWallet,
   useValidateCredential,
   useWallets,
+  useVenues,
+  useCredentialPolicy,
+  usePutCredentialPolicy,
+  usePrivacyExport,
+  useEraseAccount,
+  useAuditExport,
+  type AuditFilters,
+  type TradePolicy,
+  type TradePolicyView,
 } from "./hooks.js";
 export { CredentialManager, exchangeHints } from "./components/CredentialManager.js";
 export { BalanceTable } from "./components/BalanceTable.js";
 export { BalanceHistoryChart } from "./components/BalanceHistoryChart.js";
-export { ConnectWallet, WalletList } from "./components/WalletList.js";
-export { AuditLogTable } from "./components/AuditLogTable.js";
+export { ConnectWallet, CopyButton, WalletList, WalletPicker, defaultChains, useEip6963Wallets, type AnnouncedWallet } from "./components/WalletList.js";
+export { AuditLogTable, auditActionNames, showAuditEvents } from "./components/AuditLogTable.js";
+export { PrivacyPanel } from "./components/PrivacyPanel.js";
+export { ConfirmDialog } from "./components/ConfirmDialog.js";
+export { ExchangeMark, monogramOf } from "./components/ExchangeMark.js";
+export { PolicyEditor, policySummary } from "./components/PolicyEditor.js";
+export { CredentialForm } from "./components/CredentialForm.js";
 export { BotTokens } from "./components/BotTokens.js";
 export { ErrorNote } from "./components/ErrorNote.js";
 export { AlertsPanel, describeAlert } from "./components/AlertsPanel.js";

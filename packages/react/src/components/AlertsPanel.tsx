@@ -1,5 +1,6 @@
 import type { AlertDto } from "@wallet-auth/core/client";
 import { useAcknowledgeAlert, useAlerts, useResolveAlert } from "../hooks.js";
+import { showAuditEvents } from "./AuditLogTable.js";
 import { ErrorNote } from "./ErrorNote.js";
 import { Section } from "./Section.js";
 
@@ -23,6 +24,21 @@ export function describeAlert(alert: Pick<AlertDto, "kind">): { title: string; a
 }
 
 const severityOrder: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** The audit events around an alert (an hour before it to five minutes after), shown in the audit log on this page. */
+function RelatedEventsButton({ alert, title }: { alert: AlertDto; title: string }) {
+  const at = new Date(alert.createdAt).getTime();
+  return (
+    <button
+      type="button"
+      className="wa-button-secondary"
+      aria-label={`Show the events behind "${title}"`}
+      onClick={() => showAuditEvents({ from: new Date(at - 3_600_000).toISOString(), to: new Date(at + 300_000).toISOString() })}
+    >
+      Show events
+    </button>
+  );
+}
 
 /** One alert as a card: severity, what happened, when, what to do, and the buttons to mark it seen or dealt with. */
 export function AlertItem({ alert }: { alert: AlertDto }) {
@@ -51,8 +67,11 @@ export function AlertItem({ alert }: { alert: AlertDto }) {
           <button type="button" disabled={busy} onClick={() => resolve.mutate(alert.id)} aria-label={`Mark "${title}" as dealt with`}>
             Dealt with
           </button>
+          <RelatedEventsButton alert={alert} title={title} />
         </div>
-      ) : null}
+      ) : (
+        <RelatedEventsButton alert={alert} title={title} />
+      )}
       {failed ? <ErrorNote error={failed} /> : null}
     </li>
   );

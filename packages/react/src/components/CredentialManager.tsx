@@ -1,28 +1,72 @@
-import type { CredentialDto } from "@wallet-auth/core/client";
-import { type FormEvent, useId, useRef, useState } from "react";
-import { describeError } from "../apiError.js";
-import { useCreateCredential, useCredentials, useDeleteCredential, useReplaceCredentialKey, useSetCredentialEnabled, useUpdateCredential, useValidateCredential } from "../hooks.js";
+import type { CredentialDto, VenueDto } from "@wallet-auth/core/client";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { StepUpCancelledError, explainError } from "../apiError.js";
+import { daysUntil, relativeTime } from "../format.js";
+import { useCredentials, useDeleteCredential, useReplaceCredentialKey, useSetCredentialEnabled, useUpdateCredential, useValidateCredential, useVenues } from "../hooks.js";
+import { ConfirmDialog } from "./ConfirmDialog.js";
+import { CredentialForm, exchangeHints } from "./CredentialForm.js";
 import { ErrorNote } from "./ErrorNote.js";
+import { ExchangeMark } from "./ExchangeMark.js";
+import { PolicyEditor } from "./PolicyEditor.js";
 import { Section } from "./Section.js";
 
-/** Field hints per exchange: which fields it needs and where to find them. */
-export const exchangeHints: Record<string, { label: string; passphrase?: boolean; hint: string }> = {
-  binance: { label: "Binance", hint: "API Management > Create API. Enable Reading; leave Withdrawals off." },
-  okx: { label: "OKX", passphrase: true, hint: "API > Create V5 API key. Read (and Trade if needed); never Withdraw. Keep the passphrase." },
-  coinbase: { label: "Coinbase", hint: "Settings > API. View permission; no transfer permission." },
-  kraken: { label: "Kraken", hint: "Security > API. Query Funds; no Withdraw Funds." },
+export { exchangeHints };
+
+const statusWords: Record<string, { text: string; tone: string }> = {
+  active: { text: "Active", tone: "ok" },
+  disabled: { text: "Disabled", tone: "muted" },
+  invalid: { text: "Invalid key", tone: "bad" },
+  expired: { text: "Expired", tone: "bad" },
 };
 
-const daysUntil = (iso: string | null) => (iso === null ? null : Math.ceil((new Date(iso).getTime() - Date.now()) / 86_400_000));
-const when = (iso: string | null) => (iso === null ? "never" : new Date(iso).toLocaleString());
-
 function StatusBadge({ c }: { c: CredentialDto }) {
-  const tone = c.status === "active" ? "ok" : c.status === "disabled" ? "muted" : "bad";
+  const s = statusWords[c.status] ?? { text: c.status, tone: "muted" };
   return (
-    <span className={`wa-badge wa-badge-${tone}`} data-state={c.status}>
-      {c.status}
+    <span className={`wa-badge wa-badge-${s.tone}`} data-state={c.status}>
+      {s.text}
     </span>
   );
+}
+
+type Tri = boolean | "unknown" | undefined;
+/** The six permissions a trader cares about, from the venue's own report (or the older coarse record). */
+function permissionsOf(c: CredentialDto): { name: string; value: Tri; danger?: boolean }[] {
+  const k = c.keyPermissions;
+  const p = c.permissions;
+  return [
+    { name: "read", value: k ? k.read : p?.read },
+    { name: "trade", value: k ? k.spotTrade : p?.trade },
+    { name: "margin", value: k ? k.margin : p?.margin },
+    { name: "futures", value: k ? k.futures : p?.futures },
+    { name: "transfer", value: k ? k.internalTransfer : undefined },
+    { name: "withdraw", value: k ? k.withdraw : p?.withdraw, danger: true },
+  ];
+}
+
+function PermissionBadges({ c }: { c: CredentialDto }) {
+  return (
+    <ul className="wa-badges" aria-label="Key permissions">
+      {permissionsOf(c).map(({ name, value, danger }) => {
+        const on = value === true;
+        const tone = on ? (danger ? "bad" : "ok") : value === false ? "off" : "muted";
+        const state = on ? "on" : value === false ? "off" : "unknown";
+        return (
+          <li key={name} className={`wa-badge wa-badge-${tone}`} data-permission={name} data-state={state}>
+            {name}
+            <span className="wa-sr-only">: {state}</span>
+            {state === "unknown" && <span aria-hidden="true"> ?</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ipBinding(c: CredentialDto): { text: string; tone?: string } {
+  const k = c.keyPermissions;
+  if (!k || k.ipRestricted === "unknown") return { text: "not reported" };
+  if (k.ipRestricted === false) return { text: "any IP address", tone: "wa-warn" };
+  return { text: k.allowedIps?.length ? `bound to ${k.allowedIps.join(", ")}` : "bound to an IP allowlist" };
 }
 
 /** Rename in place: the label is not sensitive, so no step-up. Focus goes back to the trigger. */
@@ -59,11 +103,11 @@ function RenameForm({ c, onDone }: { c: CredentialDto; onDone: (message: string 
  * Replace the key and secret. Write-only as when adding: read from the form at submit time,
  * the form cleared before the request leaves, the mutation reset after it settles.
  */
-function ReplaceKeyForm({ c, onDone }: { c: CredentialDto; onDone: (message: string | null) => void }) {
+function ReplaceKeyForm({ c, venue, onDone }: { c: CredentialDto; venue: VenueDto | undefined; onDone: (message: string | null) => void }) {
   const replace = useReplaceCredentialKey();
   const [error, setError] = useState<unknown>(null);
   const ids = { apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
-  const needsPassphrase = exchangeHints[c.exchange]?.passphrase === true;
+  const needsPassphrase = venue ? venue.fields.some((f) => f.name === "password") : exchangeHints[c.exchange]?.passphrase === true;
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -75,7 +119,7 @@ function ReplaceKeyForm({ c, onDone }: { c: CredentialDto; onDone: (message: str
       const updated = await replace.mutateAsync(variables);
       onDone(`Key replaced and validated: now key …${updated.keyHint}.`);
     } catch (caught) {
-      setError(caught);
+      setError(caught instanceof StepUpCancelledError ? null : caught);
     } finally {
       replace.reset();
     }
@@ -108,69 +152,136 @@ function ReplaceKeyForm({ c, onDone }: { c: CredentialDto; onDone: (message: str
   );
 }
 
-function CredentialRow({ c }: { c: CredentialDto }) {
+function CredentialRow({
+  c,
+  venue,
+  focusMe,
+  onDeleted,
+  listElement,
+}: {
+  c: CredentialDto;
+  venue: VenueDto | undefined;
+  focusMe: boolean;
+  onDeleted: () => void;
+  listElement: () => HTMLElement | null;
+}) {
   const validate = useValidateCredential();
   const toggle = useSetCredentialEnabled();
   const remove = useDeleteCredential();
-  const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState<"rename" | "replace" | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const card = useRef<HTMLLIElement>(null);
   const triggers = { rename: useRef<HTMLButtonElement>(null), replace: useRef<HTMLButtonElement>(null) };
+  useEffect(() => {
+    if (focusMe) card.current?.focus();
+  }, [focusMe]);
   const finish = (which: "rename" | "replace") => (message: string | null) => {
     setEditing(null);
     setNote(message);
     // Back to the button that opened the form (after the form unmounts).
     queueMicrotask(() => triggers[which].current?.focus());
   };
-  const expires = daysUntil(c.expiresAt);
-  const perms = c.permissions ? Object.entries(c.permissions).filter(([, v]) => v).map(([k]) => k) : [];
+  const name = venue?.displayName ?? exchangeHints[c.exchange]?.label ?? c.exchange;
+  const venueExpiry = c.keyPermissions?.expiresAt ?? c.expiresAt;
+  const expires = daysUntil(venueExpiry);
+  const ip = ipBinding(c);
+  const checkResult = validate.data ? (validate.data.outcome === "invalid" ? explainError({ code: validate.data.code }) : null) : null;
   return (
-    <li className="wa-card" data-testid="credential" aria-label={`${c.label} on ${c.exchange}`}>
-      <div className="wa-row">
-        <strong>{c.label}</strong> <span className="wa-muted">{c.exchange} · key …{c.keyHint}</span> <StatusBadge c={c} />
+    <li ref={card} tabIndex={-1} className="wa-card" data-testid="credential" data-credential-id={c.id} aria-label={`${c.label} on ${name}`}>
+      <div className="wa-card-head">
+        <ExchangeMark id={c.exchange} name={name} />
+        <span className="wa-card-title">
+          <strong title={c.label}>{c.label}</strong>
+          <span className="wa-muted">
+            {name} · key …{c.keyHint}
+            {c.keyPermissions?.account === "sub" ? " · sub-account" : c.keyPermissions?.account === "master" ? " · main account" : ""}
+          </span>
+        </span>
+        <StatusBadge c={c} />
       </div>
-      <ul className="wa-indicators" aria-label="Security indicators">
-        <li title="Encrypted at rest with AES-256-GCM under the server's key ring">encrypted at rest</li>
-        <li>permissions: {perms.length ? perms.join(", ") : "unknown"}</li>
-        <li>last used: {when(c.lastUsedAt)}</li>
-        <li>last validated: {when(c.lastValidatedAt)}</li>
-        {expires !== null && <li className={expires <= 7 ? "wa-warn" : undefined}>{expires > 0 ? `expires in ${expires} days` : "expired"}</li>}
-      </ul>
+      <PermissionBadges c={c} />
+      {c.keyPermissions?.withdraw === true && <p className="wa-callout wa-callout-bad">This key can withdraw funds. Turn withdrawals off on {name}.</p>}
+      <dl className="wa-facts">
+        <div>
+          <dt>IP binding</dt>
+          <dd className={ip.tone}>{ip.text}</dd>
+        </div>
+        <div>
+          <dt>Expires</dt>
+          <dd className={expires !== null && expires <= 7 ? "wa-warn" : undefined}>{expires === null ? "no expiry" : expires > 0 ? `in ${expires} day${expires === 1 ? "" : "s"}` : "expired"}</dd>
+        </div>
+        <div>
+          <dt>Last used</dt>
+          <dd title={c.lastUsedAt ?? undefined}>{relativeTime(c.lastUsedAt)}</dd>
+        </div>
+        <div>
+          <dt>Key age</dt>
+          <dd title={c.createdAt}>{relativeTime(c.createdAt).replace(" ago", "")}</dd>
+        </div>
+        <div>
+          <dt>Last checked</dt>
+          <dd title={c.lastValidatedAt ?? undefined}>{relativeTime(c.lastValidatedAt)}</dd>
+        </div>
+        <div>
+          <dt>Stored</dt>
+          <dd>encrypted (AES-256-GCM)</dd>
+        </div>
+      </dl>
+      <PolicyEditor credentialId={c.id} credentialLabel={c.label} />
       <div className="wa-actions">
         <button type="button" onClick={() => validate.mutate(c.id)} disabled={validate.isPending}>
           {validate.isPending ? "Checking…" : "Check now"}
         </button>
-        <button type="button" ref={triggers.rename} aria-expanded={editing === "rename"} onClick={() => setEditing(editing === "rename" ? null : "rename")}>
+        <button type="button" className="wa-button-secondary" ref={triggers.rename} aria-expanded={editing === "rename"} onClick={() => setEditing(editing === "rename" ? null : "rename")}>
           Rename
         </button>
-        <button type="button" ref={triggers.replace} aria-expanded={editing === "replace"} onClick={() => setEditing(editing === "replace" ? null : "replace")}>
+        <button type="button" className="wa-button-secondary" ref={triggers.replace} aria-expanded={editing === "replace"} onClick={() => setEditing(editing === "replace" ? null : "replace")}>
           Replace key
         </button>
-        {c.status === "active" || c.status === "disabled" ? (
-          <button type="button" onClick={() => toggle.mutate({ id: c.id, enabled: c.status === "disabled" })}>
-            {c.status === "disabled" ? "Enable" : "Disable"}
+        {c.status === "active" ? (
+          <ConfirmDialog
+            title={`Disable ${c.label}?`}
+            consequence={<p>Bots using this key stop trading and its balances stop refreshing until you enable it again. The key stays stored.</p>}
+            confirmLabel="Disable key"
+            onConfirm={() => toggle.mutate({ id: c.id, enabled: false })}
+            // The Disable button becomes Enable: the card keeps the focus instead of a button that is gone.
+            focusAfterConfirm={() => card.current}
+          >
+            <button type="button" className="wa-button-secondary">
+              Disable
+            </button>
+          </ConfirmDialog>
+        ) : c.status === "disabled" ? (
+          <button type="button" className="wa-button-secondary" onClick={() => toggle.mutate({ id: c.id, enabled: true })}>
+            Enable
           </button>
         ) : null}
-        {confirming ? (
-          <span role="group" aria-label="Confirm deletion">
-            <button type="button" className="wa-danger" onClick={() => remove.mutate(c.id)}>
-              Delete for good
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="wa-danger" onClick={() => setConfirming(true)}>
+        <ConfirmDialog
+          title={`Delete ${c.label}?`}
+          consequence={
+            <p>
+              The key …{c.keyHint} is erased from this service for good: bot tokens using it stop working and its balances leave your portfolio. The key still exists on {name}; delete it there too.
+            </p>
+          }
+          confirmLabel="Delete for good"
+          // mutateAsync, not mutate's callbacks: the card unmounts once the list refreshes, and the focus move must still happen.
+          onConfirm={() => remove.mutateAsync(c.id).then(onDeleted, () => undefined /* shown through remove.error */)}
+          focusAfterConfirm={listElement}
+        >
+          <button type="button" className="wa-danger">
             Delete
           </button>
-        )}
+        </ConfirmDialog>
       </div>
       {editing === "rename" && <RenameForm c={c} onDone={finish("rename")} />}
-      {editing === "replace" && <ReplaceKeyForm c={c} onDone={finish("replace")} />}
+      {editing === "replace" && <ReplaceKeyForm c={c} venue={venue} onDone={finish("replace")} />}
       <div aria-live="polite">
         {note && <p className="wa-note">{note}</p>}
-        {validate.data && <p className="wa-note">Check: {validate.data.outcome === "invalid" ? `not valid (${validate.data.code ?? "unknown"})` : "the exchange accepted the key"}</p>}
+        {validate.data && (
+          <p className={checkResult ? "wa-callout wa-callout-bad" : "wa-callout wa-callout-ok"} data-testid="check-result">
+            {checkResult ? `${checkResult.title} ${checkResult.fix}` : "The exchange accepted the key."}
+          </p>
+        )}
         <ErrorNote error={validate.error ?? toggle.error ?? remove.error} />
       </div>
     </li>
@@ -178,91 +289,54 @@ function CredentialRow({ c }: { c: CredentialDto }) {
 }
 
 /**
- * Add, list, check, rename, replace the key of, disable/enable and delete exchange credentials. The key and secret are
- * write-only: read from the form at submit time, cleared right after, never kept in React
- * state or the query cache, and never shown again.
+ * Add, list, check, rename, replace the key of, disable/enable and delete exchange credentials,
+ * each shown with its exchange's identity, permissions, IP binding, expiry and trade policy. The
+ * key and secret are write-only: read from the form at submit time, cleared right after, never
+ * kept in React state or the query cache, and never shown again.
  */
 export function CredentialManager() {
   const list = useCredentials();
-  const create = useCreateCredential();
-  const form = useRef<HTMLFormElement>(null);
-  const [exchange, setExchange] = useState("binance");
-  const [result, setResult] = useState<{ text: string; id?: string; label?: string; keyHint?: string } | null>(null);
-  const ids = { exchange: useId(), label: useId(), apiKey: useId(), secret: useId(), password: useId(), hint: useId() };
-  const hint = exchangeHints[exchange];
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const field = (name: string) => String(data.get(name) ?? "");
-    const body = {
-      exchange,
-      label: field("label"),
-      apiKey: field("apiKey"),
-      secret: field("secret"),
-      ...(field("password") ? { password: field("password") } : {}),
-    };
-    event.currentTarget.reset();
-    setResult(null);
-    try {
-      const created = await create.mutateAsync(body);
-      setResult({ text: `Stored and validated: ${created.label} (key …${created.keyHint}).`, id: created.id, label: created.label, keyHint: created.keyHint });
-    } catch (error) {
-      setResult({ text: describeError(error) });
-    } finally {
-      // The mutation keeps its variables (the secret) until reset.
-      create.reset();
-    }
-  }
-
+  const venues = useVenues();
+  const [result, setResult] = useState<{ id: string; label: string; keyHint: string } | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const [focusId, setFocusId] = useState<string | null>(null);
   return (
     <Section title="Exchange credentials">
-      <form ref={form} onSubmit={submit} className="wa-form" aria-describedby={ids.hint} autoComplete="off">
-        <label htmlFor={ids.exchange}>Exchange</label>
-        <select id={ids.exchange} value={exchange} onChange={(e) => setExchange(e.target.value)}>
-          {Object.entries(exchangeHints).map(([id, h]) => (
-            <option key={id} value={id}>
-              {h.label}
-            </option>
-          ))}
-        </select>
-        <p id={ids.hint} className="wa-muted">
-          {hint?.hint}
-        </p>
-        <label htmlFor={ids.label}>Label</label>
-        <input id={ids.label} name="label" required maxLength={100} placeholder="Main trading account" />
-        <label htmlFor={ids.apiKey}>API key</label>
-        <input id={ids.apiKey} name="apiKey" required spellCheck={false} autoComplete="off" />
-        <label htmlFor={ids.secret}>API secret</label>
-        <input id={ids.secret} name="secret" type="password" required autoComplete="new-password" />
-        {hint?.passphrase && (
-          <>
-            <label htmlFor={ids.password}>Passphrase</label>
-            <input id={ids.password} name="password" type="password" autoComplete="new-password" />
-          </>
-        )}
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Validating with the exchange…" : "Add credential"}
-        </button>
-      </form>
-      <div aria-live="polite" className="wa-note" data-testid="credential-result">
-        {/* A success note names a credential: it goes once that credential is deleted. */}
+      <CredentialForm
+        onCreated={(created) => {
+          setResult({ id: created.id, label: created.label, keyHint: created.keyHint });
+          setFocusId(created.id);
+        }}
+      />
+      <p aria-live="polite" className="wa-note">
         {/* A success note stays only while it is still true: gone with its credential, or once it is renamed or its key replaced. */}
-        {result && (result.id === undefined || list.data?.some((c) => c.id === result.id && c.label === result.label && c.keyHint === result.keyHint)) ? result.text : null}
+        {result && list.data?.some((c) => c.id === result.id && c.label === result.label && c.keyHint === result.keyHint) ? `Stored and validated: ${result.label} (key …${result.keyHint}).` : null}
+      </p>
+      <div ref={listRef} tabIndex={-1} aria-label="Stored keys" role="region" data-testid="credential-list">
+        {list.isPending ? (
+          <p aria-busy="true">Loading credentials…</p>
+        ) : list.error ? (
+          <ErrorNote error={list.error} />
+        ) : list.data.length === 0 ? (
+          <p className="wa-muted">No credentials yet. Add a read-only key above.</p>
+        ) : (
+          <ul className="wa-list">
+            {list.data.map((c) => (
+              <CredentialRow
+                key={c.id}
+                c={c}
+                venue={venues.data?.find((v) => v.id === c.exchange)}
+                focusMe={focusId === c.id}
+                listElement={() => listRef.current}
+                onDeleted={() => {
+                  setFocusId(null);
+                  listRef.current?.focus();
+                }}
+              />
+            ))}
+          </ul>
+        )}
       </div>
-      {list.isPending ? (
-        <p aria-busy="true">Loading credentials…</p>
-      ) : list.error ? (
-        <ErrorNote error={list.error} />
-      ) : list.data.length === 0 ? (
-        <p className="wa-muted">No credentials yet. Add a read-only key above.</p>
-      ) : (
-        <ul className="wa-list">
-          {list.data.map((c) => (
-            <CredentialRow key={c.id} c={c} />
-          ))}
-        </ul>
-      )}
     </Section>
   );
 }

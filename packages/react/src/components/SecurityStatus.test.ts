@@ -92,7 +92,7 @@ describe("AlertsPanel", () => {
     });
     renderWithApi(h(AlertsPanel), api);
     await user.click(await screen.findByRole("button", { name: /as seen/ }));
-    expect((await screen.findByRole("alert")).textContent).toContain("The data store is unavailable");
+    expect((await screen.findByRole("alert")).textContent).toContain("The service is having trouble storing data.");
     expect(screen.getByRole("button", { name: /as seen/ })).toBeTruthy();
   });
 });

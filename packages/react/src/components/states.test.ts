@@ -60,8 +60,8 @@ const cases: Case[] = [
     emptyText: /No snapshots in the last 7 days yet/,
     dataText: /3 snapshots, latest \$31,800\.50, lowest \$30,100\.00, highest \$31,800\.50/,
   },
-  { name: "WalletList", ui: () => h(WalletList), route: "GET /v1/wallets", empty: [], loading: "Loading wallets…", emptyText: /No wallets linked yet/, dataText: "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4" },
-  { name: "AuditLogTable", ui: () => h(AuditLogTable), route: "GET /v1/audit", empty: fixtures.page([]), loading: "Loading the audit log…", emptyText: /No events match/, dataText: "credential.create" },
+  { name: "WalletList", ui: () => h(WalletList), route: "GET /v1/wallets", empty: [], loading: "Loading wallets…", emptyText: /No wallets linked yet/, dataText: "0x5B38…ddC4" },
+  { name: "AuditLogTable", ui: () => h(AuditLogTable), route: "GET /v1/audit", empty: fixtures.page([]), loading: "Loading the audit log…", emptyText: /No events match/, dataText: "Key added" },
   { name: "BotTokens", ui: () => h(BotTokens), route: "GET /v1/tokens", empty: [], loading: "Loading tokens…", emptyText: /No bot tokens/, dataText: "grid bot" },
   { name: "AlertsPanel", ui: () => h(AlertsPanel), route: "GET /v1/alerts", empty: fixtures.page([]), loading: "Loading alerts…", emptyText: /No alerts\./, dataText: "Access from a new IP address" },
   { name: "SecurityStatus", ui: () => h(SecurityStatus), route: "GET /v1/credentials", empty: [], loading: "Checking your account…", emptyText: /Nothing to check yet/, dataText: /1 thing needs your attention/ },
@@ -79,6 +79,8 @@ const cases: Case[] = [
 function apiFor(c: Case, mode: Mode) {
   const routes = dataRoutes();
   if (c.name === "SecurityStatus" && mode === "empty") routes["GET /v1/alerts"] = ok(fixtures.page([]));
+  // The portfolio keeps a row per owned source: "no sources" means no credentials and no wallets.
+  if (c.name === "BalanceTable" && mode === "empty") Object.assign(routes, { "GET /v1/credentials": ok([]), "GET /v1/wallets": ok([]) });
   const answer: Record<Mode, Handler> = {
     pending: "pending",
     empty: ok(c.empty),
@@ -112,13 +114,13 @@ describe.each(cases)("$name", (c) => {
   it("error: the API's generic message and what to do next, announced; no stack", async () => {
     renderWithApi(c.ui(), apiFor(c, "error"));
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toBe("The data store is unavailable. Try again later. Try again shortly.");
+    expect(alert.textContent).toBe("The service is having trouble storing data. Nothing was changed; try again in a few minutes.");
   });
 
   it("network failure: a plain message, none of the library's text", async () => {
     renderWithApi(c.ui(), apiFor(c, "network"));
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toBe("Something went wrong. Check your connection, then try again.");
+    expect(alert.textContent).toBe("The service could not be reached. Check your connection, then try again.");
     expect(document.body.textContent).not.toMatch(/ECONNREFUSED|10\.0\.0\.5|TCPConnectWrap/);
   });
 
