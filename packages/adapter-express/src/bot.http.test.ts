@@ -31,7 +31,7 @@ describe.each(storeKinds())("bot access tokens and the exchange proxy on $name",
       if (label === "trading") credentialId = created.body.id;
       else otherCredentialId = created.body.id;
     }
-  }, 60_000);
+  }, 180_000); // PGlite start-up passed a minute with two workers under load 20
   afterAll(async () => {
     await h?.close();
   });

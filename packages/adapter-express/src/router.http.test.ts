@@ -67,7 +67,7 @@ describe.each(storeKinds())("HTTP API on $name", (kind) => {
   beforeAll(async () => {
     h = await startHttpHarness(kind, { rateLimit: { sensitive: { limit: 1000, windowMs: 60_000 } } });
     h.exchange.addAccount({ apiKey: API_KEY, secret: SECRET, balances: { BTC: { free: "0.5", locked: "0.1" }, USDT: { free: "100", locked: "0" } } });
-  }, 60_000);
+  }, 180_000); // PGlite start-up passed a minute with two workers under load 20
   afterAll(async () => {
     await h?.close();
   });
