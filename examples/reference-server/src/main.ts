@@ -58,7 +58,13 @@ program
       logger.info({ signal }, "shutting down");
       const hard = setTimeout(() => process.exit(1), 15_000);
       hard.unref();
-      void server.close(10_000).then(() => process.exit(0));
+      void server.close(10_000).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ kind: error instanceof Error ? error.name : typeof error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));

@@ -57,7 +57,7 @@ describe("CredentialService: keys whose withdrawal permission is unknown", () =>
     const error = await failure(svc.create(alice, { exchange: "gate", label: "g", ...key() }));
     expect(error.code).toBe("CREDENTIAL_PERMISSIONS_UNKNOWN");
     expect(error.message).toMatch(/does not say whether this API key can withdraw/);
-    expect(await store.countRows("api_credentials")).toBe(0);
+    expect(store.countRows("api_credentials")).toBe(0);
     expect((await events()).map((e) => [e.action, e.outcome, e.details.code])).toContainEqual(["credential.create", "denied", "CREDENTIAL_PERMISSIONS_UNKNOWN"]);
   });
 
@@ -183,7 +183,7 @@ describe("CredentialService: each venue's key format is checked before any live 
       expect(typeof error.details?.hint).toBe("string");
       expect(JSON.stringify(error) + inspect(error) + String(error.details?.hint)).not.toMatch(/PLANTED|BEGIN/);
       expect(exchanges.seen).toHaveLength(0);
-      expect(await store.countRows("api_credentials")).toBe(0);
+      expect(store.countRows("api_credentials")).toBe(0);
     });
   }
 
@@ -203,6 +203,6 @@ describe("CredentialService: each venue's key format is checked before any live 
     await svc.create(alice, { exchange: "coinbase", label: "c", apiKey: cdpName, secret: ec });
     await svc.create(alice, { exchange: "kraken", label: "k", apiKey: "KRAKENKEY", secret: ` ${krakenSecret}\n` });
     expect(exchanges.seen[3]?.secret.secret).toBe(krakenSecret);
-    expect(await store.countRows("api_credentials")).toBe(4);
+    expect(store.countRows("api_credentials")).toBe(4);
   });
 });

@@ -115,7 +115,7 @@ export function BalanceTable() {
   return (
     <Section title="Balances">
       <div className="wa-row">
-        <button type="button" onClick={() => void refreshSources(rows.map((r) => r.id))} disabled={refreshing !== null || globalCooldown > 0 || rows.length === 0}>
+        <button type="button" onClick={() => void refreshSources(rows.map((r) => r.id)).catch(() => undefined) /* failures are shown per row */} disabled={refreshing !== null || globalCooldown > 0 || rows.length === 0}>
           {refreshing ? `Refreshing ${refreshing.done} of ${refreshing.total}…` : globalCooldown > 0 ? `Refresh again in ${globalCooldown} s` : "Refresh all"}
         </button>
         {refreshing && (
@@ -196,7 +196,7 @@ export function BalanceTable() {
           </table>
           <ul className="wa-list" aria-label="Refresh one source">
             {rows.map((r) => (
-              <SourceRefresh key={r.id} row={r} busy={refreshing !== null} until={cooldownUntil[r.id] ?? null} failure={failures[r.id]} onRefresh={() => void refreshSources([r.id])} />
+              <SourceRefresh key={r.id} row={r} busy={refreshing !== null} until={cooldownUntil[r.id] ?? null} failure={failures[r.id]} onRefresh={() => void refreshSources([r.id]).catch(() => undefined)} />
             ))}
           </ul>
         </>

@@ -72,7 +72,8 @@ export function ConfirmDialog({
               <AlertDialog.Action asChild>
                 <button type="button" className="wa-danger" disabled={typeToConfirm !== undefined && typed !== typeToConfirm} onClick={() => {
                     confirmed.current = true;
-                    void onConfirm();
+                    // The caller shows its own failure (its mutation's state); nothing may reject unhandled here.
+                    void Promise.resolve(onConfirm()).catch(() => undefined);
                   }}>
                   {confirmLabel}
                 </button>

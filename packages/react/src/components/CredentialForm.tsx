@@ -70,8 +70,8 @@ function CopyValue({ value, label }: { value: string; label: string }) {
         className="wa-button-secondary"
         aria-label={`Copy ${label} ${value}`}
         onClick={() =>
-          void navigator.clipboard?.writeText(value).then(
-            () => setCopied(true),
+          void (navigator.clipboard === undefined ? Promise.resolve() : navigator.clipboard.writeText(value)).then(
+            () => setCopied(navigator.clipboard !== undefined),
             () => setCopied(false),
           )
         }

@@ -53,7 +53,7 @@ export function StepUpDialog({ open, reverify, onSettled }: { open: boolean; rev
                 </button>
               </Dialog.Close>
               {reverify && (
-                <button type="button" onClick={() => void verify()} disabled={busy} aria-busy={busy}>
+                <button type="button" onClick={() => void verify().catch(() => undefined) /* verify shows its own failure */} disabled={busy} aria-busy={busy}>
                   {busy ? "Verifying…" : "Verify and continue"}
                 </button>
               )}

@@ -47,7 +47,7 @@ function WalletIcon({ icon }: { icon: string | undefined }) {
 export function CopyButton({ value, label }: { value: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <button type="button" className="wa-button-secondary" aria-label={`Copy ${label}`} onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}>
+    <button type="button" className="wa-button-secondary" aria-label={`Copy ${label}`} onClick={() => void (navigator.clipboard === undefined ? Promise.resolve() : navigator.clipboard.writeText(value)).then(() => setCopied(navigator.clipboard !== undefined), () => setCopied(false))}>
       {copied ? "Copied" : "Copy"}
     </button>
   );
@@ -102,7 +102,7 @@ export function ConnectWallet({ request, providerName, icon, chains = defaultCha
         </button>
         <label className="wa-row">
           <span>Chain</span>
-          <select value={chainId && chainId in chains ? chainId : ""} onChange={(e) => void switchTo(e.target.value)} disabled={!request}>
+          <select value={chainId && chainId in chains ? chainId : ""} onChange={(e) => void switchTo(e.target.value).catch(() => undefined) /* switchTo shows its own failure */} disabled={!request}>
             <option value="" disabled>
               choose…
             </option>
