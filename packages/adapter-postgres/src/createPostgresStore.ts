@@ -6,6 +6,7 @@ import { AuditAppendBatcher, type AuditBatchOptions } from "./repositories/Audit
 import { AuditAppendState, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
+import { pgIncidents, pgOrderJournal } from "./repositories/pgOrderJournal.js";
 import { pgProxyIdempotency } from "./repositories/pgProxyIdempotency.js";
 import { pgSyncCursors } from "./repositories/pgSyncCursors.js";
 import { pgBotTokens } from "./repositories/pgBotTokens.js";
@@ -54,6 +55,8 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
     syncCursors: pgSyncCursors(db),
     botTokens: pgBotTokens(db),
     tradePolicies: pgTradePolicies(db),
+    orderJournal: pgOrderJournal(db),
+    incidents: pgIncidents(db),
   };
 }
 

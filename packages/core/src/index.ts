@@ -51,6 +51,10 @@ export type {
   JsonObject,
   JsonValue,
   LeaseStore,
+  IncidentRecord,
+  IncidentStore,
+  OrderJournal,
+  OrderJournalRecord,
   ProxyIdempotencyClaim,
   ProxyIdempotencyClaimResult,
   ProxyIdempotencyRecord,
@@ -287,6 +291,9 @@ export {
 } from "./tokens/BotTokenService.js";
 export { type BotTokenKey, type BotTokenKeys, botTokenKeysFrom, botTokenKeysFromAuditKey, hashBotToken } from "./tokens/botTokenKeys.js";
 export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
+export { type ReconcileResult, ReconciliationService, type ReconciliationServiceOptions } from "./reconcile/ReconciliationService.js";
+export { type KillSwitchInput, type KillSwitchResult, KillSwitchService, type KillSwitchServiceOptions, killSwitchInputSchema } from "./reconcile/KillSwitchService.js";
+export { type KeyDeletionSteps, keyDeletionSteps } from "./reconcile/keyDeletionSteps.js";
 export { type TradePolicy, defaultTradePolicy, fundMovements, quoteOf, tradePolicySchema } from "./policy/tradePolicySchema.js";
 export {
   type PolicyDecision,

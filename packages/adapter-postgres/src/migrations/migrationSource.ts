@@ -6,6 +6,7 @@ import { m004BotTokenKeyedHash } from "./m004_bot_token_keyed_hash.js";
 import { m005SyncCursorsIdempotency } from "./m005_sync_cursors_idempotency.js";
 import { m006TradePolicies } from "./m006_trade_policies.js";
 import { m007VenuePermissions } from "./m007_venue_permissions.js";
+import { m008OrderJournal } from "./m008_order_journal.js";
 
 interface CodeMigration {
   name: string;
@@ -13,7 +14,7 @@ interface CodeMigration {
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m005SyncCursorsIdempotency, m006TradePolicies, m007VenuePermissions];
+const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m005SyncCursorsIdempotency, m006TradePolicies, m007VenuePermissions, m008OrderJournal];
 
 /** Name of the table knex records applied migrations in. */
 export const MIGRATIONS_TABLE = "wallet_auth_migrations";

@@ -417,6 +417,23 @@ export class CredentialService {
   }
 
   /**
+   * Opens a credential for incident response only (reconciliation and the kill switch cancelling
+   * open orders): unlike {@link CredentialService.use} it also opens a `disabled` or `invalid`
+   * credential, because stopping a leaked key's orders must still work after the key was
+   * disabled. Audited as `credential.use` with `details.purpose` (`"incident"`).
+   *
+   * @throws `NOT_FOUND`, `DECRYPTION_FAILED`.
+   */
+  async useForIncident<T>(ctx: RequestContext, id: string, fn: (secret: ExchangeSecret) => Promise<T> | T): Promise<T> {
+    ctx = parseContext(ctx);
+    id = parseId(id);
+    const record = await this.require(ctx, id);
+    const secret = await this.openOrAudit(ctx, record);
+    await this.audit.recordNow(this.store, ctx, credentialEntry("credential.use", "success", id, { purpose: "incident" }));
+    return fn(secret);
+  }
+
+  /**
    * Decrypts the secret and hands it to `fn` only, after auditing the use (one event per call;
    * use {@link CredentialService.lease} for bursts). `lastUsedAt` is updated, throttled.
    *

@@ -6,6 +6,7 @@ import type { BalanceSnapshotRecord } from "../ports/BalanceSnapshotStore.js";
 import type { Clock } from "../ports/Clock.js";
 import type { CredentialRecord } from "../ports/CredentialStore.js";
 import type { NonceRecord } from "../ports/NonceStore.js";
+import type { IncidentRecord, OrderJournalRecord } from "../ports/OrderJournal.js";
 import type { ProxyIdempotencyRecord } from "../ports/ProxyIdempotencyStore.js";
 import type { RotationJobRecord } from "../ports/RotationJobStore.js";
 import type { TransactionRecord } from "../ports/TransactionStore.js";
@@ -82,6 +83,9 @@ export class MemoryState {
   readonly tradePolicies = new Map<string, TradePolicyRecord>();
   /** Window key -> window (rows are replaced, never mutated, so the journal can undo them). */
   readonly policyWindows = new Map<string, PolicyWindowRow>();
+  /** id -> signed-request journal entry. */
+  readonly orderJournal = new Map<string, OrderJournalRecord>();
+  readonly incidents = new Map<string, IncidentRecord>();
 
   readonly #journal: (() => void)[] = [];
 
@@ -162,6 +166,8 @@ export class MemoryState {
       proxy_idempotency: [...this.proxyIdempotency.values()],
       sync_cursors: [...this.syncCursors.values()],
       trade_policies: [...this.tradePolicies.values()],
+      order_journal: [...this.orderJournal.values()],
+      security_incidents: [...this.incidents.values()],
       policy_window_entries: [...this.policyWindows.entries()].flatMap(([key, w]) => w.entries.map((e) => ({ key, ...e }))),
     };
   }

@@ -9,6 +9,7 @@ import { memoryAlerts } from "./repositories/memoryAlerts.js";
 import { memoryAudit } from "./repositories/memoryAudit.js";
 import { memoryCredentials } from "./repositories/memoryCredentials.js";
 import { memoryLeases } from "./repositories/memoryLeases.js";
+import { memoryIncidents, memoryOrderJournal } from "./repositories/memoryOrderJournal.js";
 import { memoryProxyIdempotency } from "./repositories/memoryProxyIdempotency.js";
 import { memorySyncCursors } from "./repositories/memorySyncCursors.js";
 import { memoryBotTokens } from "./repositories/memoryBotTokens.js";
@@ -54,6 +55,8 @@ function repositories(exec: Exec): StoreRepositories {
     syncCursors: memorySyncCursors(exec),
     botTokens: memoryBotTokens(exec),
     tradePolicies: memoryTradePolicies(exec),
+    orderJournal: memoryOrderJournal(exec),
+    incidents: memoryIncidents(exec),
   };
 }
 

@@ -9,9 +9,12 @@ import { safeErrorFields, stderrLogger, type WalletAuthLogger } from "../ports/L
  * - `lease_end_audit`: the `credential.lease_end` event of an ending lease was not written;
  * - `token_use_audit`: a bot token's `token.use` event was not written;
  * - `proxy_audit`: the `exchange.proxy` event of a call the exchange already ran was not written;
- * - `proxy_idempotency`: the result of such a call could not be stored for its `Idempotency-Key`.
+ * - `proxy_idempotency`: the result of such a call could not be stored for its `Idempotency-Key`;
+ * - `proxy_journal`: an order's venue id could not be added to its journal entry (reconciliation
+ *   still matches it by client order id);
+ * - `reconcile`: a reconciliation pass could not check one credential (venue or store down).
  */
-export type BackgroundOperation = "balance_refresh" | "lease_end_audit" | "token_use_audit" | "proxy_audit" | "proxy_idempotency";
+export type BackgroundOperation = "balance_refresh" | "lease_end_audit" | "token_use_audit" | "proxy_audit" | "proxy_idempotency" | "proxy_journal" | "reconcile";
 
 /** One reported failure: the operation and the error's safe fields (code and reason, or class name). */
 export interface BackgroundFailure {

@@ -5,6 +5,7 @@ import type { BalanceSnapshotStore } from "./BalanceSnapshotStore.js";
 import type { CredentialStore } from "./CredentialStore.js";
 import type { LeaseStore } from "./LeaseStore.js";
 import type { ProxyIdempotencyStore } from "./ProxyIdempotencyStore.js";
+import type { IncidentStore, OrderJournal } from "./OrderJournal.js";
 import type { SyncCursorStore } from "./SyncCursorStore.js";
 import type { NonceStore } from "./NonceStore.js";
 import type { RotationJobStore } from "./RotationJobStore.js";
@@ -31,6 +32,10 @@ export interface StoreRepositories {
   syncCursors: SyncCursorStore;
   botTokens: BotTokenStore;
   tradePolicies: TradePolicyStore;
+  /** The signed-request journal: orders the proxy signed and foreign orders reconciliation found. */
+  orderJournal: OrderJournal;
+  /** Security incidents (kill switch runs, foreign orders found). */
+  incidents: IncidentStore;
 }
 
 /** Runs work atomically across repositories. */

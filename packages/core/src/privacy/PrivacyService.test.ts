@@ -103,7 +103,7 @@ describe("PrivacyService", () => {
     await seedUser(store, audit, clock);
     const before = await verifyAuditChain({ store, userId: USER, hashKey });
     const result = await new PrivacyService({ store, audit, clock }).erase(ctx);
-    expect(result.deleted).toEqual({ credentials: 2, wallets: 1, balanceSnapshots: 1, transactions: 1, nonces: 1, alerts: 1, botTokens: 0, proxyIdempotency: 0, syncCursors: 0, tradePolicies: 0, user: true });
+    expect(result.deleted).toEqual({ credentials: 2, wallets: 1, balanceSnapshots: 1, transactions: 1, nonces: 1, alerts: 1, botTokens: 0, proxyIdempotency: 0, syncCursors: 0, tradePolicies: 0, orderJournal: 0, incidents: 0, user: true });
     expect(result.auditEventsPseudonymised).toBe(4);
     expect(result.chain).toMatchObject({ ok: true, count: 4 });
     expect(before).toMatchObject({ ok: true, count: 3 });

@@ -62,6 +62,10 @@ export interface PrivacyEraseResult {
     syncCursors: number;
     /** Trade policies of the user's credentials and bot tokens (their rolling windows go with them). */
     tradePolicies: number;
+    /** Signed-request journal entries (orders the proxy signed, foreign orders found). */
+    orderJournal: number;
+    /** Security incidents (kill switch runs, foreign orders). */
+    incidents: number;
     user: boolean;
   };
   /** Audit events whose personal fields were nulled. */
@@ -218,6 +222,8 @@ export class PrivacyService {
         proxyIdempotency: await tx.proxyIdempotency.deleteByUser(userId),
         syncCursors: await tx.syncCursors.deleteByUser(userId),
         tradePolicies: await tx.tradePolicies.deleteByUser(userId),
+        orderJournal: await tx.orderJournal.deleteByUser(userId),
+        incidents: await tx.incidents.deleteByUser(userId),
         user: await tx.users.delete(userId),
       };
       const auditEventsPseudonymised = await tx.audit.erasePersonalData(chainKey, userId);

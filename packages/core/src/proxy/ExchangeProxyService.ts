@@ -189,6 +189,8 @@ export class ExchangeProxyService {
         const leased = { exchange: view.exchange, secret, ipRestricted: view.permissions?.ipRestricted === true };
         // The policy decides before the order is signed; a ticker is read with the same lease only when a rule needs the price.
         if (m === "createOrder" && this.#o.policies) permit = await authorizeProxyOrder(this.#o.policies, context, id, parsed, (call) => this.#o.exchanges.proxy({ ...leased, ...call }));
+        // Journaled before it is signed: an order the venue ran while the proxy died is still ours to reconciliation.
+        if (m === "createOrder") await this.#journal(context.userId, id, view.exchange, parsed, null);
         return this.#o.exchanges.proxy({ ...leased, method: m, args: parsed });
       });
     } catch (error) {
@@ -200,11 +202,32 @@ export class ExchangeProxyService {
     }
     // The exchange ran it: from here on nothing may turn the call into a failure the bot would retry.
     if (m === "createOrder" && isRecord(result) && typeof result.clientOrderId !== "string") result.clientOrderId = parsed.clientOrderId;
+    if (m === "createOrder" && isRecord(result) && (typeof result.id === "string" || typeof result.id === "number")) {
+      await this.#journal(context.userId, id, view.exchange, parsed, String(result.id)).catch((e: unknown) => this.#failures.report("proxy_journal", e));
+    }
     if (key !== undefined) {
       await this.#o.store.proxyIdempotency.complete(context.userId, id, key, result).catch((e: unknown) => this.#failures.report("proxy_idempotency", e));
     }
     await this.#record(context, id, m, symbolOf, "success", null).catch((e: unknown) => this.#failures.report("proxy_audit", e));
     return { result, replayed: false };
+  }
+
+  /** Writes (or completes, with the venue's order id) the order's signed-request journal entry. */
+  async #journal(userId: string, credentialId: string, exchange: string, args: ProxyArgs, venueOrderId: string | null): Promise<void> {
+    const now = this.#clock.now();
+    await this.#o.store.orderJournal.record({
+      id: this.#random.uuid(),
+      userId,
+      credentialId,
+      exchange,
+      origin: "proxy",
+      venueOrderId,
+      clientOrderId: args.clientOrderId ?? null,
+      symbol: args.symbol ?? "",
+      side: args.side ?? null,
+      placedAt: now,
+      recordedAt: now,
+    });
   }
 
   async #record(ctx: RequestContext, id: string, method: ProxyMethod, symbol: string | null, outcome: "success" | "failure", code: string | null): Promise<void> {

@@ -24,6 +24,8 @@ import { FailureReporter, type WalletAuthObserver } from "../observe/FailureRepo
 import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
 import { PolicyService } from "../policy/PolicyService.js";
+import { KillSwitchService } from "../reconcile/KillSwitchService.js";
+import { ReconciliationService } from "../reconcile/ReconciliationService.js";
 import type { TradePolicy } from "../policy/tradePolicySchema.js";
 import type { MarketCatalog } from "../ports/MarketCatalog.js";
 import { VenueCatalog } from "../ccxt/venues/VenueCatalog.js";
@@ -85,6 +87,12 @@ export interface CreateWalletAuthOptions {
    * Those failures are also logged, once per minute per operation and error code.
    */
   observer?: WalletAuthObserver | undefined;
+  /**
+   * Out-of-band detection of a leaked key and the kill switch: `cancelOpenOrders` when a foreign
+   * order is found (default `true`), symbols always read per exchange (`watchSymbols`), and the
+   * compared window, which is also the order journal's retention (`windowMs`, default 7 days).
+   */
+  reconciliation?: { cancelOpenOrders?: boolean | undefined; watchSymbols?: Readonly<Record<string, readonly string[]>> | undefined; windowMs?: number | undefined } | undefined;
 }
 
 /** Every service, wired to one store and one audit trail. */
@@ -111,6 +119,10 @@ export interface WalletAuth {
   policies: PolicyService;
   /** The supported exchanges and what a key form needs for each (read only). */
   venues: VenueCatalog;
+  /** Compares each trading key's venue orders with the signed-request journal (a foreign order disables the key). */
+  reconciliation: ReconciliationService;
+  /** Stops everything a user's keys and bots can do here, in one action. */
+  killSwitch: KillSwitchService;
   /**
    * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
    * Does not close the store: its owner does.
@@ -201,6 +213,9 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
   const tokens = new BotTokenService({ store, audit, clock, random, failures, keys: options.secrets.tokenKeys ?? botTokenKeysFromAuditKey(options.secrets.auditKey) });
   const policies = new PolicyService({ store, audit, markets: options.markets, defaultPolicy: options.defaultTradePolicy, clock, random });
   const exchangeProxy = new ExchangeProxyService({ store, credentials, exchanges, audit, policies, clock, random, failures });
+  const watchSymbols = options.reconciliation?.watchSymbols;
+  const reconciliation = new ReconciliationService({ store, credentials, exchanges, alerts, audit, clock, random, failures, watchSymbols, cancelOpenOrders: options.reconciliation?.cancelOpenOrders, windowMs: options.reconciliation?.windowMs });
+  const killSwitch = new KillSwitchService({ store, credentials, exchanges, alerts, audit, clock, random, watchSymbols });
 
   // A cached balance must not outlive the source it was read from.
   const unsubscribe = audit.subscribe((event) => {
@@ -230,6 +245,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     failures,
     policies,
     venues: new VenueCatalog({ egressIps: options.egressIps }),
+    reconciliation,
+    killSwitch,
     async shutdown() {
       detach();
       unsubscribe();
