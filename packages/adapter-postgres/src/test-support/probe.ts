@@ -4,6 +4,8 @@ import { createPostgresStore } from "../createPostgresStore.js";
 
 /** Every table the store writes, children first. */
 export const TABLES: readonly string[] = [
+  "order_journal",
+  "security_incidents",
   "proxy_idempotency",
   "sync_cursors",
   "policy_window_entries",

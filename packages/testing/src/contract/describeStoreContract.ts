@@ -6,6 +6,7 @@ import { jobsContract } from "./jobsContract.js";
 import { noncesContract } from "./noncesContract.js";
 import { policiesContract } from "./policiesContract.js";
 import { proxyIdempotencyContract } from "./proxyIdempotencyContract.js";
+import { orderJournalContract } from "./orderJournalContract.js";
 import { racesContract } from "./racesContract.js";
 import { historyContract } from "./snapshotsContract.js";
 import type { DescribeStoreContractOptions, StoreHarness } from "./types.js";
@@ -69,5 +70,6 @@ export function describeStoreContract(options: DescribeStoreContractOptions): vo
     racesContract(harness, options.capabilities ?? {});
     policiesContract(harness, options.capabilities ?? {});
     proxyIdempotencyContract(harness);
+    orderJournalContract(harness);
   });
 }
