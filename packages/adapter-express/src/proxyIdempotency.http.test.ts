@@ -47,7 +47,7 @@ describe.each(storeKinds())("exchange proxy Idempotency-Key on $name", (kind) =>
     const first = await placeOrder(a.token, a.credentialId, "retry-after-timeout");
     expect(first.status).toBe(200);
     expect(first.replayed).toBeNull();
-    expect(first.body.clientOrderId).toMatch(/^wa[0-9a-f]{30}$/);
+    expect(first.body.clientOrderId).toMatch(/^wa[0-9a-f]{26}$/);
     const retry = await placeOrder(a.token, a.credentialId, "retry-after-timeout");
     expect(retry.status).toBe(200);
     expect(retry.replayed).toBe("true");

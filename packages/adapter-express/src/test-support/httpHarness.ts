@@ -78,7 +78,7 @@ export interface HttpHarness {
 export async function startHttpHarness(
   kind: StoreKind,
   routerOptions: Partial<Omit<WalletAuthRouterOptions, "clerk">> & { clerk?: Partial<WalletAuthRouterOptions["clerk"]> } = {},
-  services: { chains?: ChainGateway } = {},
+  services: { chains?: ChainGateway; /** Extra venue origins (e.g. loopback stand-ins by ccxt id) for the exchange gateway. */ exchangeUrls?: Record<string, string> } = {},
 ): Promise<HttpHarness> {
   const opened = await kind.open();
   // Rate limited, it names a Retry-After of 1 s, as Binance does for an IP limit.
@@ -86,7 +86,7 @@ export async function startHttpHarness(
   exchange.setPrices({ BTCUSDT: "50000" });
   const keys = createClerkTestKeys();
   const key = (b: number) => new Uint8Array(32).fill(b);
-  const loop = { urls: { binance: exchange.origin }, enableRateLimit: false, timeoutMs: 5_000 };
+  const loop = { urls: { binance: exchange.origin, ...services.exchangeUrls }, enableRateLimit: false, timeoutMs: 5_000 };
   const walletAuth = createWalletAuth({
     store: opened.store,
     keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),

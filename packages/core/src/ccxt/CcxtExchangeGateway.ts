@@ -119,11 +119,19 @@ class CcxtExchangeGateway implements ExchangeGateway {
           for (const trade of await client.fetchMyTrades(symbol, since, limit)) entries.push(tradeToEntry(trade));
         }
       }
+      const ccxt = await loadCcxt();
+      // Coinbase's deposit and withdrawal lists are per account (currency): ccxt refuses the call
+      // without one before sending anything. That venue's history is its trades; the rest of the
+      // history must not fail with it (it was a 503 for every Coinbase history request).
+      const perCurrencyOnly = (error: unknown): [] => {
+        if (error instanceof ccxt.ArgumentsRequired) return [];
+        throw error;
+      };
       if (client.has.fetchDeposits === true) {
-        for (const tx of await client.fetchDeposits(undefined, since, limit)) entries.push(transactionToEntry(tx, "deposit"));
+        for (const tx of await client.fetchDeposits(undefined, since, limit).catch(perCurrencyOnly)) entries.push(transactionToEntry(tx, "deposit"));
       }
       if (client.has.fetchWithdrawals === true) {
-        for (const tx of await client.fetchWithdrawals(undefined, since, limit)) entries.push(transactionToEntry(tx, "withdrawal"));
+        for (const tx of await client.fetchWithdrawals(undefined, since, limit).catch(perCurrencyOnly)) entries.push(transactionToEntry(tx, "withdrawal"));
       }
       return entries.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
     });

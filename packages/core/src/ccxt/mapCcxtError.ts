@@ -63,7 +63,21 @@ export function mapCcxtError(options: MapCcxtErrorOptions): WalletAuthError {
     return make("CREDENTIAL_INVALID");
   }
   if (error instanceof ccxt.NotSupported || error instanceof ccxt.BadSymbol) return make("EXCHANGE_UNSUPPORTED");
+  // ccxt signs locally: a key it cannot sign with throws before anything is sent, never as a venue
+  // answer. The key is at fault, not the venue: retrying will not help, replacing the key will.
+  if (isSigningFailure(ccxt, error)) return make("CREDENTIAL_INVALID", { keyFormat: true });
   // BadRequest, BadResponse, generic ExchangeError and anything unexpected: the exchange did
   // not serve the request; callers treat it as transient.
   return make("EXCHANGE_UNAVAILABLE");
+}
+
+// ccxt's own words for a PEM it cannot use ("Unsupported crypto operation" for an Ed25519 key it
+// took for RSA, "Unsupported key format"), and node:crypto's codes for a key OpenSSL cannot read.
+const SIGNING_MESSAGE = /^Unsupported (?:crypto operation|key format)/;
+const SIGNING_CODE = /^ERR_(?:OSSL|CRYPTO)_/;
+
+function isSigningFailure(ccxt: CcxtModule, error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof ccxt.BaseError) return false;
+  const code = (error as { code?: unknown }).code;
+  return SIGNING_MESSAGE.test(error.message) || (typeof code === "string" && SIGNING_CODE.test(code));
 }

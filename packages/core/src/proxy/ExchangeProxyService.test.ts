@@ -86,7 +86,7 @@ describe("ExchangeProxyService against the loopback Binance (real ccxt, signed r
 
   it("gives every order a client order id, returned in the result and the one the exchange received", async () => {
     const result = (await s.proxy.call(s.ctx, s.credentialId, "createOrder", limitBuy)) as { clientOrderId: string };
-    expect(result.clientOrderId).toMatch(/^wa[0-9a-f]{30}$/);
+    expect(result.clientOrderId).toMatch(/^wa[0-9a-f]{26}$/);
     expect(loop.orders(s.apiKey)[0]?.clientOrderId).toBe(result.clientOrderId);
     const own = (await s.proxy.call(s.ctx, s.credentialId, "createOrder", { ...limitBuy, clientOrderId: "bot-order-7" })) as { clientOrderId: string };
     expect(own.clientOrderId).toBe("bot-order-7");

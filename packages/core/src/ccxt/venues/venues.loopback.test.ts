@@ -172,11 +172,12 @@ describe("CredentialService on the stand-ins", () => {
     expect(view.keyPermissions?.expiresAt).toBe(new Date(EXPIRY).toISOString());
   });
 
-  it("Binance Ed25519 and Bybit RSA keys pasted with CRLF ends are stored and pass the venue's signature check (raw, ccxt could not sign the Ed25519 one)", async () => {
+  it("Binance Ed25519 and Bybit RSA keys pasted with CRLF ends are stored and pass the venue's signature check (raw, ccxt could not sign the Ed25519 one: a credential error, not an outage)", async () => {
     const { store, svc } = service();
     const raw = await failure(gateway.validate({ exchange: "binance", secret: { ...binanceEd, secret: pasted(binanceEd.secret) } }));
-    // What the old code stored nothing with: ccxt threw "Unsupported crypto operation", reported as an outage.
-    expect(raw.code).toBe("EXCHANGE_UNAVAILABLE");
+    // ccxt threw "Unsupported crypto operation" before sending: the key is at fault (it was a 503 EXCHANGE_UNAVAILABLE).
+    expect(raw.code).toBe("CREDENTIAL_INVALID");
+    expect(raw.details).toMatchObject({ keyFormat: true });
     const ed = await svc.create(ctx, { exchange: "binance", label: "ed25519", apiKey: binanceEd.apiKey, secret: pasted(binanceEd.secret) });
     expect(ed.keyPermissions).toMatchObject({ read: true, withdraw: false });
     const rsa = await svc.create(ctx, { exchange: "bybit", label: "rsa", apiKey: bybitRsa.apiKey, secret: pasted(bybitRsa.secret) });

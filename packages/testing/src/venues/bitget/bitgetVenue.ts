@@ -205,6 +205,20 @@ const routes: Record<string, VenueRoute> = {
       return order === undefined ? fail(400, "43001", "The order does not exist", c.now) : ok([orderBody(order)], c.now);
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty lists in the venue's shape.
+  "GET /api/v2/spot/market/tickers": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.request.query.get("symbol"), symbolId);
+      const data = (market === undefined ? spotMarkets : [market]).map((m) => {
+        const last = c.state.prices.get(m.symbol) ?? "1";
+        return { symbol: symbolId(m), high24h: last, open: last, low24h: last, lastPr: last, quoteVolume: "0", baseVolume: "0", usdtVolume: "0", bidPr: last, askPr: last, bidSz: "1", askSz: "1", openUtc: last, ts: String(c.now), changeUtc24h: "0", change24h: "0" };
+      });
+      return ok(data, c.now);
+    },
+  },
+  "GET /api/v2/spot/wallet/deposit-records": { private: true, handle: (c) => ok([], c.now) },
+  "GET /api/v2/spot/wallet/withdrawal-records": { private: true, handle: (c) => ok([], c.now) },
   "GET /api/v2/spot/trade/fills": {
     private: true,
     handle: (c) => {

@@ -285,6 +285,20 @@ const routes: Record<string, VenueRoute> = {
       return ok({ category, list: category === "spot" ? list : [], nextPageCursor: "" }, c.now);
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty pages in the venue's shape.
+  "GET /v5/market/tickers": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.request.query.get("symbol"), symbolId);
+      const list = (market === undefined ? spotMarkets : [market]).map((m) => {
+        const last = c.state.prices.get(m.symbol) ?? "1";
+        return { symbol: symbolId(m), bid1Price: last, bid1Size: "1", ask1Price: last, ask1Size: "1", lastPrice: last, prevPrice24h: last, price24hPcnt: "0", highPrice24h: last, lowPrice24h: last, turnover24h: "0", volume24h: "0" };
+      });
+      return ok({ category: c.request.query.get("category") ?? "spot", list }, c.now);
+    },
+  },
+  "GET /v5/asset/deposit/query-record": { private: true, handle: (c) => ok({ rows: [], nextPageCursor: "" }, c.now) },
+  "GET /v5/asset/withdraw/query-record": { private: true, handle: (c) => ok({ rows: [], nextPageCursor: "" }, c.now) },
   "GET /v5/execution/list": {
     private: true,
     handle: (c) => {

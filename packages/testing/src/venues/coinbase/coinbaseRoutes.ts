@@ -279,6 +279,15 @@ export const coinbaseRoutes: Record<string, VenueRoute> = {
       return order === undefined ? { status: 404, body: { error: "NOT_FOUND", error_details: "order with this orderID was not found", message: "order with this orderID was not found" } } : ok({ order: orderBody(order) });
     },
   },
+  "GET /api/v3/brokerage/market/products/:product_id/ticker": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.params.product_id, productId);
+      if (market === undefined) return { status: 404, body: { error: "NOT_FOUND", message: "product not found" } };
+      const last = c.state.prices.get(market.symbol) ?? "1";
+      return ok({ trades: [{ trade_id: String(c.now), product_id: productId(market), price: last, size: "0.01", time: new Date(c.now).toISOString(), side: "BUY" }], best_bid: last, best_ask: last });
+    },
+  },
   "GET /api/v3/brokerage/orders/historical/fills": {
     private: true,
     handle: (c) => {

@@ -237,6 +237,21 @@ const routes: Record<string, VenueRoute> = {
       return order === undefined ? fail(404, "ORDER_NOT_FOUND", "Order not found") : ok(orderBody(order));
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty lists in the venue's shape.
+  "GET /api/v4/spot/tickers": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.request.query.get("currency_pair"), pairId);
+      return ok(
+        (market === undefined ? spotMarkets : [market]).map((m) => {
+          const last = c.state.prices.get(m.symbol) ?? "1";
+          return { currency_pair: pairId(m), last, lowest_ask: last, highest_bid: last, change_percentage: "0", base_volume: "0", quote_volume: "0", high_24h: last, low_24h: last };
+        }),
+      );
+    },
+  },
+  "GET /api/v4/wallet/deposits": { private: true, handle: () => ok([]) },
+  "GET /api/v4/wallet/withdrawals": { private: true, handle: () => ok([]) },
   "GET /api/v4/spot/my_trades": {
     private: true,
     handle: (c) => {

@@ -208,6 +208,18 @@ const routes: Record<string, VenueRoute> = {
       return found.length === 0 ? fail("EOrder:Invalid order") : ok(Object.fromEntries(found.map((o) => [o.id, orderInfo(o)])));
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty lists in the venue's shape.
+  "GET /0/public/Ticker": {
+    private: false,
+    handle: (c) => {
+      const market = marketByPair(c.request.query.get("pair"));
+      if (market === undefined) return fail("EQuery:Unknown asset pair");
+      const last = c.state.prices.get(market.symbol) ?? "1";
+      return ok({ [pairId(market)]: { a: [last, "1", "1.000"], b: [last, "1", "1.000"], c: [last, "0.01"], v: ["0", "0"], p: [last, last], t: [0, 0], l: [last, last], h: [last, last], o: last } });
+    },
+  },
+  "POST /0/private/DepositStatus": { private: true, handle: () => ok([]) },
+  "POST /0/private/WithdrawStatus": { private: true, handle: () => ok([]) },
   "POST /0/private/TradesHistory": {
     private: true,
     handle: (c) => {

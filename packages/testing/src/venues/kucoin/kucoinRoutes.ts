@@ -324,6 +324,17 @@ export const kucoinRoutes: Record<string, VenueRoute> = {
       return ok(page(items, q));
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty pages in the venue's shape.
+  "GET /api/v1/market/stats": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.request.query.get("symbol"), symbolId);
+      const last = market === undefined ? null : (c.state.prices.get(market.symbol) ?? "1");
+      return ok({ time: c.now, symbol: c.request.query.get("symbol"), buy: last, sell: last, changeRate: "0", changePrice: "0", high: last, low: last, vol: "0", volValue: "0", last, averagePrice: last, takerFeeRate: "0.001", makerFeeRate: "0.001" });
+    },
+  },
+  "GET /api/v1/deposits": { private: true, handle: () => ok({ currentPage: 1, pageSize: 50, totalNum: 0, totalPage: 0, items: [] }) },
+  "GET /api/v1/withdrawals": { private: true, handle: () => ok({ currentPage: 1, pageSize: 50, totalNum: 0, totalPage: 0, items: [] }) },
   "GET /api/v1/fills": {
     private: true,
     handle: (c) => ok(page(fills(c), c.request.query)),

@@ -303,6 +303,18 @@ const routes: Record<string, VenueRoute> = {
       return ok(open.reverse().map(orderBody));
     },
   },
+  // The stand-in's accounts have no deposits or withdrawals: the history endpoints answer empty pages in the venue's shape.
+  "GET /api/v5/market/ticker": {
+    private: false,
+    handle: (c) => {
+      const market = marketById(c.request.query.get("instId"), instId);
+      if (market === undefined) return fail(400, "51001", "Instrument ID does not exist");
+      const last = c.state.prices.get(market.symbol) ?? "1";
+      return ok([{ instType: "SPOT", instId: instId(market), last, lastSz: "0.01", askPx: last, askSz: "1", bidPx: last, bidSz: "1", open24h: last, high24h: last, low24h: last, vol24h: "0", volCcy24h: "0", ts: String(c.now) }]);
+    },
+  },
+  "GET /api/v5/asset/deposit-history": { private: true, handle: () => ok([]) },
+  "GET /api/v5/asset/withdrawal-history": { private: true, handle: () => ok([]) },
   "GET /api/v5/trade/fills-history": {
     private: true,
     handle: (c) => {
