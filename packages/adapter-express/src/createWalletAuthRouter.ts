@@ -17,6 +17,7 @@ import { walletRoutes } from "./routes/walletRoutes.js";
 import { botRoutes } from "./routes/botRoutes.js";
 import { venueRoutes } from "./routes/venueRoutes.js";
 import { policyRoutes } from "./routes/policyRoutes.js";
+import { type ClerkWebhookOptions, clerkWebhookRouter, clerkWebhookSpec } from "./routes/clerkWebhookRoutes.js";
 import { emptyQuery } from "./schemas.js";
 import { errorStatus } from "./errorStatus.js";
 import { publicCode, sendError } from "./sendError.js";
@@ -66,6 +67,8 @@ export interface WalletAuthRouterOptions {
   bodyLimit?: string | undefined;
   logger?: RouterLogger | undefined;
   observe?: RouterObserver | undefined;
+  /** Clerk webhooks (`POST /v1/webhooks/clerk`, Svix-signed): deprovisioning of deleted users and revoked sessions. Off without it. */
+  clerkWebhook?: ClerkWebhookOptions | undefined;
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -155,7 +158,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     recentlyVerified: (p) => p.kind === "session" && isRecentlyVerified(p, stepUp),
     reverificationBody: () => reverificationBody(stepUp),
   };
-  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps), ...policyRoutes(deps)];
+  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps), ...policyRoutes(deps), ...(options.clerkWebhook ? [clerkWebhookSpec] : [])];
   for (const spec of routes) {
     if (spec.limit === "proxy" && spec.credentialParam === undefined) throw new Error(`createWalletAuthRouter: ${spec.operationId}: the proxy limit needs credentialParam`);
   }
@@ -190,6 +193,8 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     });
   }
   router.use(limiters.perIp);
+  // Before the JSON parser: the signature covers the raw bytes.
+  if (options.clerkWebhook) router.use(clerkWebhookRouter(walletAuth, options.clerkWebhook, onAuthFailure, logger));
   router.use(cookieParser());
   router.use((req, res, next) => {
     // JSON only: a body of any other type is refused instead of silently ignored.
@@ -198,7 +203,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     next();
   });
   router.use(express.json({ limit: bodyLimit, strict: true, type: "application/json" }));
-  router.use(authenticate(options.clerk, onAuthFailure, walletAuth.tokens));
+  router.use(authenticate(options.clerk, onAuthFailure, walletAuth.tokens, walletAuth.deprovisioning));
   router.use(limiters.authFailures);
   router.use(...limiters.perCaller);
 

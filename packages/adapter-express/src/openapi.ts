@@ -28,6 +28,7 @@ function stepUpDoc(spec: RouteSpec): Record<string, unknown> {
  */
 function securityOf(spec: RouteSpec): Record<string, string[]>[] {
   const session = { clerkSession: [] as string[] };
+  if (spec.auth === "signature") return [];
   if (spec.scope === undefined || spec.auth === "admin" || spec.stepUp) return [session];
   if (spec.scope === "any") return [session, { botToken: [] }];
   if (typeof spec.scope === "object") return [session, ...spec.scope.oneOf.map((scope) => ({ botToken: [scope] }))];

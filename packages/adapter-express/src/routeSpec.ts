@@ -5,7 +5,8 @@ import type { BotTokenScope } from "@wallet-auth/core";
 import type { Principal } from "./middleware/authenticate.js";
 
 /** Who may call a route. */
-export type RouteAuth = "session" | "admin";
+/** Who may call a route; `signature`: no session, the request is verified by its own signature (webhooks). */
+export type RouteAuth = "session" | "admin" | "signature";
 
 /**
  * A body field that makes a request sensitive: present with any value, or, with `equals`, set to

@@ -7,6 +7,7 @@ import { AuditAppendState, pgAudit } from "./repositories/pgAudit.js";
 import { pgCredentials } from "./repositories/pgCredentials.js";
 import { pgLeases } from "./repositories/pgLeases.js";
 import { pgIncidents, pgOrderJournal } from "./repositories/pgOrderJournal.js";
+import { pgIdentityEvents } from "./repositories/pgIdentityEvents.js";
 import { pgProxyIdempotency } from "./repositories/pgProxyIdempotency.js";
 import { pgSyncCursors } from "./repositories/pgSyncCursors.js";
 import { pgBotTokens } from "./repositories/pgBotTokens.js";
@@ -57,6 +58,7 @@ function repositories(db: Db, clock: Clock, audit: AuditAppendState, txChains?: 
     tradePolicies: pgTradePolicies(db),
     orderJournal: pgOrderJournal(db),
     incidents: pgIncidents(db),
+    identityEvents: pgIdentityEvents(db),
   };
 }
 

@@ -53,6 +53,10 @@ export type {
   LeaseStore,
   IncidentRecord,
   IncidentStore,
+  IdentityEventRecord,
+  IdentityEventStore,
+  MembershipStateRecord,
+  RevokedSubjectRecord,
   OrderJournal,
   OrderJournalRecord,
   ProxyIdempotencyClaim,
@@ -294,6 +298,13 @@ export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, t
 export { type ReconcileResult, ReconciliationService, type ReconciliationServiceOptions } from "./reconcile/ReconciliationService.js";
 export { type KillSwitchInput, type KillSwitchResult, KillSwitchService, type KillSwitchServiceOptions, killSwitchInputSchema } from "./reconcile/KillSwitchService.js";
 export { type KeyDeletionSteps, keyDeletionSteps } from "./reconcile/keyDeletionSteps.js";
+export {
+  type ClerkDelivery,
+  DeprovisioningService,
+  type DeprovisioningResult,
+  type DeprovisioningServiceOptions,
+  deprovisioningEventTypes,
+} from "./deprovisioning/DeprovisioningService.js";
 export { type TradePolicy, defaultTradePolicy, fundMovements, quoteOf, tradePolicySchema } from "./policy/tradePolicySchema.js";
 export {
   type PolicyDecision,

@@ -58,6 +58,7 @@ export const errorHelp: Record<ErrorCode | ClientErrorCode, ErrorHelp> = {
   RATE_LIMITED: { title: "Too many requests in a short time.", fix: "Wait for the countdown, then try again." },
   CSRF_INVALID: { title: "The page is out of date.", fix: "Reload the page and try again." },
   METHOD_NOT_ALLOWED: { title: "This action is not available here.", fix: "Reload the page; if it keeps happening, contact support." },
+  PAYLOAD_TOO_LARGE: { title: "That was too much to send at once.", fix: "Send less data in one request." },
   CREDENTIAL_DUPLICATE: { title: "This API key is already stored.", fix: "Use the existing entry, or delete it first." },
   CREDENTIAL_INVALID: { title: "The exchange did not accept this key and secret.", fix: "Copy both again from the exchange's API page; check for missing characters and that the key is not deleted." },
   CREDENTIAL_PERMISSION_INSUFFICIENT: { title: "The key lacks the read permission.", fix: "On the exchange, edit the key and enable reading (account and balances)." },

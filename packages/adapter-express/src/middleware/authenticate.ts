@@ -125,6 +125,8 @@ export type AuthFailureReason =
   | "token-invalid-subject"
   | "token-invalid"
   | "session-pending"
+  | "session-revoked"
+  | "webhook-signature-invalid"
   | "bot-token-invalid"
   | "machine-token-not-accepted"
   | "machine-token-invalid"
@@ -256,6 +258,11 @@ class VerifiedSessions {
   }
 }
 
+/** Tells whether a Clerk session or its user was revoked here (core's `DeprovisioningService`). */
+export interface SessionRevocations {
+  isRevoked(sessionId: string | null, userId: string): Promise<boolean>;
+}
+
 /**
  * Attaches the verified caller to `res.locals.principal` (or `null`), never redirects and never
  * answers: the per-route guard decides. A failed verification is reported through `onFailure`.
@@ -264,6 +271,7 @@ export function authenticate(
   options: ClerkAuthOptions,
   onFailure: (req: Request, res: Response, reason: AuthFailureReason) => void,
   bots?: BotTokenService,
+  revocations?: SessionRevocations,
 ): RequestHandler {
   checkClerkOptions(options);
   options = { ...options, jwtKey: normalizeJwtKey(options.jwtKey) };
@@ -296,16 +304,24 @@ export function authenticate(
       return next();
     }
     const known = verified.get(found.token);
-    if (known !== undefined) {
-      res.locals.principal = { ...known, viaCookie: found.viaCookie } satisfies SessionPrincipal;
-      return next();
-    }
-    const result = await verifySessionToken(found.token, options);
+    const result = known !== undefined ? ({ ok: true, principal: known } as const) : await verifySessionToken(found.token, options);
     if (result.ok) {
-      verified.keep(found.token, result.principal);
+      // A session (or user) ended by a Clerk webhook is refused on every replica although its JWT
+      // has not expired: the store is read for every session request, cached or not.
+      let revoked: boolean;
+      try {
+        revoked = revocations !== undefined && (await revocations.isRevoked(result.principal.sessionId, result.principal.userId));
+      } catch (error) {
+        return next(error);
+      }
+      if (revoked) {
+        res.locals.authFailure = "session-revoked";
+        onFailure(req, res, "session-revoked");
+        return next();
+      }
+      if (known === undefined) verified.keep(found.token, result.principal);
       res.locals.principal = { ...result.principal, viaCookie: found.viaCookie } satisfies SessionPrincipal;
-    }
-    else {
+    } else {
       res.locals.authFailure = result.reason;
       onFailure(req, res, result.reason);
     }

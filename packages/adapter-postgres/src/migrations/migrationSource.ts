@@ -7,6 +7,7 @@ import { m005SyncCursorsIdempotency } from "./m005_sync_cursors_idempotency.js";
 import { m006TradePolicies } from "./m006_trade_policies.js";
 import { m007VenuePermissions } from "./m007_venue_permissions.js";
 import { m008OrderJournal } from "./m008_order_journal.js";
+import { m009IdentityEvents } from "./m009_identity_events.js";
 
 interface CodeMigration {
   name: string;
@@ -14,7 +15,7 @@ interface CodeMigration {
   down(knex: Knex): Promise<void>;
 }
 
-const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m005SyncCursorsIdempotency, m006TradePolicies, m007VenuePermissions, m008OrderJournal];
+const migrations: readonly CodeMigration[] = [m001Initial, m002OnePrimaryWallet, m003BotTokens, m004BotTokenKeyedHash, m005SyncCursorsIdempotency, m006TradePolicies, m007VenuePermissions, m008OrderJournal, m009IdentityEvents];
 
 /** Name of the table knex records applied migrations in. */
 export const MIGRATIONS_TABLE = "wallet_auth_migrations";

@@ -15,6 +15,7 @@ export const errorMessages = {
   RATE_LIMITED: "Too many requests. Try again later.",
   CSRF_INVALID: "The request could not be verified.",
   METHOD_NOT_ALLOWED: "This method is not allowed on this resource.",
+  PAYLOAD_TOO_LARGE: "The request body is too large.",
 
   CREDENTIAL_DUPLICATE: "This API key is already registered.",
   CREDENTIAL_INVALID: "The exchange rejected this API key.",

@@ -7,6 +7,7 @@ import type { Clock } from "../ports/Clock.js";
 import type { CredentialRecord } from "../ports/CredentialStore.js";
 import type { NonceRecord } from "../ports/NonceStore.js";
 import type { IncidentRecord, OrderJournalRecord } from "../ports/OrderJournal.js";
+import type { IdentityEventRecord, MembershipStateRecord, RevokedSubjectRecord } from "../ports/IdentityEventStore.js";
 import type { ProxyIdempotencyRecord } from "../ports/ProxyIdempotencyStore.js";
 import type { RotationJobRecord } from "../ports/RotationJobStore.js";
 import type { TransactionRecord } from "../ports/TransactionStore.js";
@@ -86,6 +87,10 @@ export class MemoryState {
   /** id -> signed-request journal entry. */
   readonly orderJournal = new Map<string, OrderJournalRecord>();
   readonly incidents = new Map<string, IncidentRecord>();
+  /** Clerk deliveries by svix id; revoked sessions/users by id; memberships by `org \0 user`. */
+  readonly identityEvents = new Map<string, IdentityEventRecord>();
+  readonly revokedSubjects = new Map<string, RevokedSubjectRecord>();
+  readonly memberships = new Map<string, MembershipStateRecord>();
 
   readonly #journal: (() => void)[] = [];
 
@@ -168,6 +173,9 @@ export class MemoryState {
       trade_policies: [...this.tradePolicies.values()],
       order_journal: [...this.orderJournal.values()],
       security_incidents: [...this.incidents.values()],
+      identity_events: [...this.identityEvents.values()],
+      revoked_subjects: [...this.revokedSubjects.values()],
+      membership_states: [...this.memberships.values()],
       policy_window_entries: [...this.policyWindows.entries()].flatMap(([key, w]) => w.entries.map((e) => ({ key, ...e }))),
     };
   }

@@ -10,6 +10,7 @@ import { memoryAudit } from "./repositories/memoryAudit.js";
 import { memoryCredentials } from "./repositories/memoryCredentials.js";
 import { memoryLeases } from "./repositories/memoryLeases.js";
 import { memoryIncidents, memoryOrderJournal } from "./repositories/memoryOrderJournal.js";
+import { memoryIdentityEvents } from "./repositories/memoryIdentityEvents.js";
 import { memoryProxyIdempotency } from "./repositories/memoryProxyIdempotency.js";
 import { memorySyncCursors } from "./repositories/memorySyncCursors.js";
 import { memoryBotTokens } from "./repositories/memoryBotTokens.js";
@@ -57,6 +58,7 @@ function repositories(exec: Exec): StoreRepositories {
     tradePolicies: memoryTradePolicies(exec),
     orderJournal: memoryOrderJournal(exec),
     incidents: memoryIncidents(exec),
+    identityEvents: memoryIdentityEvents(exec),
   };
 }
 

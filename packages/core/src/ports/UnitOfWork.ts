@@ -6,6 +6,7 @@ import type { CredentialStore } from "./CredentialStore.js";
 import type { LeaseStore } from "./LeaseStore.js";
 import type { ProxyIdempotencyStore } from "./ProxyIdempotencyStore.js";
 import type { IncidentStore, OrderJournal } from "./OrderJournal.js";
+import type { IdentityEventStore } from "./IdentityEventStore.js";
 import type { SyncCursorStore } from "./SyncCursorStore.js";
 import type { NonceStore } from "./NonceStore.js";
 import type { RotationJobStore } from "./RotationJobStore.js";
@@ -36,6 +37,8 @@ export interface StoreRepositories {
   orderJournal: OrderJournal;
   /** Security incidents (kill switch runs, foreign orders found). */
   incidents: IncidentStore;
+  /** Clerk webhook deliveries, revoked sessions and users, organization membership states. */
+  identityEvents: IdentityEventStore;
 }
 
 /** Runs work atomically across repositories. */

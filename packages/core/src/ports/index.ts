@@ -32,6 +32,7 @@ export type {
 export type { LeaseStore } from "./LeaseStore.js";
 export type { ProxyIdempotencyClaim, ProxyIdempotencyClaimResult, ProxyIdempotencyRecord, ProxyIdempotencyStore } from "./ProxyIdempotencyStore.js";
 export type { IncidentRecord, IncidentStore, OrderJournal, OrderJournalRecord } from "./OrderJournal.js";
+export type { IdentityEventRecord, IdentityEventStore, MembershipStateRecord, RevokedSubjectRecord } from "./IdentityEventStore.js";
 export type { SyncCursorStore } from "./SyncCursorStore.js";
 export type { NonceRecord, NonceStore } from "./NonceStore.js";
 export type { PriceSource } from "./PriceSource.js";

@@ -25,6 +25,7 @@ import { PrivacyService } from "../privacy/PrivacyService.js";
 import { ExchangeProxyService } from "../proxy/ExchangeProxyService.js";
 import { PolicyService } from "../policy/PolicyService.js";
 import { KillSwitchService } from "../reconcile/KillSwitchService.js";
+import { DeprovisioningService } from "../deprovisioning/DeprovisioningService.js";
 import { ReconciliationService } from "../reconcile/ReconciliationService.js";
 import type { TradePolicy } from "../policy/tradePolicySchema.js";
 import type { MarketCatalog } from "../ports/MarketCatalog.js";
@@ -123,6 +124,8 @@ export interface WalletAuth {
   reconciliation: ReconciliationService;
   /** Stops everything a user's keys and bots can do here, in one action. */
   killSwitch: KillSwitchService;
+  /** Acts on Clerk webhooks: a deleted user or revoked session loses access here at once. */
+  deprovisioning: DeprovisioningService;
   /**
    * Detaches the detectors and waits for background work (alert deliveries, upstream reads).
    * Does not close the store: its owner does.
@@ -247,6 +250,7 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     venues: new VenueCatalog({ egressIps: options.egressIps }),
     reconciliation,
     killSwitch,
+    deprovisioning: new DeprovisioningService({ store, audit, killSwitch, clock }),
     async shutdown() {
       detach();
       unsubscribe();
