@@ -18,6 +18,7 @@ import { botRoutes } from "./routes/botRoutes.js";
 import { venueRoutes } from "./routes/venueRoutes.js";
 import { policyRoutes } from "./routes/policyRoutes.js";
 import { type ClerkWebhookOptions, clerkWebhookRouter, clerkWebhookSpec } from "./routes/clerkWebhookRoutes.js";
+import { incidentRoutes } from "./routes/incidentRoutes.js";
 import { emptyQuery } from "./schemas.js";
 import { errorStatus } from "./errorStatus.js";
 import { publicCode, sendError } from "./sendError.js";
@@ -158,7 +159,7 @@ export function createWalletAuthRouter(walletAuth: WalletAuth, options: WalletAu
     recentlyVerified: (p) => p.kind === "session" && isRecentlyVerified(p, stepUp),
     reverificationBody: () => reverificationBody(stepUp),
   };
-  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps), ...policyRoutes(deps), ...(options.clerkWebhook ? [clerkWebhookSpec] : [])];
+  const routes: RouteSpec[] = [...credentialRoutes(deps), ...walletRoutes(deps), ...accountRoutes(deps), ...botRoutes(deps), ...venueRoutes(deps), ...policyRoutes(deps), ...incidentRoutes(deps), ...(options.clerkWebhook ? [clerkWebhookSpec] : [])];
   for (const spec of routes) {
     if (spec.limit === "proxy" && spec.credentialParam === undefined) throw new Error(`createWalletAuthRouter: ${spec.operationId}: the proxy limit needs credentialParam`);
   }

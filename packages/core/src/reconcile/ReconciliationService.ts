@@ -64,7 +64,8 @@ interface VenueOrderSeen {
 }
 
 const STREAM = "reconcile";
-const FAR_FUTURE = new Date(8_640_000_000_000_000);
+// A cutoff no key is newer than (year 9999: PGlite cannot bind the largest JS date).
+const FAR_FUTURE = new Date("9999-12-31T00:00:00Z");
 const MAX_SYMBOLS = 20;
 const MAX_LOOKUPS = 20;
 
