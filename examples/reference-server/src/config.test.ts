@@ -26,6 +26,14 @@ describe("loadConfig: the settings of the outside review", () => {
     }
   });
 
+  it("reads WALLET_AUTH_EGRESS_IPS as the product's egress addresses (IPs or CIDRs, comma-separated) and refuses anything else", () => {
+    expect(dev({}).WALLET_AUTH_EGRESS_IPS).toBeUndefined();
+    expect(dev({ WALLET_AUTH_EGRESS_IPS: "203.0.113.7, 2001:db8::/64,198.51.100.0/24" }).WALLET_AUTH_EGRESS_IPS).toEqual(["203.0.113.7", "2001:db8::/64", "198.51.100.0/24"]);
+    for (const bad of ["203.0.113.7/33", "::::", "300.1.1.1", "loopback", "example.com", "10.0.0.0/8/1", ","]) {
+      expect(refusal({ WALLET_AUTH_EGRESS_IPS: bad }), bad).toMatch(/^WALLET_AUTH_EGRESS_IPS: must be a comma-separated list of IP addresses or CIDR blocks/);
+    }
+  });
+
   it("reads every rate limit as <requests>/<window> within the router's bounds", () => {
     const config = dev({ WALLET_AUTH_RATE_LIMIT_IP: "600/1m", WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES: "20/15m", WALLET_AUTH_RATE_LIMIT_TOKEN: "5/30s", WALLET_AUTH_RATE_LIMIT_PROXY: "1000/24h" });
     expect(config.WALLET_AUTH_RATE_LIMIT_IP).toEqual({ limit: 600, windowMs: 60_000 });

@@ -89,6 +89,14 @@ const clerkJwtKey = z.string().transform((text, ctx) => {
   }
 });
 
+/** The product's egress addresses (comma-separated IPs or CIDRs), shown on every venue so a key can be bound to them. */
+const egressIps = z.string().transform((text, ctx) => {
+  const entries = text.split(",").map((e) => e.trim()).filter(Boolean);
+  if (entries.length > 0 && entries.every((e) => !PROXY_NAMES.has(e.toLowerCase()) && validProxyEntry(e))) return entries;
+  ctx.addIssue({ code: "custom", message: "must be a comma-separated list of IP addresses or CIDR blocks (203.0.113.7,2001:db8::/64)" });
+  return z.NEVER;
+});
+
 const timeoutMs = (fallback: number) => z.coerce.number().int("must be whole milliseconds").min(1_000).max(3_600_000).default(fallback);
 
 const url = z.string().url();
@@ -147,6 +155,7 @@ const schema = z.object({
   WALLET_AUTH_RATE_LIMIT_SENSITIVE: rateLimit.optional(),
   WALLET_AUTH_RATE_LIMIT_PROXY: rateLimit.optional(),
   WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES: rateLimit.optional(),
+  WALLET_AUTH_EGRESS_IPS: egressIps.optional(),
   WALLET_AUTH_REQUIRE_MFA: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
 });
 

@@ -31,7 +31,7 @@ import { dataDirOf } from "./dataDir.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
 import { openKeyRing } from "./keyProviderConfig.js";
-import { startJobs } from "./jobs.js";
+import { leakedKeyJobs, startJobs } from "./jobs.js";
 import { createMetrics } from "./metrics.js";
 
 /** Posts an anchor to the alert webhook, signed exactly like alerts (`verifyWebhookSignature` checks it). */
@@ -171,6 +171,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       exchanges: createCcxtExchangeGateway(gatewayOptions),
       prices: createCcxtPriceSource(gatewayOptions),
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
+      // Shown on GET /v1/venues so users bind their keys to the addresses the product calls venues from.
+      ...(config.WALLET_AUTH_EGRESS_IPS ? { egressIps: config.WALLET_AUTH_EGRESS_IPS } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
       // Background failures (audit writes after the fact) go to the log once a minute and to /metrics.
@@ -302,6 +304,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         { name: "lease-expiry", everyMs: 10 * 60_000, run: () => knex("leases").where("expires_at", "<", new Date(Date.now() - 60_000)).delete() },
         // Exchange proxy results stored for an Idempotency-Key are kept 24 h.
         { name: "idempotency-retention", everyMs: 60 * 60_000, run: () => store.proxyIdempotency.deleteExpired(new Date(), 10_000) },
+        ...leakedKeyJobs(walletAuth),
         {
           name: "audit-anchor",
           everyMs: config.WALLET_AUTH_ANCHOR_INTERVAL_S * 1000,
