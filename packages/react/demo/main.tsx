@@ -231,7 +231,8 @@ function App() {
   const getToken = useCallback(() => devSession.token(), []);
   const reverify = useCallback(() => devSession.reverify(), []);
   const signOut = useCallback((reason?: string) => devSession.signOut(reason ?? null), []);
-  const extend = useCallback(() => void devSession.extend(15), []);
+  // A failed extension leaves the session to expire as planned (the banner keeps counting down).
+  const extend = useCallback(() => void devSession.extend(15).catch(() => undefined), []);
   const signIn = useMemo(() => (userId: string, minutes: number, stale: boolean) => devSession.signIn(userId, minutes, stale), []);
   if (state.status === "signed-out") return <SignIn notice={notice} onSignIn={signIn} />;
   return <SignedIn session={state.session} getToken={getToken} reverify={reverify} onSignOut={signOut} onExtend={extend} />;
