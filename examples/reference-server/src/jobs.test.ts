@@ -1,6 +1,7 @@
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { describe, expect, it } from "vitest";
-import { type JobScheduler, startJobs } from "./jobs.js";
+import { KeyRing, Redacted, createWalletAuth } from "@wallet-auth/core";
+import { type JobScheduler, leakedKeyJobs, startJobs } from "./jobs.js";
 
 /** A hand-driven scheduler: `advance(ms)` fires every timer due by then, in order. */
 function manualScheduler(randomValue: number): JobScheduler & { advance(ms: number): Promise<void> } {
@@ -87,5 +88,33 @@ describe("startJobs", () => {
     await scheduler.advance(1000);
     expect(calls).toBe(2);
     await jobs.stop();
+  });
+});
+
+describe("leakedKeyJobs", () => {
+  it("registers the reconciliation pass and the journal retention, which deletes proxy entries older than the compared window and keeps foreign ones", async () => {
+    const key = (b: number) => new Uint8Array(32).fill(b);
+    const walletAuth = createWalletAuth({
+      store: createMemoryStore(),
+      keyRing: KeyRing.fromKeys({ keys: [{ id: "k1", key: key(1) }], primaryKeyId: "k1" }),
+      secrets: { fingerprintKey: Redacted.make(key(2)), auditKey: Redacted.make(key(3)) },
+      siwe: { domain: "app.example.com", uri: "https://app.example.com", chainIds: ["eip155:1"] },
+      reconciliation: { windowMs: DAY },
+    });
+    const jobs = leakedKeyJobs(walletAuth);
+    expect(jobs.map((j) => [j.name, j.everyMs])).toEqual([["order-reconciliation", 5 * 60_000], ["order-journal-retention", 60 * 60_000]]);
+    const entry = (id: string, origin: "proxy" | "foreign", ageMs: number) => ({
+      id, userId: "user_jobs", credentialId: "cred_1", exchange: "binance", origin, venueOrderId: id, clientOrderId: `wa${id}`, symbol: "BTC/USDT", side: "buy" as const,
+      placedAt: new Date(Date.now() - ageMs), recordedAt: new Date(Date.now() - ageMs),
+    });
+    await walletAuth.store.users.ensure("user_jobs", new Date());
+    await walletAuth.store.orderJournal.record(entry("old", "proxy", 2 * DAY));
+    await walletAuth.store.orderJournal.record(entry("new", "proxy", 60_000));
+    await walletAuth.store.orderJournal.record(entry("evidence", "foreign", 2 * DAY));
+    expect(await jobs[1]!.run()).toBe(1);
+    expect(await walletAuth.store.orderJournal.recentSymbols("user_jobs", "cred_1", new Date(0), 10)).toEqual(["BTC/USDT"]);
+    expect(await walletAuth.store.orderJournal.listForeign("user_jobs", null, 10)).toHaveLength(1);
+    expect(await jobs[0]!.run()).toEqual({ checked: 0, skipped: 0, failed: 0, compromised: 0, foreignOrders: 0 });
+    await walletAuth.shutdown();
   });
 });

@@ -1,4 +1,4 @@
-import type { LeaseStore } from "@wallet-auth/core";
+import type { LeaseStore, WalletAuth } from "@wallet-auth/core";
 
 /** One periodic job. */
 export interface JobSpec {
@@ -105,4 +105,17 @@ export function startJobs(jobs: readonly JobSpec[], leases: LeaseStore, owner: s
       await Promise.allSettled([...running]);
     },
   };
+}
+
+/**
+ * Leaked-key detection: a reconciliation pass (every active trading key's venue orders compared
+ * with the signed-request journal; each key is also leased, so replicas split the work) every
+ * `reconcileEveryMs` (default 5 minutes), and the journal's retention (proxy entries older than
+ * the compared window) hourly.
+ */
+export function leakedKeyJobs(walletAuth: Pick<WalletAuth, "reconciliation" | "store">, options: { reconcileEveryMs?: number } = {}): JobSpec[] {
+  return [
+    { name: "order-reconciliation", everyMs: options.reconcileEveryMs ?? 5 * 60_000, run: () => walletAuth.reconciliation.reconcile() },
+    { name: "order-journal-retention", everyMs: 60 * 60_000, run: () => walletAuth.store.orderJournal.deleteProxyBefore(new Date(Date.now() - walletAuth.reconciliation.windowMs), 10_000) },
+  ];
 }

@@ -309,6 +309,25 @@ export function registerCommands(program: Command, config: () => ServerConfig): 
         }
       }),
     );
+
+  program
+    .command("kill-switch")
+    .description("for a user whose key may be leaked: disable every credential, revoke every bot token, stop the proxy, optionally cancel open orders; prints the incident with the steps to delete each key at its exchange")
+    .requiredOption("--user <userId>", "the user to stop")
+    .option("--cancel-open-orders", "also cancel every open order at every venue")
+    .option("--json", "print JSON")
+    .action((opts: { user: string; cancelOpenOrders?: boolean; json?: boolean }) =>
+      withRuntime(config, async (rt) => {
+        const { incident, alreadyStopped } = await rt.walletAuth.killSwitch.run({ userId: opts.user, actor: { type: "operator", id: "cli" } }, { cancelOpenOrders: opts.cancelOpenOrders === true });
+        const d = incident.details as { credentialsDisabled?: unknown[]; tokensRevoked?: unknown[]; keyDeletion?: { exchange: string; keyHint: string; page: string | null }[] };
+        const steps = (d.keyDeletion ?? []).map((k) => `  delete the ${k.exchange} key ending in ${k.keyHint} at ${k.page ?? "the exchange's API key page"}`).join("\n");
+        print(
+          opts.json,
+          { alreadyStopped, incident },
+          `${alreadyStopped ? "already stopped" : "stopped"}: incident ${incident.id}, ${d.credentialsDisabled?.length ?? 0} credential(s) disabled, ${d.tokensRevoked?.length ?? 0} token(s) revoked${steps ? `\n${steps}` : ""}`,
+        );
+      }),
+    );
 }
 
 /** `{ at, heads: { chainKey: { seq, hash } } }`: the newest head of every chain. */
