@@ -4,6 +4,7 @@
  * route), narrowing does not; a malformed policy is 400 naming the field and changes nothing.
  */
 import { defaultTradePolicy } from "@wallet-auth/core";
+import { createWalletAuthClient } from "@wallet-auth/core/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tradePolicyViewSchema } from "./routes/policyRoutes.js";
 import { type HttpHarness, startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
@@ -96,5 +97,15 @@ describe.each(storeKinds())("trade policy routes on $name", (kind) => {
     const set = await call("PUT", tokenPath, await h.token("user_p", { stale: true }), { ...defaultTradePolicy(), sides: ["sell"] });
     expect(set).toMatchObject({ status: 200, body: { subjectType: "token", version: 1, policy: { sides: ["sell"] } } });
     expect((await call("GET", tokenPath, bot.token)).status).toBe(403);
+  });
+
+  it("through the typed client: the policy reads back, and a refused order carries its rule", async () => {
+    const bot = await h.walletAuth.tokens.create({ userId: "user_p" }, { label: "client", scopes: ["credentials:read", "exchange:trade"], credentialIds: [credentialId] });
+    const api = createWalletAuthClient({ baseUrl: h.base, getToken: () => bot.token });
+    const view = await api.getCredentialPolicy(credentialId);
+    expect(view.data?.subjectId).toBe(credentialId);
+    const refused = await api.callExchange(credentialId, "createOrder", { symbol: "ETH/BTC", type: "limit", side: "buy", amount: "1", price: "0.05" });
+    expect(refused.error).toMatchObject({ code: "POLICY_DENIED", rule: "quote_currency" });
+    expect(refused.response.status).toBe(403);
   });
 });

@@ -19,6 +19,7 @@ export {
   type MeDto,
   type Page,
   type SnapshotDto,
+  type TradePolicyViewDto,
   type TransactionDto,
   type UpdateCredentialBody,
   type VenueDto,

@@ -3,6 +3,7 @@ import type { CredentialPermissions, CredentialStatus } from "../ports/Credentia
 import type { KeyPermissions } from "../ports/KeyPermissions.js";
 import type { VenueDescription } from "../ccxt/venues/registry.js";
 import type { ErrorCode } from "../errors/codes.js";
+import type { TradePolicy } from "../policy/tradePolicySchema.js";
 
 /**
  * The typed client of the hosted API: plain `fetch`, no crypto or Node-only code, so browsers
@@ -18,6 +19,19 @@ export interface ApiError {
   requestId: string;
   /** Present on a stale session: Clerk's reverification hint (prompt the person, then retry). */
   reverification?: { level: string; afterMinutes: number } | undefined;
+  /** `POLICY_DENIED` only: the trade-policy rule that refused the order (`price_band`, `window`...). */
+  rule?: string | undefined;
+}
+
+/** A trade policy as the API shows it (`GET /v1/credentials/:id/policy`). */
+export interface TradePolicyViewDto {
+  subjectType: "credential" | "token";
+  subjectId: string;
+  /** `null` for a token without its own policy (its credentials' policies apply). */
+  policy: TradePolicy | null;
+  source: "default" | "stored";
+  version: number;
+  updatedAt: string | null;
 }
 
 /** A call's result. */
@@ -202,6 +216,7 @@ export function createWalletAuthClient(options: WalletAuthClientOptions) {
         code: (err.code as ErrorCode | undefined) ?? "INTERNAL",
         message: err.message ?? "An internal error occurred.",
         requestId: err.requestId ?? "",
+        ...(typeof err.rule === "string" ? { rule: err.rule } : {}),
         ...(hint?.reason === "reverification-error" ? { reverification: hint.metadata?.reverification ?? { level: "second_factor", afterMinutes: 10 } } : {}),
       },
       response,
@@ -251,9 +266,14 @@ export function createWalletAuthClient(options: WalletAuthClientOptions) {
     walletTransactions: (walletId: string, query: { cursor?: string; limit?: number } = {}) =>
       request<Page<TransactionDto>>("GET", `/v1/wallets/${id(walletId)}/transactions`, undefined, query),
     listTokens: () => request<BotTokenDto[]>("GET", "/v1/tokens"),
-    createToken: (body: { label: string; scopes: BotTokenScope[]; credentialIds?: string[]; expiresInDays?: number }) =>
+    createToken: (body: { label: string; scopes: BotTokenScope[]; credentialIds?: string[]; expiresInDays?: number; policy?: TradePolicy }) =>
       request<{ token: string; view: BotTokenDto }>("POST", "/v1/tokens", body),
     revokeToken: (tokenId: string) => request<BotTokenDto>("DELETE", `/v1/tokens/${id(tokenId)}`),
+    getCredentialPolicy: (credentialId: string) => request<TradePolicyViewDto>("GET", `/v1/credentials/${id(credentialId)}/policy`),
+    /** Replaces the policy whole; a widening one on a stale session is `FORBIDDEN` with `reverification`. */
+    putCredentialPolicy: (credentialId: string, policy: TradePolicy) => request<TradePolicyViewDto>("PUT", `/v1/credentials/${id(credentialId)}/policy`, policy),
+    getTokenPolicy: (tokenId: string) => request<TradePolicyViewDto>("GET", `/v1/tokens/${id(tokenId)}/policy`),
+    putTokenPolicy: (tokenId: string, policy: TradePolicy) => request<TradePolicyViewDto>("PUT", `/v1/tokens/${id(tokenId)}/policy`, policy),
     callExchange: (credentialId: string, method: string, args: Record<string, unknown> = {}) =>
       request<unknown>("POST", `/v1/credentials/${id(credentialId)}/exchange/${id(method)}`, { args }),
   };
