@@ -11,6 +11,7 @@ import type { ChainGateway } from "@wallet-auth/core";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { Webhook } from "standardwebhooks";
 import { createWalletAuthRouter } from "./createWalletAuthRouter.js";
 import { type HttpHarness, startHttpHarness, storeKinds } from "./test-support/httpHarness.js";
 
@@ -37,6 +38,8 @@ function openObjects(schema: unknown, path: string, out: string[]): string[] {
   }
   return out;
 }
+
+const webhookSecret = `whsec_${randomBytes(32).toString("base64")}`;
 
 describe.each(storeKinds())("real responses against the served OpenAPI document on $name", (kind) => {
   let h: HttpHarness;
@@ -69,8 +72,8 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
     return undefined;
   };
 
-  async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any; text: string }> {
-    const headers: Record<string, string> = {};
+  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; text: string }> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     const res = await fetch(`${h.base}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
@@ -110,7 +113,7 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
   }
 
   beforeAll(async () => {
-    h = await startHttpHarness(kind, { rateLimit: { sensitive: { limit: 1000, windowMs: 60_000 } } }, { chains: fakeChain });
+    h = await startHttpHarness(kind, { rateLimit: { sensitive: { limit: 1000, windowMs: 60_000 } }, clerkWebhook: { signingSecret: webhookSecret } }, { chains: fakeChain });
     mount = new URL(h.base).pathname;
     const res = await fetch(`${h.base}/openapi.json`);
     doc = (await res.json()) as Json;
@@ -122,8 +125,10 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
     expect(doc.servers).toEqual([{ url: mount, description: expect.any(String) }]);
     expect(mount).toBe("/api");
     // A host serving the document elsewhere gets the same one.
-    const router = createWalletAuthRouter(h.walletAuth, { allowedOrigins: [], clerk: { jwtKey: h.keys.publicKeyPem, authorizedParties: ["http://x.test"] } });
+    const router = createWalletAuthRouter(h.walletAuth, { allowedOrigins: [], clerk: { jwtKey: h.keys.publicKeyPem, authorizedParties: ["http://x.test"] }, clerkWebhook: { signingSecret: webhookSecret } });
     expect(router.openApiDocument({ serverUrl: mount })).toEqual(doc);
+    // The webhook is verified by its signature alone: no session or bot token scheme applies.
+    expect(doc.paths["/v1/webhooks/clerk"].post.security).toEqual([]);
     expect(doc.components.securitySchemes.botToken).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.paths["/v1/credentials"].get.security).toEqual([{ clerkSession: [] }, { botToken: ["credentials:read"] }]);
     expect(doc.paths["/v1/credentials/{id}/exchange/{method}"].post.security).toEqual([{ clerkSession: [] }, { botToken: ["exchange:read"] }, { botToken: ["exchange:trade"] }]);
@@ -272,6 +277,14 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
       expect((await call("GET", `/v1/tokens/${botId}/policy`, { token: other })).status).toBe(200);
       expect((await call("PUT", `/v1/tokens/${botId}/policy`, { token: other, body: current.body.policy })).status).toBe(200);
     }
+
+    // The Clerk webhook: signed (200), unsigned (401), oversized (413).
+    const event = { object: "event", type: "session.ended", timestamp: Date.now(), data: { object: "session", id: "sess_openapi", user_id: `${user}_webhook` } };
+    const svix = (body: unknown, id: string) => ({ "svix-id": id, "svix-timestamp": String(Math.floor(Date.now() / 1000)), "svix-signature": new Webhook(webhookSecret).sign(id, new Date(), JSON.stringify(body)) });
+    expect((await call("POST", "/v1/webhooks/clerk", { body: event, headers: svix(event, "msg_openapi_1") })).status).toBe(200);
+    expect((await call("POST", "/v1/webhooks/clerk", { body: event, headers: { "svix-id": "msg_openapi_2", "svix-timestamp": "1", "svix-signature": "v1,AAAA" } })).status).toBe(401);
+    const big = { ...event, data: { ...event.data, padding: "x".repeat(300_000) } };
+    expect((await call("POST", "/v1/webhooks/clerk", { body: big, headers: svix(big, "msg_openapi_3") })).status).toBe(413);
 
     expect(failures).toEqual([]);
     const operations = Object.values(doc.paths as Json).flatMap((item) => Object.values(item as Json).map((op) => String((op as Json).operationId)));
