@@ -125,7 +125,13 @@ export class ReconciliationService {
         continue;
       }
       try {
-        const found = await this.#check(record);
+        // Another replica may have disabled it between the listing and this lease.
+        const current = await this.#o.store.credentials.get(record.userId, record.id);
+        if (current === null || current.status !== "active") {
+          result.skipped += 1;
+          continue;
+        }
+        const found = await this.#check(current);
         result.checked += 1;
         if (found > 0) {
           result.compromised += 1;
