@@ -26,12 +26,15 @@ describe("loadConfig: the settings of the outside review", () => {
     }
   });
 
-  it("reads WALLET_AUTH_EGRESS_IPS as the product's egress addresses (IPs or CIDRs, comma-separated) and refuses anything else", () => {
+  it("reads WALLET_AUTH_EGRESS_IPS as the product's egress addresses (IPs or CIDRs, comma-separated) and WALLET_AUTH_REQUIRE_IP_BINDING as 0/1, and refuses anything else", () => {
     expect(dev({}).WALLET_AUTH_EGRESS_IPS).toBeUndefined();
     expect(dev({ WALLET_AUTH_EGRESS_IPS: "203.0.113.7, 2001:db8::/64,198.51.100.0/24" }).WALLET_AUTH_EGRESS_IPS).toEqual(["203.0.113.7", "2001:db8::/64", "198.51.100.0/24"]);
     for (const bad of ["203.0.113.7/33", "::::", "300.1.1.1", "loopback", "example.com", "10.0.0.0/8/1", ","]) {
       expect(refusal({ WALLET_AUTH_EGRESS_IPS: bad }), bad).toMatch(/^WALLET_AUTH_EGRESS_IPS: must be a comma-separated list of IP addresses or CIDR blocks/);
     }
+    expect(dev({}).WALLET_AUTH_REQUIRE_IP_BINDING).toBe("0");
+    expect(dev({ WALLET_AUTH_REQUIRE_IP_BINDING: "1" }).WALLET_AUTH_REQUIRE_IP_BINDING).toBe("1");
+    expect(refusal({ WALLET_AUTH_REQUIRE_IP_BINDING: "yes" })).toMatch(/^WALLET_AUTH_REQUIRE_IP_BINDING: must be 0 or 1/);
   });
 
   it("reads every rate limit as <requests>/<window> within the router's bounds", () => {
@@ -43,6 +46,17 @@ describe("loadConfig: the settings of the outside review", () => {
     expect(config.WALLET_AUTH_RATE_LIMIT_USER).toBeUndefined();
     for (const bad of ["0/1m", "600", "600/1d", "600/25h", "600/0s", "-1/1m", "1.5/1m", "lots"]) {
       expect(refusal({ WALLET_AUTH_RATE_LIMIT_USER: bad }), bad).toMatch(/^WALLET_AUTH_RATE_LIMIT_USER: must be <requests>\/<window>/);
+    }
+  });
+
+  it("reads CLERK_WEBHOOK_SIGNING_SECRET as a whsec_ secret and refuses anything else, naming the variable", () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+    expect(dev({ CLERK_WEBHOOK_SIGNING_SECRET: secret }).CLERK_WEBHOOK_SIGNING_SECRET).toBe(secret);
+    expect(dev({}).CLERK_WEBHOOK_SIGNING_SECRET).toBeUndefined();
+    for (const bad of ["whsec_", "whsec_short", secret.replace("whsec_", "sk_live_"), "whsec_!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"]) {
+      const message = refusal({ CLERK_WEBHOOK_SIGNING_SECRET: bad });
+      expect(message, bad).toMatch(/^CLERK_WEBHOOK_SIGNING_SECRET: must be the webhook endpoint's signing secret/);
+      if (bad.length > 10) expect(message).not.toContain(bad);
     }
   });
 

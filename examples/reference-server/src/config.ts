@@ -1,5 +1,5 @@
 import { BlockList, isIP } from "node:net";
-import { normalizeJwtKey } from "@wallet-auth/adapter-express";
+import { checkClerkWebhookSecret, normalizeJwtKey } from "@wallet-auth/adapter-express";
 import { z } from "zod";
 import { type KeyProviderConfig, parseKeyProviderConfig } from "./keyProviderConfig.js";
 
@@ -116,6 +116,12 @@ const schema = z.object({
   CLERK_ISSUER: z.string().regex(/^https:\/\/[^\s/]+$/, "must be the instance's Frontend API origin (https://clerk.example.com)").optional(),
   CLERK_PUBLISHABLE_KEY: z.string().regex(/^pk_(live|test)_[A-Za-z0-9+/=]+$/, "must be a Clerk publishable key (pk_live_...)").optional(),
   CLERK_SECRET_KEY: z.string().regex(/^sk_(live|test)_/, "must be a Clerk secret key (sk_live_...)").optional(),
+  // The Clerk webhook endpoint's signing secret: enables POST /api/v1/webhooks/clerk (deprovisioning).
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .refine((s) => { try { checkClerkWebhookSecret(s); return true; } catch { return false; } }, "must be the webhook endpoint's signing secret from Clerk's dashboard (whsec_...)")
+    .transform((s) => s.trim())
+    .optional(),
   CLERK_AUTHORIZED_PARTIES: z
     .string()
     .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
@@ -156,6 +162,7 @@ const schema = z.object({
   WALLET_AUTH_RATE_LIMIT_PROXY: rateLimit.optional(),
   WALLET_AUTH_RATE_LIMIT_AUTH_FAILURES: rateLimit.optional(),
   WALLET_AUTH_EGRESS_IPS: egressIps.optional(),
+  WALLET_AUTH_REQUIRE_IP_BINDING: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
   WALLET_AUTH_REQUIRE_MFA: z.enum(["0", "1"], { message: "must be 0 or 1" }).default("0"),
 });
 

@@ -173,6 +173,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ...(Object.keys(chains).length > 0 ? { chains: createViemChainGateway({ chains }) } : {}),
       // Shown on GET /v1/venues so users bind their keys to the addresses the product calls venues from.
       ...(config.WALLET_AUTH_EGRESS_IPS ? { egressIps: config.WALLET_AUTH_EGRESS_IPS } : {}),
+      ...(config.WALLET_AUTH_REQUIRE_IP_BINDING === "1" ? { credentialPolicy: { requireIpBinding: true } } : {}),
       siwe: { domain: new URL(origin).host, uri: origin, statement: "Link this wallet to your wallet-auth account.", chainIds: config.WALLET_AUTH_SIWE_CHAIN_IDS ?? ["eip155:1", ...(localChainId ? [localChainId] : [])] },
       alertSinks,
       // Background failures (audit writes after the fact) go to the log once a minute and to /metrics.
@@ -256,6 +257,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       },
       allowedOrigins: [origin],
       csrfSecret,
+      ...(config.CLERK_WEBHOOK_SIGNING_SECRET ? { clerkWebhook: { signingSecret: config.CLERK_WEBHOOK_SIGNING_SECRET } } : {}),
       // MFA-enforced step-up: a sensitive action needs a second factor enrolled and recently verified.
       ...(config.WALLET_AUTH_REQUIRE_MFA === "1" ? { stepUp: { requireMfa: true } } : {}),
       logger,

@@ -18,6 +18,7 @@ export type { CheckExpiryResult } from "./CredentialExpiryJob.js";
 import { type CredentialCreateInput, type CredentialUpdateInput, createCredentialInputSchema, parseCredentialInput, updateCredentialInputSchema } from "./credentialSchemas.js";
 import { credentialFingerprint, openSecret, sealSecret } from "./secretEnvelope.js";
 import { keyPermissionsOf } from "./keyPermissionsOf.js";
+import { ipBindingOf } from "./ipBinding.js";
 import { venueModule } from "../ccxt/venues/registry.js";
 import type { KeyPermissions } from "../ports/KeyPermissions.js";
 
@@ -48,6 +49,14 @@ export interface CredentialPolicy {
    * Default 5 000 ms.
    */
   leaseRecheckMs?: number | undefined;
+  /**
+   * Refuse a key (on create and renewal) that is not bound to the product's egress addresses:
+   * no IP allowlist, a list lacking one of `egressIps`, or a venue that does not report one.
+   * `CREDENTIAL_IP_UNBOUND`. Default false.
+   */
+  requireIpBinding?: boolean | undefined;
+  /** The product's egress addresses (IPs or CIDRs) a bound key's allowlist must admit. Default none: any allowlist counts. */
+  egressIps?: readonly string[] | undefined;
 }
 
 /** Options for {@link CredentialService}. */
@@ -169,6 +178,8 @@ export class CredentialService {
       useLeaseTtlMs: Math.min(p.useLeaseTtlMs ?? 60_000, MAX_LEASE_MS),
       expiryWarningDays: p.expiryWarningDays ?? 7,
       leaseRecheckMs: p.leaseRecheckMs ?? 5_000,
+      requireIpBinding: p.requireIpBinding ?? false,
+      egressIps: p.egressIps ?? [],
     };
     this.expiry = new CredentialExpiryJob({ store: this.store, audit: this.audit, clock: this.clock, leases: this.leases, warningDays: this.policy.expiryWarningDays });
   }
@@ -185,6 +196,7 @@ export class CredentialService {
    *
    * @throws `INVALID_INPUT` (`details.fields`), `EXCHANGE_UNSUPPORTED`, `CREDENTIAL_DUPLICATE`,
    *   `CREDENTIAL_WITHDRAWAL_ENABLED`, `CREDENTIAL_PERMISSIONS_UNKNOWN`, `CREDENTIAL_INVALID`, `CREDENTIAL_PERMISSION_INSUFFICIENT`,
+   *   `CREDENTIAL_IP_UNBOUND` (policy `requireIpBinding`),
    *   `CREDENTIAL_IP_RESTRICTED`, `EXCHANGE_UNAVAILABLE`, `EXCHANGE_RATE_LIMITED`,
    *   `EXCHANGE_CLOCK_SKEW`, `AUDIT_UNAVAILABLE`.
    */
@@ -653,6 +665,10 @@ export class CredentialService {
       const riskAccepted = keyPermissions.withdraw === "unknown";
       if (riskAccepted && !acceptUnknown) {
         throw new WalletAuthError("CREDENTIAL_PERMISSIONS_UNKNOWN", { reason: info.permissionsReported === false ? "venue-does-not-report" : "withdraw-unreadable" });
+      }
+      if (this.policy.requireIpBinding) {
+        const binding = ipBindingOf(keyPermissions, this.policy.egressIps);
+        if (binding !== "bound") throw new WalletAuthError("CREDENTIAL_IP_UNBOUND", { reason: binding });
       }
       return { info, keyPermissions, riskAccepted };
     } catch (error) {

@@ -23,6 +23,7 @@ export const errorMessages = {
   CREDENTIAL_WITHDRAWAL_ENABLED: "This API key can withdraw funds. Create a key without withdrawal permission, or explicitly allow it.",
   CREDENTIAL_PERMISSIONS_UNKNOWN: "The exchange does not say whether this API key can withdraw funds. Create a key you can check, or explicitly accept the risk.",
   CREDENTIAL_IP_RESTRICTED: "The exchange refused this API key from this server's address.",
+  CREDENTIAL_IP_UNBOUND: "This API key is not restricted to this service's IP addresses. Add them to the key's IP allowlist at the exchange.",
   CREDENTIAL_DISABLED: "This credential is disabled.",
   CREDENTIAL_EXPIRED: "This credential has expired.",
   CREDENTIAL_UNAVAILABLE: "This credential cannot be used right now.",

@@ -179,7 +179,8 @@ export function createWalletAuth(options: CreateWalletAuthOptions): WalletAuth {
     audit,
     clock,
     random,
-    policy: options.credentialPolicy,
+    // A key's IP binding is checked against the same egress addresses GET /v1/venues shows.
+    policy: { egressIps: options.egressIps, ...options.credentialPolicy },
     timers: options.leaseTimers,
     failures,
   });
