@@ -17,6 +17,7 @@ export type DevSessionStatus = { status: "signed-out" } | { status: "signed-in";
 type Listener = (state: DevSessionStatus, reason: string | null) => void;
 
 const KEY = "wallet-auth-demo:session";
+const ENDED = "Your session ended. Sign in again to continue.";
 /** Tokens live a minute, as Clerk's do; a fresh one is minted 20 s before the old one lapses. */
 const TOKEN_S = 60;
 const REFRESH_BEFORE_MS = 20_000;
@@ -58,13 +59,13 @@ function createDevSession() {
   channel?.addEventListener("message", (event: MessageEvent<Message>) => {
     const m = event.data;
     if (m.type === "signed-in") adopt(m.session, null);
-    else if (session) adopt(null, m.reason ?? "You signed out in another tab.");
+    else if (session) adopt(null, session.expiresAt <= Date.now() ? ENDED : (m.reason ?? "You signed out in another tab."));
   });
   // Browsers without BroadcastChannel (and tabs that missed a message) still follow localStorage.
   window.addEventListener("storage", (event) => {
     if (event.key !== KEY) return;
     const next = load();
-    if (next === null && session) adopt(null, "You signed out in another tab.");
+    if (next === null && session) adopt(null, session.expiresAt <= Date.now() ? ENDED : "You signed out in another tab.");
     else if (next && JSON.stringify(next) !== JSON.stringify(session)) adopt(next, null);
   });
 
@@ -98,8 +99,8 @@ function createDevSession() {
   setInterval(() => {
     if (!session) return;
     if (session.expiresAt <= Date.now()) {
-      adopt(null, "Your session ended. Sign in again to continue.");
-      publish({ type: "signed-out", reason: "Your session ended. Sign in again to continue." });
+      adopt(null, ENDED);
+      publish({ type: "signed-out", reason: ENDED });
       return;
     }
     if (!token || token.expiresAt - Date.now() <= REFRESH_BEFORE_MS) void getToken().catch(() => undefined);
@@ -145,7 +146,7 @@ function createDevSession() {
     signOut(reason: string | null = null): void {
       if (!session) return;
       adopt(null, reason);
-      publish({ type: "signed-out", reason: null });
+      publish({ type: "signed-out", reason: reason === ENDED ? ENDED : null });
     },
   };
 }

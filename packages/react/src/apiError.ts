@@ -46,9 +46,10 @@ export interface ErrorHelp {
 
 /**
  * Every code, in words a trader understands, with a fix. Typed over core's `ErrorCode`, so a new
- * code in core does not compile here until it has its words (and a test checks the list at run time).
+ * code in core does not compile here until it has its words (and a test checks the list at run time);
+ * the index signature lets a code be described here before core publishes it.
  */
-export const errorHelp: Record<ErrorCode | ClientErrorCode, ErrorHelp> = {
+export const errorHelp: Record<ErrorCode | ClientErrorCode, ErrorHelp> & Record<string, ErrorHelp> = {
   INVALID_INPUT: { title: "Some of what you entered is not accepted.", fix: "Correct the marked fields and try again." },
   UNAUTHENTICATED: { title: "You are signed out.", fix: "Sign in again; what you typed (except secrets) is kept." },
   FORBIDDEN: { title: "You are not allowed to do this.", fix: "Verify it is you, or ask the account owner for access." },
@@ -71,6 +72,10 @@ export const errorHelp: Record<ErrorCode | ClientErrorCode, ErrorHelp> = {
     fix: "Make sure withdrawals are off on the exchange, then tick \"I accept the risk\" and add it again (you will be asked to verify it is you).",
   },
   CREDENTIAL_IP_RESTRICTED: { title: "The exchange refused the key from this server's address.", fix: "Add the server addresses shown in the form to the key's IP allowlist on the exchange." },
+  CREDENTIAL_IP_UNBOUND: {
+    title: "This key is not bound to this service's IP addresses.",
+    fix: "On the exchange, add the server addresses shown in the form to the key's IP allowlist, then try again.",
+  },
   CREDENTIAL_DISABLED: { title: "This key is disabled here.", fix: "Enable it first, or use another key." },
   CREDENTIAL_EXPIRED: { title: "This key has expired.", fix: "Create a new key on the exchange and use \"Replace key\"." },
   CREDENTIAL_UNAVAILABLE: { title: "This key cannot be used right now.", fix: "Run \"Check now\" on it; if it stays unavailable, replace the key." },
@@ -128,7 +133,7 @@ export function errorCodeOf(error: unknown): keyof typeof errorHelp | null {
 export function explainError(error: unknown): (ErrorHelp & { code: string; reference: string | null }) | null {
   const code = errorCodeOf(error);
   if (code === null) return null;
-  const help = errorHelp[code];
+  const help = errorHelp[code] ?? errorHelp.INTERNAL;
   const api = error instanceof WalletAuthApiError ? error.apiError : null;
   let fix = help.fix;
   if (code === "POLICY_DENIED" && api?.rule) fix = `Refused because ${policyRules[api.rule] ?? "a rule of the policy"}. ${help.fix}`;

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 const CHROMIUM = "/usr/bin/chromium";
 const main = fileURLToPath(new URL("../../../examples/reference-server/dist/main.js", import.meta.url));
@@ -256,6 +256,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
     for (const scheme of ["light", "dark"] as const) {
       it(`every screen at ${width} px in ${scheme}: axe finds nothing serious, nothing is wider than the screen`, async () => {
         const p = await walletPage(context);
+        onTestFinished(() => p.close().catch(() => undefined));
         await p.setViewportSize({ width, height: 900 });
         await p.emulateMedia({ colorScheme: scheme });
         const tag = `${width}-${scheme}`;
@@ -269,7 +270,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
         // A key with a long label without spaces: it must wrap or ellipsise, never widen the page.
         const acct = await newExchangeAccount();
         const form = p.getByRole("form", { name: "Add an exchange key" });
-        await form.getByTestId("venue-guide").getByRole("link").first().waitFor();
+        await form.getByLabel(/^API key/i).waitFor();
         await form.getByLabel(/^Label/).fill("Averyveryverylonglabelwithoutanyspacesthatwouldwidenthepageonaphone");
         await form.getByLabel(/^API key/i).fill(acct.apiKey);
         await form.getByLabel(/^Secret key|^API secret/i).fill(acct.secret);

@@ -54,7 +54,8 @@ export const walletAuthStyles = `
 [data-wallet-auth] .wa-monogram { flex: none; width: 2.25rem; height: 2.25rem; border-radius: 50%; display: inline-grid; place-items: center; font-weight: 700; font-size: var(--wa-text-sm); color: #fff; }
 [data-wallet-auth] .wa-row, [data-wallet-auth] .wa-actions { display: flex; flex-wrap: wrap; gap: var(--wa-space-2); align-items: center; }
 [data-wallet-auth] .wa-actions { margin-top: var(--wa-space-3); }
-[data-wallet-auth] .wa-facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: var(--wa-space-2) var(--wa-space-4); margin: var(--wa-space-3) 0 0; font-size: var(--wa-text-sm); }
+[data-wallet-auth] .wa-facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: var(--wa-space-2) var(--wa-space-4); margin: var(--wa-space-3) 0 0; font-size: var(--wa-text-sm); }
+[data-wallet-auth] .wa-facts + .wa-full { margin-top: var(--wa-space-3); }
 [data-wallet-auth] .wa-facts dt { color: var(--wa-muted); } [data-wallet-auth] .wa-facts dd { margin: 0; }
 [data-wallet-auth] .wa-indicators { display: flex; flex-wrap: wrap; gap: var(--wa-space-1) var(--wa-space-4); padding: 0; list-style: none; color: var(--wa-muted); font-size: var(--wa-text-sm); }
 [data-wallet-auth] .wa-muted { color: var(--wa-muted); }
@@ -82,7 +83,10 @@ export const walletAuthStyles = `
   [data-wallet-auth] .wa-table td { border: 0; display: flex; justify-content: space-between; gap: var(--wa-space-3); text-align: right; }
   [data-wallet-auth] .wa-table td[data-label]::before { content: attr(data-label); color: var(--wa-muted); font-weight: 600; text-align: left; flex: none; }
   [data-wallet-auth] .wa-table caption { display: block; }
+  [data-wallet-auth] .wa-table td > span { text-align: right; }
 }
+/* A source's name on its second and later asset rows: read out everywhere, shown only on the phone's cards. */
+@media (min-width: 641px) { [data-wallet-auth] .wa-table .wa-repeat { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; } }
 [data-wallet-auth] .wa-secret { word-break: break-all; display: block; padding: .4rem; background: var(--wa-bg); border: 1px dashed var(--wa-border); }
 [data-wallet-auth] fieldset { border: 1px solid var(--wa-border); border-radius: var(--wa-radius-sm); padding: var(--wa-space-2) var(--wa-space-3); } [data-wallet-auth] .wa-check { margin-right: 1rem; }
 [data-wallet-auth] .wa-segmented { display: inline-flex; flex-wrap: wrap; gap: 0; padding: 0; border: 0; margin: 0; }

@@ -166,7 +166,9 @@ export function BalanceTable() {
                     <tr key={r.id} data-testid="source-problem" data-state={r.problem.code}>
                       <td data-label="Source">{r.name}</td>
                       <td data-label="Status" colSpan={3}>
-                        <span className="wa-badge wa-badge-bad">{r.problem.code === "disabled" ? "disabled" : "not readable"}</span> {r.problem.text} {r.problem.fix}
+                        <span>
+                          <span className="wa-badge wa-badge-bad">{r.problem.code === "disabled" ? "disabled" : "not readable"}</span> {r.problem.text} {r.problem.fix}
+                        </span>
                       </td>
                       <td data-label="Last known" className="wa-amount">
                         {known ? formatUsd(known.usd) : "—"}
@@ -177,7 +179,7 @@ export function BalanceTable() {
                 }
                 return r.live!.balances.map((b, i) => (
                   <tr key={`${r.id}:${b.asset}`}>
-                    <td data-label="Source">{i === 0 ? r.name : <span className="wa-sr-only">{r.name}</span>}</td>
+                    <td data-label="Source">{i === 0 ? r.name : <span className="wa-repeat">{r.name}</span>}</td>
                     <td data-label="Asset">{b.asset}</td>
                     <td data-label="Free" className="wa-amount">
                       {b.free}
