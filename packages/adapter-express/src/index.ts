@@ -9,7 +9,8 @@ export { createWalletAuthRouter, type RouterObserver, type WalletAuthRouter, typ
 export { errorStatus } from "./errorStatus.js";
 export { buildOpenApiDocument, type OpenApiDocumentOptions } from "./openapi.js";
 export type { ApiErrorBody } from "./sendError.js";
-export { normalizeJwtKey, type AuthFailureReason, type ClerkAuthOptions, type ClerkTokenType, type Principal, type SessionPrincipal } from "./middleware/authenticate.js";
+export { type ClerkWebhookOptions, CLERK_WEBHOOK_PATH, checkClerkWebhookSecret } from "./routes/clerkWebhookRoutes.js";
+export { normalizeJwtKey, type SessionRevocations, type AuthFailureReason, type ClerkAuthOptions, type ClerkTokenType, type Principal, type SessionPrincipal } from "./middleware/authenticate.js";
 export { resolveRateLimitOptions, type LimitRule, type RateLimitOptions, type ResolvedRateLimits } from "./middleware/rateLimits.js";
 export { walletAuthSecurityHeaders, type SecurityHeadersOptions } from "./middleware/securityHeaders.js";
 export type { StepUpOptions } from "./middleware/stepUp.js";
