@@ -79,7 +79,9 @@ const DAY_MS = 86_400_000;
  * credential), `token.use` refused as revoked / expired (per token), `wallet.link` /
  * `wallet.unlink`, `credential.withdraw_enabled`, and any
  * `credential.*` event whose details carry `withdraw: true` with `escalation: true` or
- * `previousWithdraw: false` (or after an event of the same credential with `withdraw: false`).
+ * `previousWithdraw: false` (or after an event of the same credential with `withdraw: false`),
+ * and `credential.revalidate` drift (`ipBindingLost` -> `credential.ip_binding_lost`,
+ * `transferEscalation` -> `credential.transfer_enabled`, both high).
  * Any successful user action from an `ipHash` not seen for that user within the lookback
  * raises `access.new_ip`.
  *
@@ -225,6 +227,7 @@ export class AlertDetectors {
         });
       }
       await this.#checkWithdraw(event, user, raise);
+      await this.#checkDrift(event, user, raise);
       await this.#checkNewIp(event, user, now, raise);
     } catch (error) {
       this.#logger.error({ event: "alert_detector_failed", action: event.action, ...safeErrorFields(error) }, "alert detector failed");
@@ -280,6 +283,18 @@ export class AlertDetectors {
     this.#withdraw.set(key, now);
     // `escalation: true` is how CredentialService.revalidate reports false -> true.
     if (now && (before === false || event.details.escalation === true)) await fire();
+  }
+
+  /** Permission drift found by revalidation (the drift job): IP binding lost, internal transfers gained. */
+  async #checkDrift(event: AuditEventRecord, user: string, raise: (i: RaiseAlertInput) => Promise<void>) {
+    if (event.action !== "credential.revalidate" || event.targetId === null) return;
+    const credentialId = event.targetId;
+    if (event.details.ipBindingLost === true) {
+      await raise({ userId: user, kind: "credential.ip_binding_lost", severity: "high", details: { credentialId }, dedupeKey: `credential.ip_binding_lost:${credentialId}` });
+    }
+    if (event.details.transferEscalation === true) {
+      await raise({ userId: user, kind: "credential.transfer_enabled", severity: "high", details: { credentialId }, dedupeKey: `credential.transfer_enabled:${credentialId}` });
+    }
   }
 
   async #checkNewIp(event: AuditEventRecord, user: string, now: number, raise: (i: RaiseAlertInput) => Promise<void>) {

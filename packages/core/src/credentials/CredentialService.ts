@@ -407,21 +407,34 @@ export class CredentialService {
       const changed = changedPermissions(stored.keyPermissions, latest);
       const withdrawRefused = checked.permissions.withdraw && !this.policy.allowWithdrawal;
       const escalated = checked.permissions.withdraw && stored.permissions?.withdraw !== true;
-      const status = withdrawRefused && stored.status === "active" ? "invalid" : stored.status === "invalid" && !withdrawRefused ? "active" : stored.status;
+      // Drift the alert detectors watch: a key that was bound to the product's addresses and no
+      // longer is (its allowlist removed or changed at the venue), or that gained internal transfers.
+      const binding = ipBindingOf(latest, this.policy.egressIps);
+      const bindingLost = ipBindingOf(stored.keyPermissions, this.policy.egressIps) === "bound" && binding !== "bound";
+      const transferGained = latest.internalTransfer === true && stored.keyPermissions?.internalTransfer === false;
+      const unboundRefused = bindingLost && this.policy.requireIpBinding;
+      const refused = withdrawRefused || unboundRefused;
+      const status = refused && stored.status === "active" ? "invalid" : stored.status === "invalid" && !refused ? "active" : stored.status;
       const view = await this.patchIf(
         ctx,
         id,
         { status, permissions: checked.permissions, keyPermissions: latest, lastValidatedAt: now, expiresAt: earliest(stored.expiresAt, checked.expiresAt) },
         "credential.revalidate",
-        withdrawRefused ? "denied" : "success",
+        refused ? "denied" : "success",
         // Which fields of the venue's record moved since the last validation (names only), for drift alerts.
-        { escalation: escalated, withdraw: checked.permissions.withdraw, ...(changed === "" ? {} : { permissionsChanged: changed }) },
+        {
+          escalation: escalated,
+          withdraw: checked.permissions.withdraw,
+          ...(changed === "" ? {} : { permissionsChanged: changed }),
+          ...(bindingLost ? { ipBindingLost: true, ipBinding: binding } : {}),
+          ...(transferGained ? { transferEscalation: true } : {}),
+        },
         stored.status,
       );
       if (view === null) continue;
-      if (withdrawRefused) {
+      if (refused) {
         await this.revokeLeases(id);
-        return { credential: view, outcome: "invalid", code: "CREDENTIAL_WITHDRAWAL_ENABLED" };
+        return { credential: view, outcome: "invalid", code: withdrawRefused ? "CREDENTIAL_WITHDRAWAL_ENABLED" : "CREDENTIAL_IP_UNBOUND" };
       }
       return { credential: view, outcome: "valid" };
     }

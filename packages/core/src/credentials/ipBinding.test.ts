@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, fixedKey, ring, TestClock } from "@wallet-auth/testing/scenarios";
+import { failure, fixedKey, manualClock, ring, TestClock } from "@wallet-auth/testing/scenarios";
+import { AlertDetectors } from "../alerts/AlertDetectors.js";
+import { AlertService } from "../alerts/AlertService.js";
 import { type LoopbackVenue, startLoopbackVenue } from "@wallet-auth/testing/venues";
 import { AuditTrail } from "../audit/AuditTrail.js";
 import { createCcxtExchangeGateway } from "../ccxt/CcxtExchangeGateway.js";
@@ -67,5 +69,36 @@ describe("requireIpBinding: keys not bound to the product's egress addresses are
     const { svc } = service(false);
     const view = await svc.create(ctx, { exchange: "okx", label: "open", ...open });
     expect(view.keyPermissions).toMatchObject({ ipRestricted: false });
+  });
+});
+
+describe("permission drift: IP binding lost and internal transfers gained (real ccxt, loopback Bybit)", () => {
+  let bybit: LoopbackVenue;
+  const key = { apiKey: "bybit-drift", secret: "bybit-drift-secret" };
+  beforeAll(async () => {
+    bybit = await startLoopbackVenue("bybit", { credentials: key, permissions: { ips: ["127.0.0.1", "203.0.113.7"] } });
+  }, 60_000);
+  afterAll(() => bybit?.close());
+
+  it("a bound key whose allowlist is removed at the venue (and which gained transfers) is marked invalid under requireIpBinding and raises credential.ip_binding_lost and credential.transfer_enabled", async () => {
+    const clock = manualClock();
+    const audit = new AuditTrail({ hashKey: Redacted.make(fixedKey(9)), clock });
+    const store = audit.track(createMemoryStore({ clock }));
+    const kinds: string[] = [];
+    const alerts = new AlertService({ store, audit, clock, sinks: [{ name: "mem", send: async (a) => (kinds.push(a.kind), { delivered: true, attempts: 1 }) }] });
+    const detectors = new AlertDetectors({ alerts, store, clock });
+    detectors.attach(audit);
+    const exchanges = createCcxtExchangeGateway({ urls: { bybit: bybit.origin }, enableRateLimit: false, timeoutMs: 5000 });
+    const svc = new CredentialService({ store, keyRing: ring(), fingerprintKey: Redacted.make(fixedKey(5)), exchanges, audit, clock, policy: { requireIpBinding: true, egressIps: ["203.0.113.7"] } });
+    const created = await svc.create({ userId: "user_drift" }, { exchange: "bybit", label: "bound", ...key });
+    expect(created.keyPermissions).toMatchObject({ ipRestricted: true, internalTransfer: false });
+
+    // At the venue: the IP list removed, internal transfers switched on.
+    bybit.addAccount({ credentials: key, permissions: { ips: [], transfer: true } });
+    clock.advance(2 * 3_600_000);
+    expect(await svc.checkPermissionDrift({ olderThanMs: 3_600_000 })).toMatchObject({ checked: 1, invalid: 1 });
+    expect((await svc.get({ userId: "user_drift" }, created.id)).status).toBe("invalid");
+    await detectors.idle();
+    expect(kinds.sort()).toEqual(["credential.ip_binding_lost", "credential.transfer_enabled"]);
   });
 });
