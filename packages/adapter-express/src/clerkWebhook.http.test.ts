@@ -185,4 +185,17 @@ describe.each(storeKinds())("Clerk webhook deprovisioning on $name (two replicas
     const state = await replicas[0]!.walletAuth.store.identityEvents.getMembership("org_acme", userId);
     expect(state).toMatchObject({ status: "removed", role: null });
   }, 60_000);
+
+  it("parallel membership events for one membership, in shuffled order across both replicas: the newest state wins", async () => {
+    const userId = `user_race_${kind.name}`;
+    const base = Date.now() - 60_000;
+    const deliveries = Array.from({ length: 12 }, (_, i) => {
+      const data = { object: "organization_membership", role: `org:role_${i}`, updated_at: base + i * 1000, organization: { id: "org_race" }, public_user_data: { user_id: userId } };
+      return signed(clerkEvent("organizationMembership.updated", data, base + i * 1000));
+    });
+    const shuffled = [...deliveries].sort(() => Math.random() - 0.5);
+    const answers = await Promise.all(shuffled.map((d, i) => deliver(i % 2, d)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(await replicas[1]!.walletAuth.store.identityEvents.getMembership("org_race", userId)).toMatchObject({ role: "org:role_11", status: "active", eventId: deliveries[11]!.headers["svix-id"] });
+  }, 60_000);
 });
