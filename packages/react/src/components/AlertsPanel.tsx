@@ -15,6 +15,8 @@ const alertText: Record<string, { title: string; advice: string }> = {
   "access.new_ip": { title: "Access from a new IP address", advice: "If it was not you, sign out everywhere and revoke your bot tokens." },
   "token.revoked_use": { title: "A revoked bot token is still being used", advice: "Someone still holds it; the calls were refused. Check the address in the audit log and rotate any key it could reach." },
   "token.expired_use": { title: "A bot is still using an expired token", advice: "Its calls are refused; create a new token for the bot." },
+  "credential.ip_binding_lost": { title: "A key lost its IP binding", advice: "It now works from any address: add this service's addresses to the key's IP allowlist on the exchange, then run Check now." },
+  "credential.transfer_enabled": { title: "A key can now move funds between accounts", advice: "Turn internal transfers off for the key on the exchange, then run Check now." },
   "wallet.churn": { title: "Wallets were linked and unlinked repeatedly", advice: "Check the wallets list; unlink any you do not recognise." },
 };
 
