@@ -66,6 +66,7 @@ export const walletAuthStyles = `
 [data-wallet-auth] .wa-callout-warn { background: var(--wa-warn-soft); border-color: var(--wa-warn); color: var(--wa-fg); }
 [data-wallet-auth] .wa-callout-ok { background: var(--wa-ok-soft); border-color: var(--wa-ok); color: var(--wa-fg); }
 [data-wallet-auth] .wa-callout strong { display: block; }
+[data-wallet-auth] .wa-error-note { margin-top: var(--wa-space-2); }
 [data-wallet-auth] .wa-badges { display: flex; flex-wrap: wrap; gap: var(--wa-space-1); list-style: none; padding: 0; margin: var(--wa-space-2) 0 0; }
 [data-wallet-auth] .wa-badge { display: inline-block; font-size: var(--wa-text-xs); font-weight: 600; padding: .1rem .5rem; border-radius: 999px; border: 1px solid currentColor; white-space: nowrap; }
 [data-wallet-auth] .wa-badge-ok { color: var(--wa-ok); background: var(--wa-ok-soft); } [data-wallet-auth] .wa-badge-bad { color: var(--wa-bad); background: var(--wa-bad-soft); }
