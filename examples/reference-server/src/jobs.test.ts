@@ -1,7 +1,7 @@
 import { createMemoryStore } from "@wallet-auth/core/memory";
 import { describe, expect, it } from "vitest";
 import { KeyRing, Redacted, createWalletAuth } from "@wallet-auth/core";
-import { type JobScheduler, leakedKeyJobs, startJobs } from "./jobs.js";
+import { type JobScheduler, leakedKeyJobs, permissionDriftJobs, startJobs } from "./jobs.js";
 
 /** A hand-driven scheduler: `advance(ms)` fires every timer due by then, in order. */
 function manualScheduler(randomValue: number): JobScheduler & { advance(ms: number): Promise<void> } {
@@ -116,5 +116,16 @@ describe("leakedKeyJobs", () => {
     expect(await walletAuth.store.orderJournal.listForeign("user_jobs", null, 10)).toHaveLength(1);
     expect(await jobs[0]!.run()).toEqual({ checked: 0, skipped: 0, failed: 0, compromised: 0, foreignOrders: 0 });
     await walletAuth.shutdown();
+  });
+});
+
+describe("permissionDriftJobs", () => {
+  it("registers the permission-drift pass every 15 minutes, 25 keys not validated within 24 h per pass", async () => {
+    const calls: unknown[] = [];
+    const walletAuth = { credentials: { checkPermissionDrift: async (o: unknown) => (calls.push(o), { checked: 0, changed: 0, invalid: 0, unchanged: 0 }) } };
+    const jobs = permissionDriftJobs(walletAuth as never);
+    expect(jobs.map((j) => [j.name, j.everyMs])).toEqual([["permission-drift", 15 * 60_000]]);
+    await jobs[0]!.run();
+    expect(calls).toEqual([{ batchSize: 25, olderThanMs: 24 * 60 * 60_000 }]);
   });
 });

@@ -119,3 +119,20 @@ export function leakedKeyJobs(walletAuth: Pick<WalletAuth, "reconciliation" | "s
     { name: "order-journal-retention", everyMs: 60 * 60_000, run: () => walletAuth.store.orderJournal.deleteProxyBefore(new Date(Date.now() - walletAuth.reconciliation.windowMs), 10_000) },
   ];
 }
+
+/**
+ * The permission-drift job: every `everyMs` (default 15 minutes) the `batchSize` (default 25)
+ * active keys least recently validated, and not within `olderThanMs` (default 24 h), are read
+ * again from their venues one after another (a balance and the key-introspection call each, a
+ * handful of requests a minute at most: far inside every venue's limit). A key that gained
+ * withdrawal or transfers, or lost its IP binding, is marked and alerted by core. Under
+ * {@link startJobs} one replica runs a pass at a time.
+ */
+export function permissionDriftJobs(
+  walletAuth: Pick<WalletAuth, "credentials">,
+  options: { everyMs?: number; batchSize?: number; olderThanMs?: number } = {},
+): JobSpec[] {
+  const batchSize = options.batchSize ?? 25;
+  const olderThanMs = options.olderThanMs ?? 24 * 60 * 60_000;
+  return [{ name: "permission-drift", everyMs: options.everyMs ?? 15 * 60_000, run: () => walletAuth.credentials.checkPermissionDrift({ batchSize, olderThanMs }) }];
+}

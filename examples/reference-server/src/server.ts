@@ -31,7 +31,7 @@ import { dataDirOf } from "./dataDir.js";
 import { devRoutes, placeholderPage } from "./devSignIn.js";
 import { loadOrCreateDevSecrets } from "./devSecrets.js";
 import { openKeyRing } from "./keyProviderConfig.js";
-import { leakedKeyJobs, startJobs } from "./jobs.js";
+import { leakedKeyJobs, permissionDriftJobs, startJobs } from "./jobs.js";
 import { createMetrics } from "./metrics.js";
 
 /** Posts an anchor to the alert webhook, signed exactly like alerts (`verifyWebhookSignature` checks it). */
@@ -307,6 +307,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         // Exchange proxy results stored for an Idempotency-Key are kept 24 h.
         { name: "idempotency-retention", everyMs: 60 * 60_000, run: () => store.proxyIdempotency.deleteExpired(new Date(), 10_000) },
         ...leakedKeyJobs(walletAuth),
+        ...permissionDriftJobs(walletAuth),
         {
           name: "audit-anchor",
           everyMs: config.WALLET_AUTH_ANCHOR_INTERVAL_S * 1000,
