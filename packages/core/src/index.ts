@@ -294,7 +294,7 @@ export {
   looksLikeBotToken,
 } from "./tokens/BotTokenService.js";
 export { type BotTokenKey, type BotTokenKeys, botTokenKeysFrom, botTokenKeysFromAuditKey, hashBotToken } from "./tokens/botTokenKeys.js";
-export { ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
+export { type ExchangeProxyCallOptions, type ExchangeProxyRunResult, ExchangeProxyService, type ExchangeProxyServiceOptions, proxyMethods, tradingProxyMethods } from "./proxy/ExchangeProxyService.js";
 export { type ReconcileResult, ReconciliationService, type ReconciliationServiceOptions } from "./reconcile/ReconciliationService.js";
 export { type KillSwitchInput, type KillSwitchResult, KillSwitchService, type KillSwitchServiceOptions, killSwitchInputSchema } from "./reconcile/KillSwitchService.js";
 export { type KeyDeletionSteps, keyDeletionSteps } from "./reconcile/keyDeletionSteps.js";
