@@ -22,7 +22,7 @@ export const clerkWebhookResponse = z
 
 /**
  * The document entry of the webhook route. The route itself is served by
- * {@link clerkWebhookRouter}, ahead of the JSON parser and Clerk session authentication, so this
+ * the router's webhook handler, ahead of the JSON parser and Clerk session authentication, so this
  * spec's handler never runs.
  */
 export const clerkWebhookSpec: RouteSpec = {
@@ -38,7 +38,7 @@ export const clerkWebhookSpec: RouteSpec = {
   handler: () => Promise.reject(new Error("served by clerkWebhookRouter")),
 };
 
-/** Options of {@link clerkWebhookRouter}. */
+/** Options of the router's webhook handler. */
 export interface ClerkWebhookOptions {
   /** The endpoint's signing secret from Clerk's dashboard (`whsec_...`). */
   signingSecret: string;

@@ -29,7 +29,7 @@ export function storableText(max: number) {
 export const DATE_INPUT_RANGE = { min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) } as const;
 
 /**
- * The one date rule: a valid instant inside {@link DATE_INPUT_RANGE}. Every date a caller gives
+ * The one date rule: a valid instant inside 1970-01-01..9999-12-31 (UTC). Every date a caller gives
  * (credential expiry, history and audit filters, over the SDK or HTTP) is checked with it, so the
  * memory store and PostgreSQL refuse the same dates and none reaches SQL out of range.
  */
@@ -38,7 +38,7 @@ export function isDateInRange(d: Date): boolean {
   return Number.isFinite(ms) && ms >= DATE_INPUT_RANGE.min.getTime() && ms <= DATE_INPUT_RANGE.max.getTime();
 }
 
-/** A date from a `Date`, an ISO-8601 string or epoch milliseconds (HTTP bodies and queries), within {@link DATE_INPUT_RANGE}. */
+/** A date from a `Date`, an ISO-8601 string or epoch milliseconds (HTTP bodies and queries), within 1970-01-01..9999-12-31 (UTC). */
 export const dateSchema = z.coerce.date().refine(isDateInRange, { message: "out of range" });
 
 /** A positive integer number of milliseconds no greater than `max`. */
