@@ -260,6 +260,10 @@ describe.each(storeKinds())("real responses against the served OpenAPI document 
       ["GET", "/v1/admin/rotation", undefined, admin],
       ["POST", "/v1/admin/rotation", { batchSize: 10 }, admin],
       ["GET", "/v1/admin/rotation", undefined, admin],
+      ["GET", "/v1/incidents"],
+      ["GET", "/v1/foreign-orders"],
+      ["POST", "/v1/kill-switch", {}],
+      ["GET", "/v1/incidents"],
       ["DELETE", "/v1/privacy/account", { confirm: "ERASE MY ACCOUNT" }],
     ] as [string, string, unknown?, string?][]) {
       const res = await call(method, path, { token: as ?? token, ...(body !== undefined ? { body } : {}) });
