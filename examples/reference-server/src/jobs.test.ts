@@ -89,6 +89,16 @@ describe("startJobs", () => {
     expect(calls).toBe(2);
     await jobs.stop();
   });
+
+  it("does not let a run that hangs (a stuck alert webhook, an exchange) hold up a graceful stop", async () => {
+    const scheduler = manualScheduler(0);
+    const leases = { tryAcquire: async () => true, release: async () => true };
+    const jobs = startJobs([{ name: "stuck", everyMs: 60_000, run: () => new Promise<void>(() => undefined) }], leases as never, "replica-a", {}, { scheduler, stopWithinMs: 50 });
+    await scheduler.advance(0);
+    const started = performance.now();
+    await jobs.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
 });
 
 describe("leakedKeyJobs", () => {

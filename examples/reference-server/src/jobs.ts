@@ -28,6 +28,12 @@ export interface StartJobsOptions {
    */
   firstRunWithinMs?: number;
   scheduler?: JobScheduler;
+  /**
+   * How long `stop()` waits for runs in progress. Default 2 s: a run that waits on something slow
+   * (a hanging alert webhook, an exchange) must not hold up a graceful stop; every job is
+   * lease-guarded and resumable, so the next round (on any replica) picks up where it left off.
+   */
+  stopWithinMs?: number;
 }
 
 /** Global timers, unref'd (a job never keeps the process alive), and `Math.random` for jitter. */
@@ -102,7 +108,10 @@ export function startJobs(jobs: readonly JobSpec[], leases: LeaseStore, owner: s
       stopped = true;
       for (const handle of timers.values()) scheduler.clearTimeout(handle);
       timers.clear();
-      await Promise.allSettled([...running]);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopWithinMs ?? 2_000)));
+      await Promise.race([Promise.allSettled([...running]), waited]);
+      clearTimeout(timer);
     },
   };
 }
