@@ -77,7 +77,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = spawn(process.execPath, [main, "serve"], {
-      env: { ...process.env, PORT: "0", WALLET_AUTH_DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "development", LOG_LEVEL: "warn" },
+      env: { ...process.env, PORT: "0", WALLET_AUTH_DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "development", LOG_LEVEL: "warn", WALLET_AUTH_RATE_LIMIT_IP: "100000/1m", WALLET_AUTH_RATE_LIMIT_USER: "100000/1m" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     url = await new Promise<string>((resolve, reject) => {
@@ -270,7 +270,7 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
         // A key with a long label without spaces: it must wrap or ellipsise, never widen the page.
         const acct = await newExchangeAccount();
         const form = p.getByRole("form", { name: "Add an exchange key" });
-        await form.getByLabel(/^API key/i).waitFor();
+        await form.getByLabel(/^API key/i).waitFor({ timeout: 60_000 });
         await form.getByLabel(/^Label/).fill("Averyveryverylonglabelwithoutanyspacesthatwouldwidenthepageonaphone");
         await form.getByLabel(/^API key/i).fill(acct.apiKey);
         await form.getByLabel(/^Secret key|^API secret/i).fill(acct.secret);
