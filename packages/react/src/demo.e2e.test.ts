@@ -255,8 +255,10 @@ describe.skipIf(!ready)("the demo UI in headless chromium (install chromium and 
   for (const width of [1440, 375]) {
     for (const scheme of ["light", "dark"] as const) {
       it(`every screen at ${width} px in ${scheme}: axe finds nothing serious, nothing is wider than the screen`, async () => {
-        const p = await walletPage(context);
-        onTestFinished(() => p.close().catch(() => undefined));
+        // Its own browser context: no session or kept form state from an earlier pass (they are shared across tabs by design).
+        const own = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+        onTestFinished(() => own.close().catch(() => undefined));
+        const p = await walletPage(own);
         await p.setViewportSize({ width, height: 900 });
         await p.emulateMedia({ colorScheme: scheme });
         const tag = `${width}-${scheme}`;
